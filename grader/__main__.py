@@ -1,0 +1,120 @@
+"""Command line: `python -m grader check [EXERCISE ...]`, `python -m grader hint EXERCISE`.
+
+`nox -s check` and `nox -s solutions` call this; it runs the exercise suites with pytest (the
+plugin starts the learner's programs, never this process) and prints the learner's report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from . import report as terminal
+from .exercises import SUITES, select
+from .plugin import GraderPlugin, GradingConfig
+from .runner import START_METHODS
+
+KIT = Path(__file__).resolve().parent.parent
+PYTEST_INI = Path(__file__).resolve().parent / "pytest.ini"
+HINTS = Path(__file__).resolve().parent / "hints"
+
+
+def start_methods(choice: str) -> list[str]:
+    if choice == "all":
+        return list(START_METHODS)
+    if choice == "default":
+        return [multiprocessing.get_start_method()]
+    return [choice]
+
+
+def grade(targets: list[Path], exercises: list[str], methods: list[str], jobs: int,
+          junitxml: str = "", verbose: bool = False) -> GraderPlugin:
+    """Run the suites of `exercises` against every target; the plugin holds the results."""
+    plugin = GraderPlugin(GradingConfig(targets, methods, jobs))
+    args = [str(e.suite) for e in select(exercises)]
+    args += ["-p", "grader.plugin", "-p", "no:cacheprovider", "--noconftest", "-c", str(PYTEST_INI),
+             "--rootdir", str(SUITES.parent)]
+    args += ["-q", "--no-header"] if verbose else ["-p", "no:terminal"]
+    if junitxml:
+        args += ["--junitxml", junitxml]
+    code = pytest.main(args, plugins=[plugin])
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        raise SystemExit("the grader could not run its suites (pytest exit code %s)" % int(code))
+    return plugin
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    target = Path(args.target).resolve()
+    if not target.is_dir():
+        print("no such folder: %s" % args.target, file=sys.stderr)
+        return 2
+    try:
+        plugin = grade([target], args.exercises, start_methods(args.start_method), args.jobs,
+                       args.junitxml, args.verbose)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    (report,) = plugin.reports()
+    print(terminal.render(report, _shown(target)))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0 if report.all_done else 1
+
+
+def cmd_hint(args: argparse.Namespace) -> int:
+    try:
+        (exercise,) = select([args.exercise])
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    path = HINTS / ("%s.md" % exercise.id)
+    if not path.is_file():
+        print("no hints written yet for %s" % exercise.id, file=sys.stderr)
+        return 2
+    print(path.read_text(encoding="utf-8"))
+    return 0
+
+
+def _shown(target: Path) -> str:
+    try:
+        return str(target.relative_to(Path.cwd())) or "."
+    except ValueError:
+        return str(target)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m grader", description="procgrade: graded multiprocessing exercises")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="grade a folder of exercise programs and print the report")
+    check.add_argument("exercises", nargs="*", help="exercises to grade (ex03, 3 or a file name); default all")
+    check.add_argument("--target", default=str(KIT / "exercises"),
+                       help="folder holding the exercise programs (default: exercises/)")
+    check.add_argument("--start-method", default="spawn", choices=[*START_METHODS, "default", "all"],
+                       help="how child processes start (default: spawn, as on macOS and Windows)")
+    check.add_argument("--jobs", type=int, default=max(2, os.cpu_count() or 2),
+                       help="programs run at the same time (default: %(default)s)")
+    check.add_argument("--json", default="", help="also write the results as JSON to this file")
+    check.add_argument("--junitxml", default="", help="also write JUnit XML (pytest's own) to this file")
+    check.add_argument("-v", "--verbose", action="store_true", help="show pytest's own output too")
+    check.set_defaults(func=cmd_check)
+
+    hint = sub.add_parser("hint", help="print the hints for one exercise")
+    hint.add_argument("exercise", help="ex03, 3 or a file name")
+    hint.set_defaults(func=cmd_hint)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

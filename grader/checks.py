@@ -1,0 +1,61 @@
+"""How a check is declared and how it fails.
+
+A check is a pytest test function in a suite (grader/suites/test_exNN_*.py), decorated with
+`@check(title, points=1, needs=(...))`, that receives the run's `trace` (and, for the copier, the
+`run`) and either returns or calls `fail(expected=..., observed=..., hint=...)`. The failure is a
+value with evidence; rendering it is the report's job.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, NoReturn, TypeVar
+
+import pytest
+
+F = TypeVar("F", bound=Callable[..., object])
+
+
+class CheckFailed(AssertionError):
+    """What was expected, what was observed (with the evidence: pids, lines, files), one hint."""
+
+    def __init__(self, expected: str, observed: str, hint: str = "") -> None:
+        super().__init__(observed)
+        self.expected = expected
+        self.observed = observed
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return "expected: %s\nobserved: %s%s" % (
+            self.expected, self.observed, "\nhint: " + self.hint if self.hint else "")
+
+
+def fail(expected: str, observed: str, hint: str = "") -> NoReturn:
+    raise CheckFailed(expected, observed, hint)
+
+
+def check(title: str, points: int = 1, needs: Iterable[str] = ()) -> Callable[[F], F]:
+    """Declare a check: its learner-facing title, its points, the checks it builds on.
+
+    `needs` names other checks of the same suite (function names without `test_`); when one of
+    them did not pass, this check is skipped with a reason instead of piling on a second failure.
+    """
+    needs = tuple(needs)
+
+    def decorate(function: F) -> F:
+        return pytest.mark.check(title=title, points=points, needs=needs)(function)
+
+    return decorate
+
+
+def check_id(function_name: str) -> str:
+    return function_name[len("test_"):] if function_name.startswith("test_") else function_name
+
+
+def quote(text: str, limit: int = 80) -> str:
+    """A learner's line, quoted for a message: `like this`."""
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return "`%s`" % text
+
+
+def plural(n: int, word: str, many: str = "") -> str:
+    return "%d %s" % (n, word if n == 1 else (many or word + "s"))

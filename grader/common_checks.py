@@ -1,0 +1,97 @@
+"""Checks every exercise shares: nothing crashed, the program ended by itself, nothing was left
+running. Each suite declares its own check and calls these, so titles and points stay in the suite.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from .checks import fail, quote
+from .trace import HELPER, MANAGER, Crash, Trace
+
+# What a known crash means for a beginner, keyed on the exception's last line.
+CRASH_HINTS: tuple[tuple[str, str], ...] = (
+    ("bootstrapping phase",
+     "put the code that starts processes under `if __name__ == \"__main__\":`. Under spawn (and "
+     "forkserver) every child imports your file again, and code outside the guard runs again there"),
+    ("Can't get attribute",
+     "a function a child runs must be defined at the top level of the file, outside "
+     "`if __name__ == \"__main__\":` and outside other functions: the child looks it up by name"),
+    ("local object",
+     "a child can only run a function defined at the top level of the file (it is sent by name)"),
+    ("should only be shared between processes through inheritance",
+     "a plain multiprocessing.Queue cannot be passed to a Pool task; create the queue with "
+     "multiprocessing.Manager().Queue()"),
+    ("NotImplementedError", "finish the TODO this line points to"),
+    ("SyntaxError", "fix the syntax error at the line shown"),
+    ("IndentationError", "fix the indentation at the line shown"),
+)
+
+
+def crash_hint(crash: Crash) -> str:
+    for needle, hint in CRASH_HINTS:
+        if needle in crash.exception:
+            return hint
+    return "read the traceback: the last line names the error, the line above it where it happened"
+
+
+def no_crash(trace: Trace) -> None:
+    crashes = trace.crashes()
+    if crashes:
+        first = crashes[0]
+        where = trace.describe(first.pid)
+        more = " (and %d more)" % (len(crashes) - 1) if len(crashes) > 1 else ""
+        fail(expected="no process ends with an uncaught exception",
+             observed="%s crashed with %s%s" % (where, quote(first.exception, 160), more),
+             hint=crash_hint(first))
+
+
+def learner_leftovers(trace: Trace) -> list[dict]:
+    """Processes still running after main ended, other than the library's own helpers."""
+    helpers = {p.pid for p in trace.procs_of_kind(HELPER, MANAGER)}
+    return [p for p in trace.outcome.leftovers if p["pid"] not in helpers]
+
+
+def ended_by_itself(trace: Trace, expected_code: Optional[int] = 0) -> None:
+    outcome = trace.outcome
+    if outcome.reason == "timeout":
+        fail(expected="the program ends by itself",
+             observed="it was still running after %.1f s and was stopped%s"
+                      % (outcome.budget, hang_diagnosis(trace)),
+             hint="look for a loop without an end, or a get()/join() that waits for something "
+                  "that never comes")
+    if outcome.reason == "flood":
+        fail(expected="the program ends by itself",
+             observed="it printed more than the grader reads and was stopped",
+             hint="look for a loop that prints without a pause or an end")
+    if expected_code is not None and outcome.returncode != expected_code:
+        fail(expected="main exits with code %d" % expected_code,
+             observed="main exited with code %s" % outcome.returncode,
+             hint="an uncaught exception or sys.exit(n) in main gives a non-zero exit code")
+    left = learner_leftovers(trace)
+    if left:
+        shown = ", ".join("pid %d (%s)" % (p["pid"], " ".join(p["cmdline"])[:60]) for p in left[:3])
+        fail(expected="nothing of the program still runs after main ends",
+             observed="still running after main ended: %s" % shown,
+             hint="join() the processes you start, and do not detach them (no setsid, no double fork)")
+
+
+_FRAME = re.compile(r'File "([^"]+)", line (\d+) in (\S+)')
+
+
+def hang_diagnosis(trace: Trace) -> str:
+    """What each process was doing when the budget ran out, from its stack dump."""
+    parts = []
+    for pid, text in trace.stacks:
+        proc = trace.proc(pid)
+        if proc is None or proc.kind in (HELPER,):
+            continue
+        frames = _FRAME.findall(text)
+        if not frames:
+            continue
+        own = [f for f in frames if "/program/" in f[0]]
+        innermost = frames[0]
+        spot = "%s() line %s" % (own[0][2], own[0][1]) if own else "%s()" % innermost[2]
+        parts.append("%s was in %s, waiting in %s()" % (trace.describe(pid), spot, innermost[2]))
+    return ("; " + "; ".join(parts[:6])) if parts else ""

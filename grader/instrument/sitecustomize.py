@@ -1,0 +1,277 @@
+"""Instrumentation loaded into every Python process of a graded program.
+
+The runner puts this folder on PYTHONPATH, so the interpreter imports this module at start-up in
+the program's main process, in spawn children and in the forkserver (whose children inherit it);
+fork children inherit the patched state. It records facts, never verdicts, as JSON lines appended
+to the run's channel file, one os.write per record so that records from many processes never
+interleave:
+
+  exec   a new interpreter started (pid, ppid, argv)
+  fork   os.fork() returned in a child (pid, ppid)
+  mp_start / mp_end    a multiprocessing child ran its target (logical parent, name, target, exit code)
+  spawned / reaped     a parent started a child / saw it end with an exit code (the parent's view)
+  line   one line written to sys.stdout or sys.stderr (pid, thread, text, how it ended)
+  open   a file opened for writing, seen by an audit hook (pid, path)
+
+It also scales time.sleep (and the timeouts of multiprocessing queues) by PROCGRADE_WARP so the
+tutorial's one-second pacing stays in the learner's code while a run takes a fraction of a second,
+and makes time.time() report the matching virtual time.
+
+This module must stay standard-library only, import little, and never raise into learner code.
+"""
+
+import json
+import os
+import sys
+import threading
+import time
+
+_CHANNEL = os.environ.get("PROCGRADE_CHANNEL")
+
+
+def _install() -> None:  # noqa: C901 - one place that wires every hook, in order
+    warp = float(os.environ.get("PROCGRADE_WARP", "1") or 1)
+    t0_wall = float(os.environ.get("PROCGRADE_T0", "0") or 0)
+    ready_dir = os.environ.get("PROCGRADE_READY_DIR", "")
+    stacks_dir = os.environ.get("PROCGRADE_STACKS_DIR", "")
+    start_method = os.environ.get("PROCGRADE_START_METHOD", "")
+    max_records = int(os.environ.get("PROCGRADE_MAX_LINES", "20000"))
+    max_text = 4000
+    control_dir = os.path.dirname(_CHANNEL)  # the grader's own files: never recorded as the learner's
+
+    fd = os.open(_CHANNEL, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+    state = {"pid": os.getpid(), "lines": 0}
+    monotonic = time.monotonic
+
+    def emit(record: dict) -> None:
+        record["pid"] = state["pid"]
+        record["t"] = monotonic()
+        try:
+            os.write(fd, (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", "replace"))
+        except OSError:
+            pass
+
+    emit({"ev": "exec", "ppid": os.getppid(), "argv": list(getattr(sys, "orig_argv", sys.argv))})
+
+    # --- time warp -------------------------------------------------------------------------
+    real_sleep = time.sleep
+    real_time = time.time
+
+    if warp != 1.0:
+        def sleep(seconds):
+            return real_sleep(seconds * warp if seconds > 0 else seconds)
+
+        def virtual_time():
+            now = real_time()
+            return t0_wall + (now - t0_wall) / warp if t0_wall else now
+
+        sleep.__doc__ = real_sleep.__doc__
+        time.sleep = sleep
+        time.time = virtual_time
+
+    # --- output lines ----------------------------------------------------------------------
+    class LineRecorder:
+        """Wraps sys.stdout / sys.stderr: passes writes through and records each line."""
+
+        def __init__(self, inner, stream: str) -> None:
+            self._inner = inner
+            self._stream = stream
+            self._partial = ""
+
+        def write(self, text):
+            n = self._inner.write(text)
+            try:
+                self._record(text)
+            except Exception:  # the recorder must never break the learner's print
+                pass
+            return n
+
+        def writelines(self, lines):
+            for line in lines:
+                self.write(line)
+
+        def _record(self, text) -> None:
+            if not isinstance(text, str):
+                return
+            buf = self._partial + text
+            start = 0
+            for i, ch in enumerate(buf):
+                if ch == "\n" or ch == "\r":
+                    self._emit_line(buf[start:i], ch)
+                    start = i + 1
+            self._partial = buf[start:]
+            if len(self._partial) > max_text:
+                self._emit_line(self._partial, "")
+                self._partial = ""
+
+        def _emit_line(self, text: str, end: str) -> None:
+            if end == "\r" and not text:
+                return  # a bare "\r" before the next progress value is not a line
+            state["lines"] += 1
+            if state["lines"] > max_records:
+                if state["lines"] == max_records + 1:
+                    emit({"ev": "flood", "s": self._stream})
+                return
+            emit({"ev": "line", "s": self._stream, "th": threading.current_thread().name,
+                  "x": text[:max_text], "end": end})
+
+        def flush_partial(self) -> None:
+            if self._partial:
+                self._emit_line(self._partial, "")
+                self._partial = ""
+
+        def reset_after_fork(self) -> None:
+            self._partial = ""
+
+        def flush(self):
+            return self._inner.flush()
+
+        def __getattr__(self, name):
+            return getattr(self._inner, name)
+
+    recorders = []
+    for name, tag in (("stdout", "o"), ("stderr", "e")):
+        inner = getattr(sys, name, None)
+        if inner is not None:
+            recorder = LineRecorder(inner, tag)
+            recorders.append(recorder)
+            setattr(sys, name, recorder)
+            setattr(sys, "__%s__" % name, recorder)
+
+    def flush_partials() -> None:
+        for recorder in recorders:
+            recorder.flush_partial()
+
+    # --- stack dumps on request: the supervisor's diagnosis of a hang -------------------------
+    def register_stack_dump() -> None:
+        if not stacks_dir:
+            return
+        import faulthandler
+        import signal
+        try:
+            handle = open(os.path.join(stacks_dir, "%d.txt" % os.getpid()), "w")
+            faulthandler.register(signal.SIGUSR1, file=handle, all_threads=True)
+            state["stack_file"] = handle  # keep it open for the process's life
+        except (OSError, ValueError, AttributeError):
+            pass
+
+    register_stack_dump()
+
+    import atexit
+    atexit.register(lambda: emit({"ev": "exit"}))
+    atexit.register(flush_partials)
+
+    def after_fork_in_child() -> None:
+        state["pid"] = os.getpid()
+        state["lines"] = 0
+        for recorder in recorders:
+            recorder.reset_after_fork()
+        emit({"ev": "fork", "ppid": os.getppid()})
+        register_stack_dump()
+
+    os.register_at_fork(after_in_child=after_fork_in_child)
+
+    # --- files opened for writing ----------------------------------------------------------
+    def audit(event, args):
+        if event == "open" and len(args) >= 2:
+            path, mode = args[0], args[1]
+            flags = args[2] if len(args) > 2 else 0
+            writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+                isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR))
+            if writing and isinstance(path, (str, bytes)) and not os.fsdecode(path).startswith(control_dir):
+                emit({"ev": "open", "path": os.fsdecode(path), "w": True})
+
+    sys.addaudithook(audit)
+
+    # --- multiprocessing -------------------------------------------------------------------
+    import multiprocessing.context as mp_context
+    import multiprocessing.process as mp_process
+
+    if start_method in mp_context._concrete_contexts:
+        # Change the default without "setting" it, so a learner's own set_start_method() still works.
+        mp_context._default_context._default_context = mp_context._concrete_contexts[start_method]
+
+    def describe_target(proc) -> str:
+        target = getattr(proc, "_target", None)
+        if target is not None:
+            module = getattr(target, "__module__", "") or ""
+            return module + ":" + getattr(target, "__qualname__", repr(target))
+        cls = type(proc)
+        return cls.__module__ + ":" + cls.__qualname__ + ".run"
+
+    def is_internal(target: str) -> bool:
+        return target.startswith("multiprocessing.")
+
+    real_bootstrap = mp_process.BaseProcess._bootstrap
+    real_start = mp_process.BaseProcess.start
+
+    def _bootstrap(self, *args, **kwargs):
+        target = describe_target(self)
+        emit({"ev": "mp_start", "parent": getattr(self, "_parent_pid", None), "name": self.name,
+              "target": target, "daemon": bool(self.daemon)})
+        if ready_dir and not is_internal(target):
+            try:
+                os.close(os.open(os.path.join(ready_dir, str(os.getpid())), os.O_CREAT | os.O_WRONLY, 0o600))
+            except OSError:
+                pass
+        exitcode = real_bootstrap(self, *args, **kwargs)
+        flush_partials()
+        emit({"ev": "mp_end", "exitcode": exitcode})
+        return exitcode
+
+    def start(self):
+        target = describe_target(self)
+        real_start(self)
+        popen = self._popen
+        emit({"ev": "spawned", "child": popen.pid, "name": self.name, "target": target})
+        real_poll = popen.poll
+
+        def poll(*args, **kwargs):
+            code = real_poll(*args, **kwargs)
+            if code is not None and not getattr(popen, "_procgrade_reaped", False):
+                popen._procgrade_reaped = True
+                emit({"ev": "reaped", "child": popen.pid, "exitcode": code})
+            return code
+
+        popen.poll = poll
+        if ready_dir and not is_internal(target):
+            wait_until_running(popen)
+
+    def wait_until_running(popen) -> None:
+        """Return once the child runs its target (or died): start-up cost stays out of the
+        learner's warped sleeps, so a 1 s sleep after start() really overlaps the child's work."""
+        flag = os.path.join(ready_dir, str(popen.pid))
+        deadline = monotonic() + 10.0
+        while not os.path.exists(flag) and monotonic() < deadline:
+            if popen.poll() is not None:
+                return
+            real_sleep(0.001)
+
+    mp_process.BaseProcess._bootstrap = _bootstrap
+    mp_process.BaseProcess.start = start
+
+    # Queue timeouts are waits in the learner's program too: scale them like sleep.
+    if warp != 1.0:
+        import multiprocessing.queues as mp_queues
+
+        def scaled(method):
+            def wrapper(self, *args, **kwargs):
+                args = list(args)
+                index = 2 if method.__name__ == "put" else 1
+                if len(args) > index and args[index] is not None:
+                    args[index] = args[index] * warp
+                elif kwargs.get("timeout") is not None:
+                    kwargs["timeout"] = kwargs["timeout"] * warp
+                return method(self, *args, **kwargs)
+            wrapper.__name__ = method.__name__
+            return wrapper
+
+        mp_queues.Queue.put = scaled(mp_queues.Queue.put)
+        mp_queues.Queue.get = scaled(mp_queues.Queue.get)
+
+
+if _CHANNEL:
+    try:
+        _install()
+    finally:
+        del _install

@@ -1,0 +1,207 @@
+"""The pytest plugin: runs each exercise program once per (target, start method), hands the trace
+to the suite's checks, skips a check whose premise failed, and turns pytest's reports into the
+results model. It is the only place that knows about pytest's reports.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Optional
+
+import pytest
+
+from .checks import CheckFailed, check_id
+from .exercises import exercise_of_module
+from .results import CheckResult, ExerciseResult, Report, Status, exercise_state
+from .runner import START_METHODS, Run, run_program
+
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One thing graded: a folder of exercise programs, under one start method."""
+
+    target: Path
+    start_method: str
+
+    def id(self, many_targets: bool) -> str:
+        return "%s-%s" % (self.target.name, self.start_method) if many_targets else self.start_method
+
+
+@dataclass
+class GradingConfig:
+    targets: list[Path]
+    start_methods: list[str]
+    jobs: int = max(2, os.cpu_count() or 2)
+
+
+@dataclass
+class _Collected:
+    results: dict[tuple[Path, str], list[CheckResult]] = field(default_factory=dict)
+    did_something: dict[tuple[Path, str], bool] = field(default_factory=dict)
+
+
+class GraderPlugin:
+    def __init__(self, config: GradingConfig) -> None:
+        self.config = config
+        self.collected = _Collected()
+        self._runs: dict[tuple[str, Subject], Future] = {}
+        self._modules: dict[str, ModuleType] = {}
+        self._pool: Optional[ThreadPoolExecutor] = None
+
+    # --- runs, started as soon as we know which are needed ----------------------------------
+    @pytest.hookimpl
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        if "subject" in metafunc.fixturenames:
+            many = len(self.config.targets) > 1
+            subjects = [Subject(t, m) for t in self.config.targets for m in self.config.start_methods]
+            metafunc.parametrize("subject", subjects, ids=[s.id(many) for s in subjects], scope="module")
+
+    @pytest.hookimpl
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=max(1, self.config.jobs))
+        for item in session.items:
+            subject = getattr(item, "callspec", None) and item.callspec.params.get("subject")
+            if subject is not None:
+                self.run_for(item.module, subject)
+
+    def run_for(self, module: ModuleType, subject: Subject) -> Future:
+        key = (module.__name__, subject)
+        if key not in self._runs:
+            self._modules[module.__name__] = module
+            assert self._pool is not None
+            self._runs[key] = self._pool.submit(self._run, module, subject)
+        return self._runs[key]
+
+    def _run(self, module: ModuleType, subject: Subject) -> Optional[Run]:
+        exercise = exercise_of_module(module)
+        program = subject.target / exercise.file
+        if not program.is_file():
+            return None
+        run = run_program(module.run_spec(program, subject.start_method))
+        trace = run.trace
+        did = bool(trace.lines) or len(trace.procs) > 1 or trace.outcome.returncode not in (0, None)
+        key = (subject.target, exercise.id)
+        self.collected.did_something[key] = self.collected.did_something.get(key, False) or did
+        return run
+
+    @pytest.hookimpl
+    def pytest_sessionfinish(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    # --- checks that build on others --------------------------------------------------------
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        marker = item.get_closest_marker("check")
+        subject = _subject(item)
+        if marker is None or subject is None:
+            return
+        exercise = exercise_of_module(item.module).id
+        done = {r.check: r for r in self.collected.results.get((subject.target, exercise), [])
+                if r.start_method == subject.start_method}
+        for need in marker.kwargs.get("needs", ()):
+            premise = done.get(need)
+            if premise is None or premise.status is not Status.PASSED:
+                title = premise.title if premise else need
+                pytest.skip("needs “%s”, which did not pass" % title)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        outcome = yield
+        report = outcome.get_result()
+        marker = item.get_closest_marker("check")
+        subject = _subject(item)
+        if marker is None or subject is None:
+            return
+        if call.when == "call" or (call.when == "setup" and report.outcome != "passed"):
+            result = _result(item, marker, subject, call, report)
+            key = (subject.target, result.exercise)
+            self.collected.results.setdefault(key, []).append(result)
+            if isinstance(call.excinfo and call.excinfo.value, CheckFailed):
+                report.longrepr = "%s\n%s" % (result.title, result.message)
+
+    # --- the model ----------------------------------------------------------------------------
+    def reports(self) -> list[Report]:
+        exercises = sorted({exercise_of_module(m) for m in self._modules.values()}, key=lambda e: e.id)
+        reports = []
+        for target in self.config.targets:
+            results = []
+            for exercise in exercises:
+                checks = tuple(self.collected.results.get((target, exercise.id), []))
+                state = exercise_state(checks, (target / exercise.file).is_file(),
+                                       self.collected.did_something.get((target, exercise.id), False))
+                results.append(ExerciseResult(exercise.id, exercise.title, exercise.file, state, checks))
+            reports.append(Report(str(target), tuple(self.config.start_methods), tuple(results)))
+        return reports
+
+
+def _subject(item: pytest.Item) -> Optional[Subject]:
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get("subject") if callspec else None
+
+
+def _result(item, marker, subject: Subject, call: pytest.CallInfo, report) -> CheckResult:
+    exercise = exercise_of_module(item.module).id
+    points = int(marker.kwargs.get("points", 1))
+    base = dict(exercise=exercise, check=check_id(item.originalname), title=marker.kwargs["title"],
+                max_points=points, start_method=subject.start_method)
+    if report.passed:
+        return CheckResult(status=Status.PASSED, points=points, **base)
+    if report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        reason = reason.replace("Skipped: ", "", 1)
+        return CheckResult(status=Status.SKIPPED, points=0, observed=reason, **base)
+    error = call.excinfo.value if call.excinfo else None
+    if isinstance(error, CheckFailed):
+        return CheckResult(status=Status.FAILED, points=0, expected=error.expected,
+                           observed=error.observed, hint=error.hint, **base)
+    text = call.excinfo.exconly() if call.excinfo else str(report.longrepr)
+    return CheckResult(status=Status.ERROR, points=0,
+                       observed="the grader itself failed here (%s); please report it" % text[-500:], **base)
+
+
+# --- fixtures the suites use -------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def run(request: pytest.FixtureRequest, subject: Subject) -> Run:
+    result = grader_plugin(request.config).run_for(request.module, subject).result()
+    if result is None:
+        exercise = exercise_of_module(request.module)
+        raise CheckFailed(expected="the file %s in %s" % (exercise.file, subject.target),
+                          observed="there is no such file",
+                          hint="keep the exercise's file name as it is: %s" % exercise.file)
+    return result
+
+
+@pytest.fixture(scope="module")
+def trace(run: Run):
+    return run.trace
+
+
+# --- standalone use: `pytest grader/suites -p grader.plugin --target solutions` -------------------
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("procgrade")
+    group.addoption("--target", action="append", default=None, help="folder of exercise programs")
+    group.addoption("--start-method", action="append", default=None, choices=START_METHODS)
+    group.addoption("--jobs", type=int, default=None)
+
+
+def grader_plugin(config: pytest.Config) -> GraderPlugin:
+    return next(p for p in config.pluginmanager.get_plugins() if isinstance(p, GraderPlugin))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "check(title, points, needs): a graded check")
+    if not any(isinstance(p, GraderPlugin) for p in config.pluginmanager.get_plugins()):
+        targets = [Path(t).resolve() for t in (config.getoption("--target") or ["exercises"])]
+        methods = config.getoption("--start-method") or ["spawn"]
+        grading = GradingConfig(targets, methods)
+        if config.getoption("--jobs"):
+            grading.jobs = config.getoption("--jobs")
+        config.pluginmanager.register(GraderPlugin(grading), "procgrade")

@@ -1,0 +1,74 @@
+"""The learner's terminal report: a renderer of the results model, nothing else."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Optional
+
+from .results import CheckResult, ExerciseResult, Report, State, Status
+
+MARK = {State.DONE: "✓", State.FAILING: "✗", State.NOT_STARTED: "·", State.NOT_SUBMITTED: "?"}
+CHECK_MARK = {Status.PASSED: "✓", Status.FAILED: "✗", Status.SKIPPED: "-", Status.ERROR: "!"}
+WIDTH = 100
+
+
+def render(report: Report, folder: str) -> str:
+    out = ["procgrade · %s · start method: %s" % (folder, ", ".join(report.start_methods)), ""]
+    title_width = max((len(e.title) for e in report.exercises), default=10)
+    for e in report.exercises:
+        out.append("  %s %s  %-*s  %-13s %d/%d" % (MARK[e.state], e.exercise, title_width, e.title,
+                                                e.state.value, e.score, e.max_score))
+    shown = [e for e in report.exercises if e.state is State.FAILING]
+    for e in shown:
+        out.append("")
+        out.extend(_failures(e))
+    out.append("")
+    done = sum(e.state is State.DONE for e in report.exercises)
+    out.append("%d/%d checks · %d of %d exercises done" % (report.score, report.max_score, done,
+                                                          len(report.exercises)))
+    nxt = next_exercise(report)
+    if nxt is None:
+        out.append("all done. Well done: every check passes.")
+    else:
+        out.append(_next_line(nxt, folder))
+    return "\n".join(out)
+
+
+def next_exercise(report: Report) -> Optional[ExerciseResult]:
+    return next((e for e in report.exercises if e.state is not State.DONE), None)
+
+
+def _next_line(e: ExerciseResult, folder: str) -> str:
+    where = "%s/%s" % (folder.rstrip("/"), e.file)
+    if e.state is State.FAILING:
+        return "next: fix %s (%s), then run: nox -s check -- %s" % (e.exercise, where, e.exercise)
+    if e.state is State.NOT_SUBMITTED:
+        return "next: %s is missing: %s" % (e.exercise, where)
+    return ("next: %s — read the docstring at the top of %s, fill in its TODOs, then run: "
+            "nox -s check -- %s   (stuck? nox -s hint -- %s)" % (e.exercise, where, e.exercise, e.exercise))
+
+
+def _failures(e: ExerciseResult) -> list[str]:
+    grouped: dict[str, list[CheckResult]] = {}
+    for c in e.checks:
+        if c.status is not Status.PASSED:
+            grouped.setdefault(c.check, []).append(c)
+    passed = len({c.check for c in e.checks}) - len(grouped)
+    lines = ["%s %s — %d of %d checks pass" % (e.exercise, e.title, passed, len({c.check for c in e.checks}))]
+    for results in grouped.values():
+        first = results[0]
+        methods = sorted({c.start_method for c in results})
+        under = " (under %s)" % ", ".join(methods) if len(e.checks and {c.start_method for c in e.checks}) > 1 else ""
+        if first.status is Status.SKIPPED:
+            lines.append("  %s %s%s — skipped: %s" % (CHECK_MARK[first.status], first.title, under, first.observed))
+            continue
+        lines.append("  %s %s%s" % (CHECK_MARK[first.status], first.title, under))
+        for label, text in (("expected", first.expected), ("observed", first.observed), ("hint", first.hint)):
+            if text:
+                lines.extend(_wrapped("%s: %s" % (label, text)))
+    return lines
+
+
+def _wrapped(text: str, indent: str = "      ") -> list[str]:
+    return textwrap.wrap(text, width=WIDTH, initial_indent=indent, subsequent_indent=indent + "  ",
+                         break_long_words=False, break_on_hyphens=False) or [indent]

@@ -1,0 +1,130 @@
+"""The results model: plain frozen dataclasses that every output format renders.
+
+The pytest plugin fills it; the terminal report, the JSON files and the CSV are renderers of it.
+The JSON form lives here, in exactly one place (to_dict / from_dict).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from typing import Any, Iterable, Optional
+
+
+class Status(str, Enum):
+    PASSED = "passed"
+    FAILED = "failed"
+    SKIPPED = "skipped"   # its premise (a check it needs) did not pass
+    ERROR = "error"       # the grader itself broke: never the learner's fault
+
+
+class State(str, Enum):
+    DONE = "done"
+    FAILING = "failing"
+    NOT_STARTED = "not started"
+    NOT_SUBMITTED = "not submitted"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    exercise: str            # "ex03"
+    check: str               # "child_got_args"
+    title: str               # the sentence a teacher would say
+    status: Status
+    points: int
+    max_points: int
+    start_method: str
+    expected: str = ""
+    observed: str = ""
+    hint: str = ""
+
+    @property
+    def message(self) -> str:
+        parts = []
+        if self.expected:
+            parts.append("expected: " + self.expected)
+        if self.observed:
+            parts.append("observed: " + self.observed)
+        if self.hint:
+            parts.append("hint: " + self.hint)
+        return "\n".join(parts)
+
+
+@dataclass(frozen=True)
+class ExerciseResult:
+    exercise: str
+    title: str
+    file: str
+    state: State
+    checks: tuple[CheckResult, ...] = field(default_factory=tuple)
+
+    @property
+    def score(self) -> int:
+        return sum(c.points for c in self.checks)
+
+    @property
+    def max_score(self) -> int:
+        return sum(c.max_points for c in self.checks)
+
+    @property
+    def failing(self) -> list[CheckResult]:
+        return [c for c in self.checks if c.status is not Status.PASSED]
+
+
+@dataclass(frozen=True)
+class Report:
+    """Every exercise graded for one target (a learner's folder, a submission)."""
+
+    target: str
+    start_methods: tuple[str, ...]
+    exercises: tuple[ExerciseResult, ...]
+
+    @property
+    def score(self) -> int:
+        return sum(e.score for e in self.exercises)
+
+    @property
+    def max_score(self) -> int:
+        return sum(e.max_score for e in self.exercises)
+
+    @property
+    def all_done(self) -> bool:
+        return all(e.state is State.DONE for e in self.exercises)
+
+    def exercise(self, exercise_id: str) -> Optional[ExerciseResult]:
+        return next((e for e in self.exercises if e.exercise == exercise_id), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "target": self.target,
+            "start_methods": list(self.start_methods),
+            "score": self.score,
+            "max_score": self.max_score,
+            "exercises": [
+                {
+                    "exercise": e.exercise, "title": e.title, "file": e.file, "state": e.state.value,
+                    "score": e.score, "max_score": e.max_score,
+                    "checks": [dict(asdict(c), status=c.status.value) for c in e.checks],
+                }
+                for e in self.exercises
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Report":
+        exercises = []
+        for e in data["exercises"]:
+            checks = tuple(CheckResult(**dict(c, status=Status(c["status"]))) for c in e["checks"])
+            exercises.append(ExerciseResult(e["exercise"], e["title"], e["file"], State(e["state"]), checks))
+        return cls(data["target"], tuple(data["start_methods"]), tuple(exercises))
+
+
+def exercise_state(checks: Iterable[CheckResult], submitted: bool, did_something: bool) -> State:
+    checks = list(checks)
+    if not submitted:
+        return State.NOT_SUBMITTED
+    if checks and all(c.status is Status.PASSED for c in checks):
+        return State.DONE
+    if not did_something:
+        return State.NOT_STARTED
+    return State.FAILING

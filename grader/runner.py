@@ -1,0 +1,226 @@
+"""The only code that starts a learner's program. It returns facts (a Trace, files), never verdicts.
+
+One run: a fresh temporary folder holds a copy of the program, a working folder, and the control
+files (the instrumentation's channel, stack dumps); a supervisor process (supervisor.py) owns the
+program's whole process tree with a hard wall-clock budget and kills all of it at the end. This
+side only watches the channel, so that a run can be stopped as soon as it has shown enough (a
+program that loops forever, like exercise 1, is stopped when its loops have been seen).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+from .trace import Outcome, Trace, build_trace, parse_records
+
+HERE = Path(__file__).resolve().parent
+SUPERVISOR = HERE / "supervisor.py"
+INSTRUMENT = HERE / "instrument"
+
+START_METHODS = ("fork", "spawn", "forkserver")
+WATCH_SECONDS = 0.01
+OUTPUT_CAP_BYTES = 8 * 1024 * 1024
+SUPERVISOR_SLACK_SECONDS = 15.0  # beyond the budget: the supervisor's own kill and write-up
+
+
+@dataclass(frozen=True)
+class FileFact:
+    """A file of the working folder after (or before) the run."""
+
+    path: str          # relative to the working folder, "/"-separated
+    kind: str          # "file", "dir" or "link"
+    size: int = 0
+    sha256: str = ""
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """How to run one program once."""
+
+    program: Path
+    argv: tuple[str, ...] = ()
+    stdin: Optional[str] = None          # text fed to the program's stdin (None: /dev/null)
+    start_method: str = "spawn"          # fork | spawn | forkserver | "" (the platform's default)
+    warp: float = 1.0                    # time.sleep(s) really sleeps s * warp
+    budget: float = 10.0                 # hard wall-clock limit, seconds
+    sync_start: bool = True              # Process.start() returns once the child runs its target
+    stop_when: Optional[Callable[[Trace], bool]] = field(default=None, compare=False)
+    setup: Optional[Callable[[Path], None]] = field(default=None, compare=False)  # fills the working folder
+    env: tuple[tuple[str, str], ...] = ()   # extra environment for the program (instrumentation knobs)
+
+
+@dataclass(frozen=True)
+class Run:
+    """The facts of one run: the trace, and the working folder before and after."""
+
+    spec: RunSpec
+    trace: Trace
+    files_before: tuple[FileFact, ...]
+    files_after: tuple[FileFact, ...]
+    stdout: str
+    stderr: str
+
+
+def snapshot(root: Path) -> tuple[FileFact, ...]:
+    facts = []
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            facts.append(FileFact(rel, "link", 0, os.readlink(path)))
+        elif path.is_dir():
+            facts.append(FileFact(rel, "dir"))
+        elif path.is_file():
+            facts.append(FileFact(rel, "file", path.stat().st_size, _sha256(path)))
+    return tuple(facts)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return "unreadable"
+    return digest.hexdigest()
+
+
+def learner_env(control: Path, spec: RunSpec) -> dict[str, str]:
+    """The program's whole environment: built, not inherited, so nothing of the grader's leaks in."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(control.parent / "work"),
+        "LANG": "C.UTF-8",
+        "PYTHONPATH": str(INSTRUMENT),
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONIOENCODING": "utf-8",
+        "PYTHONHASHSEED": "0",
+        "PROCGRADE_CHANNEL": str(control / "channel.jsonl"),
+        "PROCGRADE_STACKS_DIR": str(control / "stacks"),
+        "PROCGRADE_WARP": repr(spec.warp),
+        "PROCGRADE_START_METHOD": spec.start_method,
+        "TMPDIR": str(control.parent / "tmp"),
+    }
+    if spec.sync_start:
+        env["PROCGRADE_READY_DIR"] = str(control / "ready")
+    env.update(dict(spec.env))
+    return env
+
+
+def run_program(spec: RunSpec, python: str = sys.executable) -> Run:
+    """Run the program once under a supervisor and return what happened. Never raises for
+    anything the program does; raises only if the grader itself is broken."""
+    root = Path(tempfile.mkdtemp(prefix="procgrade-run-"))
+    try:
+        return _run_in(root, spec, python)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
+    control, work, prog = root / "control", root / "work", root / "program"
+    for folder in (control / "stacks", control / "ready", work, prog, root / "tmp"):
+        folder.mkdir(parents=True)
+    program = prog / spec.program.name
+    shutil.copyfile(spec.program, program)
+    if spec.setup:
+        spec.setup(work)
+    before = snapshot(work)
+
+    stdin_path = None
+    if spec.stdin is not None:
+        stdin_path = control / "stdin.txt"
+        stdin_path.write_text(spec.stdin, encoding="utf-8")
+    channel = control / "channel.jsonl"
+    channel.touch()
+    sup_spec = {
+        "python": python, "program": str(program), "argv": list(spec.argv), "cwd": str(work),
+        "env": learner_env(control, spec), "budget": spec.budget, "output_cap": OUTPUT_CAP_BYTES,
+        "stdin_path": str(stdin_path) if stdin_path else None,
+        "stdout_path": str(control / "stdout"), "stderr_path": str(control / "stderr"),
+        "result_path": str(control / "result.json"),
+    }
+    spec_path = control / "spec.json"
+    spec_path.write_text(json.dumps(sup_spec), encoding="utf-8")
+
+    supervisor = subprocess.Popen(
+        [python, "-I", str(SUPERVISOR), str(spec_path)],
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=open(control / "supervisor.err", "wb"),
+    )
+    try:
+        _watch(supervisor, channel, spec)
+        # Our end of its stdin stays open while it runs: closing it means "the runner is gone".
+        supervisor.wait(timeout=spec.budget + SUPERVISOR_SLACK_SECONDS)
+        supervisor.stdin.close()
+    except BaseException:
+        # SIGTERM makes the supervisor kill the tree before it ends; SIGKILL only if it will not.
+        supervisor.terminate()
+        try:
+            supervisor.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            supervisor.kill()
+            supervisor.wait()
+        raise
+    result_path = control / "result.json"
+    if not result_path.exists():
+        raise RuntimeError("the supervisor failed: %s" % _text(control / "supervisor.err")[-2000:])
+    result = json.loads(result_path.read_text(encoding="utf-8"))
+    outcome = Outcome(
+        reason=result["reason"], returncode=result["returncode"],
+        duration=result["ended"] - result["started"], budget=spec.budget,
+        leftovers=tuple(result["leftovers"]), remaining=tuple(result["remaining"]),
+    )
+    trace = build_trace(parse_records(channel.read_bytes()), result["main_pid"], result["started"],
+                        outcome, spec.warp, spec.start_method, _stacks(control / "stacks"))
+    return Run(spec, trace, before, snapshot(work), _text(control / "stdout"), _text(control / "stderr"))
+
+
+def _watch(supervisor: subprocess.Popen, channel: Path, spec: RunSpec) -> None:
+    """Wait for the supervisor; ask it to stop early once `stop_when` holds on what ran so far."""
+    if spec.stop_when is None:
+        return
+    started = time.monotonic()
+    while supervisor.poll() is None:
+        time.sleep(WATCH_SECONDS)
+        records = parse_records(channel.read_bytes())
+        if not records:
+            continue
+        main_pid = records[0]["pid"]
+        partial = build_trace(records, main_pid, records[0]["t"],
+                              Outcome("running", None, time.monotonic() - started, spec.budget),
+                              spec.warp, spec.start_method)
+        if spec.stop_when(partial):
+            try:
+                supervisor.stdin.write(b"stop\n")
+                supervisor.stdin.flush()
+            except OSError:
+                pass
+            return
+
+
+def _stacks(folder: Path) -> tuple[tuple[int, str], ...]:
+    dumps = []
+    for path in sorted(folder.glob("*.txt")):
+        text = _text(path)
+        if text.strip():
+            dumps.append((int(path.stem), text))
+    return tuple(dumps)
+
+
+def _text(path: Path, limit: int = 200_000) -> str:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(limit).decode("utf-8", "replace")
+    except OSError:
+        return ""

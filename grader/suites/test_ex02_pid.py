@@ -1,0 +1,134 @@
+"""Exercise 2: main and its child each print their own pid; the child finishes before main ends."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Optional
+
+from grader import common_checks
+from grader.checks import check, fail, quote
+from grader.runner import RunSpec
+from grader.trace import Line, Proc, Trace
+
+TITLE = "pids"
+
+
+def run_spec(program: Path, start_method: str) -> RunSpec:
+    return RunSpec(program, start_method=start_method, warp=0.05, budget=10.0)
+
+
+def numbers(line: Line) -> list[int]:
+    return [int(n) for n in re.findall(r"\d+", line.text)]
+
+
+def the_child(trace: Trace) -> Optional[Proc]:
+    """The process that printed the child's lines: any process but main that printed."""
+    printers = [trace.proc(pid) for pid in trace.printers(trace.out()) if pid != trace.main_pid]
+    return next((p for p in printers if p is not None), None)
+
+
+@check("no process crashes")
+def test_no_process_crashed(trace):
+    common_checks.no_crash(trace)
+
+
+@check("main prints its own pid")
+def test_main_prints_its_pid(trace):
+    main = trace.main_pid
+    said = [(line, n) for line in trace.lines_by(main) for n in numbers(line)]
+    if any(n == main for _, n in said):
+        return
+    if not said:
+        fail(expected="main prints a line with its pid (%d), like `父进程pid: %d`" % (main, main),
+             observed="main printed no number at all",
+             hint="in main, print os.getpid()")
+    line, n = said[0]
+    whose = trace.describe(n) if trace.proc(n) else "not a pid of this run"
+    fail(expected="main's line shows main's own pid, %d" % main,
+         observed="main printed %s: %d is %s" % (quote(line.text), n, whose),
+         hint="os.getpid() returns the pid of the process that calls it; call it in main for "
+              "main's line (p.pid is the child's pid)")
+
+
+@check("main starts exactly one child process")
+def test_one_child(trace):
+    children = trace.children_of(trace.main_pid)
+    if len(children) == 1:
+        return
+    if not children:
+        ran_in_main = [l for l in trace.lines_by(trace.main_pid) if l.thread == "MainThread"]
+        in_thread = [l for l in trace.lines_by(trace.main_pid) if l.thread != "MainThread"]
+        if in_thread:
+            hint = ("the child's lines came from a thread (%s) of main: a thread is not a process; "
+                    "use multiprocessing.Process" % in_thread[0].thread)
+        elif len(ran_in_main) > 1:
+            hint = ("run_proc ran inside main: `p.run()` and `Process(target=run_proc())` both call "
+                    "it in main. Pass the function itself, `Process(target=run_proc)`, then `p.start()`")
+        else:
+            hint = "create a multiprocessing.Process(target=run_proc) and call its start()"
+        fail(expected="one child process started by main", observed="main started no process", hint=hint)
+    shown = ", ".join(trace.describe(c.pid) for c in children)
+    fail(expected="one child process started by main",
+         observed="main started %d: %s" % (len(children), shown),
+         hint="create and start a single Process")
+
+
+@check("the child prints its own pid", needs=["one_child"])
+def test_child_prints_its_pid(trace):
+    child = the_child(trace)
+    if child is None:
+        fail(expected="the child prints a line with its pid",
+             observed="no process other than main printed anything",
+             hint="print os.getpid() inside run_proc, the function the child runs")
+    said = [(line, n) for line in trace.lines_by(child.pid) for n in numbers(line)]
+    if any(n == child.pid for _, n in said):
+        return
+    if not said:
+        fail(expected="the child prints its pid (%d)" % child.pid,
+             observed="%s printed no number" % trace.describe(child.pid),
+             hint="print os.getpid() inside run_proc")
+    line, n = said[0]
+    whose = trace.describe(n) if trace.proc(n) else "not a pid of this run"
+    fail(expected="the child's line shows its own pid, %d" % child.pid,
+         observed="%s came from pid %d, but %d is %s" % (quote(line.text), child.pid, n, whose),
+         hint="call os.getpid() inside run_proc, in the child itself; a pid read in main (or "
+              "os.getppid()) is another process's")
+
+
+@check("the child's parent is main", needs=["child_prints_its_pid"])
+def test_child_parent_is_main(trace):
+    child = the_child(trace)
+    if child.parent == trace.main_pid:
+        return
+    fail(expected="the child was started by main (pid %d)" % trace.main_pid,
+         observed="the child's lines came from %s, started by %s"
+                  % (trace.describe(child.pid), trace.describe(child.parent)),
+         hint="start the child from main itself, not from another child")
+
+
+@check("the child finishes its work before main ends", needs=["child_prints_its_pid"])
+def test_child_finishes_first(trace):
+    child = the_child(trace)
+    lines = trace.lines_by(child.pid)
+    if child.exitcode == 0 and len(lines) >= 2:
+        main_end = trace.main.ended
+        if main_end is None or child.ended <= main_end:
+            return
+    if child.exitcode is None:
+        how = ("was killed when main ended (exit code %s)" % child.parent_saw
+               if child.parent_saw is not None else "never finished")
+        hint = ("a daemon child (daemon=True) is killed as soon as main ends; leave daemon off "
+                "(or join() the child) so it can finish")
+        fail(expected="the child prints its last line and exits with code 0",
+             observed="%s printed %d line(s) and %s" % (trace.describe(child.pid), len(lines), how),
+             hint=hint)
+    fail(expected="the child prints its pid line and its ending line, and exits with code 0",
+         observed="%s printed %d line(s) and exited with code %s"
+                  % (trace.describe(child.pid), len(lines), child.exitcode),
+         hint="print both lines in run_proc and let it return normally")
+
+
+@check("the program ends by itself, leaving nothing running")
+def test_ends_cleanly(trace):
+    common_checks.ended_by_itself(trace)

@@ -1,0 +1,216 @@
+"""The watchdog that owns one run of a learner's program; never imported by pytest.
+
+Started by the runner as `python -I supervisor.py SPEC.json` in its own process, it:
+
+1. becomes a child subreaper (Linux), so every orphan of the program's tree, double-forked and
+   `setsid` daemons included, is re-parented to it and stays in reach;
+2. starts the program in a new session with the spec's argv, stdin, working folder and env;
+3. waits until the program's main process ends, the budget runs out, the output grows past its
+   cap, or the runner asks it to stop (a line on stdin; end of stdin, when the runner is gone);
+4. on a time-out asks every process for a stack dump (the instrumentation registers faulthandler
+   on SIGUSR1), so a hang gets a diagnosis;
+5. lists what is still running after main ended (leftovers), then kills the whole tree, again and
+   again until nothing is left, and reaps it;
+6. writes the facts it saw (exit status, why it stopped, leftovers, times) as JSON.
+
+It gives verdicts on nothing. Standard library and psutil only.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+
+import psutil
+
+PR_SET_CHILD_SUBREAPER = 36
+POLL_SECONDS = 0.005
+LEFTOVER_GRACE_SECONDS = 1.0
+STACK_DUMP_SECONDS = 0.3
+
+
+def become_subreaper() -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+
+
+def reap(statuses: dict[int, int]) -> None:
+    """Collect every ended child (ours or re-parented to us), keeping exit statuses by pid."""
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        statuses[pid] = os.waitstatus_to_exitcode(status)
+
+
+def descendants() -> list[psutil.Process]:
+    try:
+        return psutil.Process().children(recursive=True)
+    except psutil.Error:
+        return []
+
+
+def describe(proc: psutil.Process) -> dict | None:
+    try:
+        with proc.oneshot():
+            if proc.status() == psutil.STATUS_ZOMBIE:
+                return None
+            return {"pid": proc.pid, "ppid": proc.ppid(), "cmdline": proc.cmdline()[:8],
+                    "status": proc.status()}
+    except psutil.Error:
+        return None
+
+
+def kill_tree(session_id: int, statuses: dict[int, int]) -> int:
+    """SIGKILL every descendant until none is left; stop first so a fork bomb cannot outrun us."""
+    killed: set[int] = set()
+    for _ in range(200):
+        procs = descendants()
+        if not procs:
+            break
+        for sig in (signal.SIGSTOP, signal.SIGKILL):
+            for proc in procs:
+                try:
+                    proc.send_signal(sig)
+                    killed.add(proc.pid)
+                except psutil.Error:
+                    pass
+        try:
+            os.killpg(session_id, signal.SIGKILL)
+        except OSError:
+            pass
+        time.sleep(0.002)
+        reap(statuses)
+    reap(statuses)
+    return len(killed)
+
+
+def dump_stacks() -> None:
+    for proc in descendants():
+        try:
+            proc.send_signal(signal.SIGUSR1)
+        except psutil.Error:
+            pass
+    time.sleep(STACK_DUMP_SECONDS)
+
+
+def output_size(paths: list[str]) -> int:
+    total = 0
+    for path in paths:
+        try:
+            total += os.path.getsize(path)
+        except OSError:
+            pass
+    return total
+
+
+class Interrupted(Exception):
+    """The supervisor itself was asked to end: it still kills the tree first."""
+
+
+def stop_on_signal(signum, frame):
+    raise Interrupted(signal.Signals(signum).name)
+
+
+def stop_requested() -> bool:
+    """True when the runner wrote a line, or closed our stdin (it is gone)."""
+    readable, _, _ = select.select([sys.stdin], [], [], POLL_SECONDS)
+    return bool(readable)
+
+
+def wait_for_end(main_pid: int, statuses: dict[int, int], deadline: float,
+                 outputs: list[str], output_cap: int) -> str:
+    """Why the run stopped: exited, stopped (asked by the runner), timeout or flood."""
+    while True:
+        reap(statuses)
+        if main_pid in statuses:
+            return "exited"
+        if stop_requested():
+            return "stopped"
+        if time.monotonic() > deadline:
+            return "timeout"
+        if output_size(outputs) > output_cap:
+            return "flood"
+
+
+def supervise(spec: dict) -> dict:
+    subreaper = become_subreaper()
+    stdin = open(spec["stdin_path"], "rb") if spec.get("stdin_path") else subprocess.DEVNULL
+    stdout = open(spec["stdout_path"], "wb")
+    stderr = open(spec["stderr_path"], "wb")
+    env = dict(spec["env"])
+    env["PROCGRADE_T0"] = repr(time.time())
+    started = time.monotonic()
+    main = subprocess.Popen(
+        [spec["python"], spec["program"], *spec["argv"]],
+        cwd=spec["cwd"], env=env, stdin=stdin, stdout=stdout, stderr=stderr,
+        start_new_session=True, close_fds=True,
+    )
+    for handle in (stdin, stdout, stderr):
+        if handle is not subprocess.DEVNULL:
+            handle.close()
+
+    statuses: dict[int, int] = {}
+    deadline = started + spec["budget"]
+    outputs = [spec["stdout_path"], spec["stderr_path"]]
+    try:
+        reason = wait_for_end(main.pid, statuses, deadline, outputs, spec["output_cap"])
+    except Interrupted:
+        kill_tree(main.pid, statuses)
+        raise
+    ended = time.monotonic()
+
+    if reason == "timeout":
+        dump_stacks()
+
+    leftovers: list[dict] = []
+    if reason == "exited":
+        # Helpers (resource tracker, forkserver) end on their own a moment after main; whatever
+        # still runs after the grace period was left behind by the program.
+        grace_end = time.monotonic() + LEFTOVER_GRACE_SECONDS
+        while descendants() and time.monotonic() < grace_end:
+            reap(statuses)
+            time.sleep(POLL_SECONDS)
+        leftovers = [d for d in map(describe, descendants()) if d]
+
+    killed = kill_tree(main.pid, statuses)
+    return {
+        "main_pid": main.pid,
+        "returncode": statuses.get(main.pid),
+        "reason": reason,
+        "started": started,
+        "ended": ended,
+        "finished": time.monotonic(),
+        "leftovers": leftovers,
+        "killed": killed,
+        "remaining": [d for d in map(describe, descendants()) if d],
+        "subreaper": subreaper,
+    }
+
+
+def main(argv: list[str]) -> int:
+    with open(argv[1], encoding="utf-8") as handle:
+        spec = json.load(handle)
+    signal.signal(signal.SIGTERM, stop_on_signal)
+    signal.signal(signal.SIGINT, stop_on_signal)
+    result = supervise(spec)
+    tmp = spec["result_path"] + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(result, handle)
+    os.replace(tmp, spec["result_path"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

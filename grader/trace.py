@@ -1,0 +1,306 @@
+"""What really happened in one run of a program: immutable facts, and the questions checks ask.
+
+A Trace is built from the instrumentation's records (who printed which line when, which process
+started which) and the supervisor's outcome (how the run ended, what was left running). Checks
+read a Trace; they never parse raw output or start a process themselves.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Optional
+
+# Kinds of process, as a teacher names them.
+MAIN = "main"
+PROCESS = "process"          # a multiprocessing child running the learner's code
+POOL_WORKER = "pool worker"
+MANAGER = "manager"          # a Manager()'s server process
+HELPER = "helper"            # forkserver, resource tracker: the library's, not the learner's
+FORKED = "forked"            # a raw os.fork() child
+OTHER = "other"
+
+LEARNER_KINDS = (MAIN, PROCESS, POOL_WORKER, FORKED, OTHER)
+
+_HELPER_ARGV = ("forkserver", "resource_tracker", "semaphore_tracker")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line a process wrote to stdout or stderr."""
+
+    index: int        # position among all lines of the run (their real order)
+    pid: int
+    t: float          # seconds since the program started (real time)
+    stream: str       # "out" or "err"
+    thread: str
+    text: str
+    end: str          # "\n", "\r" or "" (cut off at exit)
+
+
+@dataclass(frozen=True)
+class Proc:
+    """One process of the program's tree."""
+
+    pid: int
+    kind: str
+    os_ppid: Optional[int]           # the parent the OS reports (the forkserver, under forkserver)
+    parent: Optional[int]            # the process that started it (multiprocessing's parent)
+    name: Optional[str] = None       # multiprocessing's name, e.g. "Process-1"
+    target: Optional[str] = None     # "module:function" the child ran
+    daemon: bool = False
+    started: Optional[float] = None  # seconds since the program started
+    ended: Optional[float] = None    # when it finished its work (None: killed or still running)
+    exitcode: Optional[int] = None   # what the child itself returned (None: it never returned)
+    parent_saw: Optional[int] = None  # the exit code its parent observed (e.g. -15 after terminate)
+    argv: tuple[str, ...] = ()
+
+    @property
+    def finished_normally(self) -> bool:
+        return self.exitcode == 0
+
+
+@dataclass(frozen=True)
+class Crash:
+    """An uncaught exception, as its traceback was printed by the process that raised it."""
+
+    pid: int
+    exception: str    # the last line, e.g. "RuntimeError: An attempt has been made..."
+    traceback: str
+
+    @property
+    def type_name(self) -> str:
+        return self.exception.split(":", 1)[0].strip()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How the run ended, as the supervisor saw it."""
+
+    reason: str                      # exited | stopped | timeout | flood
+    returncode: Optional[int]        # main's exit status (negative: killed by that signal)
+    duration: float                  # seconds from start to main's end (or the stop)
+    budget: float
+    leftovers: tuple[dict, ...] = ()  # still running after main ended (pid, ppid, cmdline)
+    remaining: tuple[dict, ...] = ()  # still running after the kill: must be empty
+
+
+@dataclass(frozen=True)
+class Trace:
+    main_pid: int
+    procs: tuple[Proc, ...]
+    lines: tuple[Line, ...]
+    opened_for_writing: tuple[tuple[int, str], ...]
+    outcome: Outcome
+    warp: float = 1.0
+    start_method: str = ""
+    stacks: tuple[tuple[int, str], ...] = ()
+    flooded: tuple[int, ...] = ()
+
+    # --- processes -------------------------------------------------------------------------
+    @property
+    def main(self) -> Proc:
+        return self.proc(self.main_pid) or Proc(self.main_pid, MAIN, None, None)
+
+    def proc(self, pid: int) -> Optional[Proc]:
+        return next((p for p in self.procs if p.pid == pid), None)
+
+    def procs_of_kind(self, *kinds: str) -> list[Proc]:
+        return [p for p in self.procs if p.kind in kinds]
+
+    def children_of(self, pid: int, kinds: Iterable[str] = (PROCESS, POOL_WORKER, FORKED, OTHER)) -> list[Proc]:
+        """The processes that `pid` started itself (helpers and managers left out by default)."""
+        wanted = tuple(kinds)
+        return [p for p in self.procs if p.parent == pid and p.kind in wanted]
+
+    def learner_procs(self) -> list[Proc]:
+        return [p for p in self.procs if p.kind in LEARNER_KINDS]
+
+    def describe(self, pid: Optional[int]) -> str:
+        """How a teacher names a process in a message: "main (pid 4711)", "child Process-1 (pid 4712)"."""
+        if pid is None:
+            return "no process"
+        proc = self.proc(pid)
+        if proc is None:
+            return "pid %d" % pid
+        if proc.kind == MAIN:
+            return "main (pid %d)" % pid
+        label = {PROCESS: "child", POOL_WORKER: "pool worker", MANAGER: "manager", HELPER: "helper",
+                 FORKED: "forked child", OTHER: "process"}[proc.kind]
+        if proc.name and proc.kind in (PROCESS, POOL_WORKER):
+            return "%s %s (pid %d)" % (label, proc.name, pid)
+        return "%s (pid %d)" % (label, pid)
+
+    # --- output ----------------------------------------------------------------------------
+    def lines_by(self, pid: int, stream: str = "out") -> list[Line]:
+        return [line for line in self.lines if line.pid == pid and line.stream == stream]
+
+    def out(self) -> list[Line]:
+        """Every stdout line, in the order they were written."""
+        return [line for line in self.lines if line.stream == "out"]
+
+    def matching(self, pattern: "re.Pattern[str] | str", stream: str = "out") -> list[Line]:
+        regex = re.compile(pattern) if isinstance(pattern, str) else pattern
+        return [line for line in self.lines if line.stream == stream and regex.search(line.text)]
+
+    def printers(self, lines: Iterable[Line]) -> list[int]:
+        """The distinct pids that printed these lines, in order of first appearance."""
+        return list(dict.fromkeys(line.pid for line in lines))
+
+    def repeated_texts(self, minimum: int = 2) -> list[tuple[str, int]]:
+        """Distinct stdout texts printed at least `minimum` times, most frequent first."""
+        counts = Counter(line.text.strip() for line in self.out() if line.text.strip())
+        return [(text, n) for text, n in counts.most_common() if n >= minimum]
+
+    def crashes(self) -> list[Crash]:
+        """Every uncaught exception printed to stderr, one per traceback."""
+        found = []
+        for pid in self.printers(line for line in self.lines if line.stream == "err"):
+            found.extend(_tracebacks(pid, [line.text for line in self.lines_by(pid, "err")]))
+        return found
+
+    def stderr_text(self, pid: Optional[int] = None) -> str:
+        return "\n".join(line.text for line in self.lines
+                         if line.stream == "err" and (pid is None or line.pid == pid))
+
+    # --- time ------------------------------------------------------------------------------
+    def virtual(self, seconds: float) -> float:
+        """Real seconds as the program's own clock counts them (time.sleep is scaled by warp)."""
+        return seconds / self.warp if self.warp else seconds
+
+    @staticmethod
+    def max_overlap(intervals: Iterable[tuple[float, float]]) -> int:
+        """The largest number of intervals that are open at the same instant."""
+        events = []
+        for start, end in intervals:
+            events.append((start, 1))
+            events.append((end, -1))
+        events.sort(key=lambda e: (e[0], e[1]))  # an end before a start at the same instant
+        best = current = 0
+        for _, delta in events:
+            current += delta
+            best = max(best, current)
+        return best
+
+    def stack_of(self, pid: int) -> str:
+        return next((text for p, text in self.stacks if p == pid), "")
+
+
+def _tracebacks(pid: int, texts: list[str]) -> Iterator[Crash]:
+    for i, text in enumerate(texts):
+        if text.startswith("Traceback (most recent call last)"):
+            body = [text]
+            for following in texts[i + 1:]:
+                body.append(following)
+                if following and not following.startswith((" ", "\t")):
+                    break
+            last = body[-1].strip()
+            yield Crash(pid, last, "\n".join(body))
+
+
+# --- building a trace from the records --------------------------------------------------------
+
+@dataclass
+class _ProcFacts:
+    pid: int
+    first_seen: float
+    os_ppid: Optional[int] = None
+    parent: Optional[int] = None
+    argv: tuple[str, ...] = ()
+    exec_: bool = False
+    forked: bool = False
+    mp: dict = field(default_factory=dict)
+    mp_end: Optional[tuple[float, int]] = None
+    exit_at: Optional[float] = None
+    parent_saw: Optional[int] = None
+    last_seen: float = 0.0
+
+
+def parse_records(raw: bytes) -> list[dict]:
+    records = []
+    for chunk in raw.splitlines():
+        try:
+            record = json.loads(chunk)
+        except ValueError:
+            continue  # a record cut off by a kill
+        if isinstance(record, dict) and isinstance(record.get("pid"), int):
+            records.append(record)
+    return records
+
+
+def build_trace(records: list[dict], main_pid: int, started: float, outcome: Outcome,
+                warp: float = 1.0, start_method: str = "",
+                stacks: tuple[tuple[int, str], ...] = ()) -> Trace:
+    facts: dict[int, _ProcFacts] = {}
+    lines: list[Line] = []
+    opened: list[tuple[int, str]] = []
+    flooded: list[int] = []
+
+    def fact(pid: int, t: float) -> _ProcFacts:
+        if pid not in facts:
+            facts[pid] = _ProcFacts(pid, t)
+        facts[pid].last_seen = max(facts[pid].last_seen, t)
+        return facts[pid]
+
+    for record in records:
+        pid, t, ev = record["pid"], float(record.get("t", started)) - started, record.get("ev")
+        f = fact(pid, t)
+        if ev == "exec":
+            f.exec_, f.os_ppid, f.argv = True, record.get("ppid"), tuple(record.get("argv") or ())
+        elif ev == "fork":
+            f.forked, f.os_ppid = True, record.get("ppid")
+        elif ev == "mp_start":
+            f.mp = {"t": t, "parent": record.get("parent"), "name": record.get("name"),
+                    "target": record.get("target"), "daemon": bool(record.get("daemon"))}
+        elif ev == "mp_end":
+            f.mp_end = (t, record.get("exitcode"))
+        elif ev == "exit":
+            f.exit_at = t
+        elif ev == "reaped":
+            child = fact(record.get("child"), t)
+            child.parent_saw = record.get("exitcode")
+        elif ev == "line":
+            lines.append(Line(len(lines), pid, t, "err" if record.get("s") == "e" else "out",
+                              str(record.get("th", "")), str(record.get("x", "")), str(record.get("end", ""))))
+        elif ev == "open":
+            opened.append((pid, str(record.get("path", ""))))
+        elif ev == "flood":
+            flooded.append(pid)
+
+    procs = tuple(_classify(f, main_pid, outcome) for f in facts.values())
+    if not any(p.pid == main_pid for p in procs):
+        procs = (Proc(main_pid, MAIN, None, None, started=0.0, ended=outcome.duration),) + procs
+    return Trace(main_pid, procs, tuple(lines), tuple(opened), outcome, warp, start_method,
+                 stacks, tuple(flooded))
+
+
+def _classify(f: _ProcFacts, main_pid: int, outcome: Outcome) -> Proc:
+    if f.pid == main_pid:
+        ended = f.exit_at if f.exit_at is not None else (outcome.duration if outcome.reason == "exited" else None)
+        return Proc(f.pid, MAIN, f.os_ppid, None, started=f.first_seen, ended=ended,
+                    exitcode=outcome.returncode if outcome.reason == "exited" else None, argv=f.argv)
+    target = f.mp.get("target") or ""
+    if f.mp:
+        if target.startswith("multiprocessing.pool:"):
+            kind = POOL_WORKER
+        elif target.startswith("multiprocessing.managers:"):
+            kind = MANAGER
+        elif target.startswith("multiprocessing."):
+            kind = HELPER
+        else:
+            kind = PROCESS
+    elif any(marker in arg for arg in f.argv for marker in _HELPER_ARGV):
+        kind = HELPER
+    elif "--multiprocessing-fork" in f.argv:
+        kind = PROCESS  # a spawn child that died before running its target
+    elif f.forked:
+        kind = FORKED
+    else:
+        kind = OTHER
+    parent = f.mp.get("parent") if f.mp else f.os_ppid
+    ended, exitcode = (f.mp_end if f.mp_end else (None, None))
+    return Proc(f.pid, kind, f.os_ppid, parent, name=f.mp.get("name"), target=target or None,
+                daemon=bool(f.mp.get("daemon")), started=f.mp.get("t", f.first_seen),
+                ended=ended, exitcode=exitcode, parent_saw=f.parent_saw, argv=f.argv)
