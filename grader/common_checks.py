@@ -36,7 +36,15 @@ def crash_hint(crash: Crash) -> str:
     return "read the traceback: the last line names the error, the line above it where it happened"
 
 
+def not_idle(trace: Trace) -> None:
+    if not trace.did_anything:
+        fail(expected="the program runs: it prints and starts processes",
+             observed="it printed nothing, started no process and exited at once",
+             hint="fill in the TODOs of the exercise file")
+
+
 def no_crash(trace: Trace) -> None:
+    not_idle(trace)
     crashes = trace.crashes()
     if crashes:
         first = crashes[0]
@@ -54,6 +62,7 @@ def learner_leftovers(trace: Trace) -> list[dict]:
 
 
 def ended_by_itself(trace: Trace, expected_code: Optional[int] = 0) -> None:
+    not_idle(trace)
     outcome = trace.outcome
     if outcome.reason == "timeout":
         fail(expected="the program ends by itself",
@@ -95,3 +104,25 @@ def hang_diagnosis(trace: Trace) -> str:
         spot = "%s() line %s" % (own[0][2], own[0][1]) if own else "%s()" % innermost[2]
         parts.append("%s was in %s, waiting in %s()" % (trace.describe(pid), spot, innermost[2]))
     return ("; " + "; ".join(parts[:6])) if parts else ""
+
+
+def numbers(text: str) -> list[int]:
+    return [int(n) for n in re.findall(r"\d+", text)]
+
+
+def prints_own_pid(trace: Trace, pid: int, where: str) -> None:
+    """`pid` printed a line holding its own pid. `where` says where to call os.getpid()."""
+    said = [(line, n) for line in trace.lines_by(pid) for n in numbers(line.text)]
+    if any(n == pid for _, n in said):
+        return
+    who = trace.describe(pid)
+    if not said:
+        fail(expected="%s prints its own pid, %d" % (who, pid),
+             observed="%s printed no number at all" % who,
+             hint="print os.getpid() %s" % where)
+    line, n = said[0]
+    whose = trace.describe(n) if trace.proc(n) else "not a pid of this run"
+    fail(expected="%s prints its own pid, %d" % (who, pid),
+         observed="%s came from pid %d, but %d is %s" % (quote(line.text), pid, n, whose),
+         hint="os.getpid() returns the pid of the process that calls it: call it %s. A pid read "
+              "in another process (main's, p.pid, os.getppid()) is not this one's" % where)

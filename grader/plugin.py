@@ -83,8 +83,7 @@ class GraderPlugin:
         if not program.is_file():
             return None
         run = run_program(module.run_spec(program, subject.start_method))
-        trace = run.trace
-        did = bool(trace.lines) or len(trace.procs) > 1 or trace.outcome.returncode not in (0, None)
+        did = run.trace.did_anything
         key = (subject.target, exercise.id)
         self.collected.did_something[key] = self.collected.did_something.get(key, False) or did
         return run

@@ -191,9 +191,16 @@ def _watch(supervisor: subprocess.Popen, channel: Path, spec: RunSpec) -> None:
     if spec.stop_when is None:
         return
     started = time.monotonic()
+    records: list[dict] = []
+    offset = 0
     while supervisor.poll() is None:
         time.sleep(WATCH_SECONDS)
-        records = parse_records(channel.read_bytes())
+        with open(channel, "rb") as handle:
+            handle.seek(offset)
+            chunk = handle.read()
+        complete = chunk.rfind(b"\n") + 1  # a record still being written waits for the next look
+        offset += complete
+        records.extend(parse_records(chunk[:complete]))
         if not records:
             continue
         main_pid = records[0]["pid"]

@@ -133,6 +133,12 @@ class Trace:
             return "%s %s (pid %d)" % (label, proc.name, pid)
         return "%s (pid %d)" % (label, pid)
 
+    @property
+    def did_anything(self) -> bool:
+        """False for a program that printed nothing, started no process and exited 0: a
+        pristine stub, or one whose TODOs are still empty."""
+        return bool(self.lines) or len(self.learner_procs()) > 1 or self.outcome.returncode != 0
+
     # --- output ----------------------------------------------------------------------------
     def lines_by(self, pid: int, stream: str = "out") -> list[Line]:
         return [line for line in self.lines if line.pid == pid and line.stream == stream]
@@ -190,14 +196,19 @@ class Trace:
 
 def _tracebacks(pid: int, texts: list[str]) -> Iterator[Crash]:
     for i, text in enumerate(texts):
-        if text.startswith("Traceback (most recent call last)"):
-            body = [text]
-            for following in texts[i + 1:]:
-                body.append(following)
-                if following and not following.startswith((" ", "\t")):
-                    break
-            last = body[-1].strip()
-            yield Crash(pid, last, "\n".join(body))
+        if not text.startswith("Traceback (most recent call last)"):
+            continue
+        j = i + 1
+        while j < len(texts) and (texts[j].startswith((" ", "\t")) or not texts[j]):
+            j += 1  # the frames
+        if j >= len(texts):
+            yield Crash(pid, "(traceback cut off)", "\n".join(texts[i:]))
+            continue
+        k = j + 1
+        while k < len(texts) and (texts[k].startswith((" ", "\t")) or not texts[k].strip()):
+            k += 1  # an exception message that runs over several lines
+        message = " ".join(" ".join(texts[j:k]).split())
+        yield Crash(pid, message, "\n".join(texts[i:k]))
 
 
 # --- building a trace from the records --------------------------------------------------------

@@ -250,6 +250,27 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
     mp_process.BaseProcess._bootstrap = _bootstrap
     mp_process.BaseProcess.start = start
 
+    # A grader's perturbation: terminate() takes effect a moment later, and with another signal,
+    # so that a program that prints exit codes it did not read (or reads them too early) shows it.
+    terminate_with = os.environ.get("PROCGRADE_TERMINATE_SIGNAL", "")
+    if terminate_with:
+        import signal as signal_module
+        signum = getattr(signal_module, terminate_with)
+        delay = float(os.environ.get("PROCGRADE_TERMINATE_DELAY", "0") or 0)
+
+        def terminate(self):
+            self._check_closed()
+            popen = self._popen
+            emit({"ev": "terminate", "child": popen.pid})
+            if delay > 0:
+                timer = threading.Timer(delay, popen._send_signal, (signum,))
+                timer.daemon = True
+                timer.start()
+            else:
+                popen._send_signal(signum)
+
+        mp_process.BaseProcess.terminate = terminate
+
     # Queue timeouts are waits in the learner's program too: scale them like sleep.
     if warp != 1.0:
         import multiprocessing.queues as mp_queues

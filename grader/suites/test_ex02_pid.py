@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Optional
 
 from grader import common_checks
-from grader.checks import check, fail, quote
+from grader.checks import check, fail
 from grader.runner import RunSpec
-from grader.trace import Line, Proc, Trace
+from grader.trace import Proc, Trace
 
 TITLE = "pids"
 
 
 def run_spec(program: Path, start_method: str) -> RunSpec:
     return RunSpec(program, start_method=start_method, warp=0.05, budget=10.0)
-
-
-def numbers(line: Line) -> list[int]:
-    return [int(n) for n in re.findall(r"\d+", line.text)]
 
 
 def the_child(trace: Trace) -> Optional[Proc]:
@@ -35,20 +30,7 @@ def test_no_process_crashed(trace):
 
 @check("main prints its own pid")
 def test_main_prints_its_pid(trace):
-    main = trace.main_pid
-    said = [(line, n) for line in trace.lines_by(main) for n in numbers(line)]
-    if any(n == main for _, n in said):
-        return
-    if not said:
-        fail(expected="main prints a line with its pid (%d), like `父进程pid: %d`" % (main, main),
-             observed="main printed no number at all",
-             hint="in main, print os.getpid()")
-    line, n = said[0]
-    whose = trace.describe(n) if trace.proc(n) else "not a pid of this run"
-    fail(expected="main's line shows main's own pid, %d" % main,
-         observed="main printed %s: %d is %s" % (quote(line.text), n, whose),
-         hint="os.getpid() returns the pid of the process that calls it; call it in main for "
-              "main's line (p.pid is the child's pid)")
+    common_checks.prints_own_pid(trace, trace.main_pid, "in main")
 
 
 @check("main starts exactly one child process")
@@ -81,19 +63,7 @@ def test_child_prints_its_pid(trace):
         fail(expected="the child prints a line with its pid",
              observed="no process other than main printed anything",
              hint="print os.getpid() inside run_proc, the function the child runs")
-    said = [(line, n) for line in trace.lines_by(child.pid) for n in numbers(line)]
-    if any(n == child.pid for _, n in said):
-        return
-    if not said:
-        fail(expected="the child prints its pid (%d)" % child.pid,
-             observed="%s printed no number" % trace.describe(child.pid),
-             hint="print os.getpid() inside run_proc")
-    line, n = said[0]
-    whose = trace.describe(n) if trace.proc(n) else "not a pid of this run"
-    fail(expected="the child's line shows its own pid, %d" % child.pid,
-         observed="%s came from pid %d, but %d is %s" % (quote(line.text), child.pid, n, whose),
-         hint="call os.getpid() inside run_proc, in the child itself; a pid read in main (or "
-              "os.getppid()) is another process's")
+    common_checks.prints_own_pid(trace, child.pid, "inside run_proc, in the child itself")
 
 
 @check("the child's parent is main", needs=["child_prints_its_pid"])

@@ -1,0 +1,148 @@
+"""Exercise 1: two endless loops, `----1----` and `----2----`, run at the same time in two processes.
+
+The program never ends by itself: the grader watches until each loop has printed a few lines (or
+enough has been seen to judge), then kills the whole tree.
+"""
+
+from __future__ import annotations
+
+import statistics
+from pathlib import Path
+from typing import Optional
+
+from grader import common_checks
+from grader.checks import check, fail, quote
+from grader.runner import RunSpec
+from grader.trace import MAIN, PROCESS, Line, Trace
+
+TITLE = "two loops"
+LINES_PER_LOOP = 5      # seen from each loop before the run is stopped
+WATCH_AT_MOST = 10.0    # seconds of the program's own (warped) time, when two loops never show
+WARP = 0.05             # sleep(1) lasts 50 ms
+
+
+def enough_seen(trace: Trace) -> bool:
+    repeated = trace.repeated_texts(LINES_PER_LOOP)
+    return len(repeated) >= 2 or trace.virtual(trace.outcome.duration) >= WATCH_AT_MOST
+
+
+def run_spec(program: Path, start_method: str) -> RunSpec:
+    return RunSpec(program, start_method=start_method, warp=WARP, budget=8.0, stop_when=enough_seen)
+
+
+def the_loops(trace: Trace) -> list[tuple[str, list[Line]]]:
+    """The two most repeated lines (the loops' markers) with their lines, most repeated first."""
+    texts = [text for text, _ in trace.repeated_texts(3)][:2]
+    return [(text, [l for l in trace.out() if l.text.strip() == text]) for text in texts]
+
+
+def single_printer(lines: list[Line]) -> Optional[int]:
+    pids = {line.pid for line in lines}
+    return pids.pop() if len(pids) == 1 else None
+
+
+@check("no process crashes")
+def test_no_process_crashed(trace):
+    common_checks.no_crash(trace)
+
+
+@check("two different lines each repeat, one per loop")
+def test_two_loops_print(trace):
+    loops = the_loops(trace)
+    if len(loops) >= 2:
+        return
+    if not loops:
+        fail(expected="two lines, like `----1----` and `----2----`, each printed again and again",
+             observed="no line was printed 3 times (%d lines in all)" % len(trace.out()),
+             hint="each loop is `while True:` with a print and time.sleep(1) inside")
+    text, lines = loops[0]
+    printers = {l.pid for l in lines}
+    observed = "only %s repeats (%d times, from %s), and %s" % (
+        quote(text), len(lines), ", ".join(trace.describe(p) for p in printers),
+        "main started no process" if not trace.children_of(trace.main_pid) else
+        "no other line repeats")
+    hint = "start the child with p.start() before main's own loop: main must reach its loop"
+    if printers == {trace.main_pid} and not trace.children_of(trace.main_pid):
+        hint = ("the child's loop ran inside main, so main never reached its own loop: "
+                "`Process(target=run_proc())` calls run_proc in main, and `p.run()` runs it in main. "
+                "Pass the function itself, `Process(target=run_proc)`, then call `p.start()`")
+    crashes = trace.crashes()
+    if crashes:
+        hint = "%s crashed with %s: %s" % (trace.describe(crashes[0].pid), quote(crashes[0].exception, 100),
+                                           common_checks.crash_hint(crashes[0]))
+    fail(expected="two lines, like `----1----` and `----2----`, each printed again and again",
+         observed=observed, hint=hint)
+
+
+@check("each loop's line comes from one process", needs=["two_loops_print"])
+def test_each_loop_in_one_process(trace):
+    for text, lines in the_loops(trace)[:2]:
+        if single_printer(lines) is None:
+            pids = sorted({l.pid for l in lines})
+            fail(expected="all the %s lines come from the one process that runs that loop" % quote(text),
+                 observed="%s was printed by %s" % (quote(text), ", ".join(trace.describe(p) for p in pids)),
+                 hint="give each loop its own line: main's loop prints one marker, the child's the other")
+
+
+@check("the two loops run in two different processes", needs=["each_loop_in_one_process"])
+def test_loops_in_two_processes(trace):
+    (text_a, lines_a), (text_b, lines_b) = the_loops(trace)[:2]
+    pid_a, pid_b = single_printer(lines_a), single_printer(lines_b)
+    if pid_a != pid_b:
+        return
+    threads = {l.thread for l in lines_a} | {l.thread for l in lines_b}
+    if len(threads) > 1:
+        hint = ("they ran in threads (%s) of one process: threads share one process and its "
+                "memory; use multiprocessing.Process to get a second process" % ", ".join(sorted(threads)))
+    else:
+        hint = "run one loop in a child process: Process(target=run_proc), then p.start()"
+    fail(expected="%s and %s printed by two different processes" % (quote(text_a), quote(text_b)),
+         observed="both were printed by %s" % trace.describe(pid_a), hint=hint)
+
+
+@check("the loops run in main and its child, or in two children of main", needs=["loops_in_two_processes"])
+def test_started_by_main(trace):
+    for text, lines in the_loops(trace)[:2]:
+        proc = trace.proc(single_printer(lines))
+        if proc is None:
+            continue
+        if proc.kind == MAIN or (proc.kind == PROCESS and proc.parent == trace.main_pid):
+            continue
+        how = "a child started by %s" % trace.describe(proc.parent) if proc.kind == PROCESS else \
+              "a %s process" % proc.kind
+        fail(expected="each loop runs in main or in a multiprocessing.Process that main started",
+             observed="%s came from %s, %s" % (quote(text), trace.describe(proc.pid), how),
+             hint="start the looping processes from main with multiprocessing.Process "
+                  "(os.fork() does not exist on Windows and is not this lesson's tool)")
+
+
+@check("the two loops run at the same time", needs=["loops_in_two_processes"])
+def test_loops_interleave(trace):
+    (text_a, lines_a), (text_b, lines_b) = the_loops(trace)[:2]
+    a_in_b = _inside(lines_a, lines_b)
+    b_in_a = _inside(lines_b, lines_a)
+    if a_in_b >= 2 and b_in_a >= 2:
+        return
+    first, second = (text_a, text_b) if lines_a[-1].t <= lines_b[0].t else (text_b, text_a)
+    fail(expected="the lines of both loops interleave, like ----1---- ----2---- ----1---- ----2----",
+         observed="all the %s lines came before the %s lines began" % (quote(first), quote(second))
+         if min(a_in_b, b_in_a) == 0 else
+         "they barely overlap: only %d/%d lines fall inside the other loop's time" % (a_in_b, b_in_a),
+         hint="start the child and go straight on to main's loop: do not join() the child first, "
+              "and let its loop run forever")
+
+
+def _inside(lines: list[Line], other: list[Line]) -> int:
+    start, end = other[0].t, other[-1].t
+    return sum(start < l.t < end for l in lines)
+
+
+@check("each loop prints about once a second", needs=["two_loops_print"])
+def test_loops_paced(trace):
+    for text, lines in the_loops(trace)[:2]:
+        gaps = [trace.virtual(b.t - a.t) for a, b in zip(lines, lines[1:])]
+        typical = statistics.median(gaps)
+        if not 0.5 <= typical <= 2.0:
+            fail(expected="%s about once a second" % quote(text),
+                 observed="%s came every %.3f s (the median gap between its lines)" % (quote(text), typical),
+                 hint="put time.sleep(1) inside each loop, after the print")

@@ -1,0 +1,135 @@
+"""Exercise 4: each process has its own copy of the global `nums`.
+
+work1 appends 0, 1, 2 in its own process; work2, started after work1 ended, still sees [11, 22];
+so does main, which prints its own `nums` last. The processes are told apart by who printed,
+not by the words of their lines: the first child that prints a list is work1, the second work2.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+from typing import Optional
+
+from grader import common_checks
+from grader.checks import check, fail, quote
+from grader.runner import RunSpec
+from grader.trace import MAIN, Line, Trace
+
+TITLE = "unshared globals"
+ORIGINAL = [11, 22]
+GROWN = [[11, 22], [11, 22, 0], [11, 22, 0, 1], [11, 22, 0, 1, 2]]
+LIST = re.compile(r"\[[^\[\]]*\]")
+
+
+def run_spec(program: Path, start_method: str) -> RunSpec:
+    return RunSpec(program, start_method=start_method, warp=0.05, budget=10.0)
+
+
+def printed_list(line: Line) -> Optional[list]:
+    for literal in LIST.findall(line.text):
+        try:
+            value = ast.literal_eval(literal)
+        except (ValueError, SyntaxError):
+            continue
+        if isinstance(value, list):
+            return value
+    return None
+
+
+def list_lines(trace: Trace, pid: int) -> list[tuple[Line, list]]:
+    return [(l, v) for l in trace.lines_by(pid) for v in [printed_list(l)] if v is not None]
+
+
+def workers(trace: Trace) -> list[int]:
+    """The non-main processes that printed a list, in the order they first printed one."""
+    lines = [l for l in trace.out() if l.pid != trace.main_pid and printed_list(l) is not None]
+    return trace.printers(lines)
+
+
+@check("no process crashes")
+def test_no_process_crashed(trace):
+    common_checks.no_crash(trace)
+
+
+@check("work1 and work2 run in two child processes")
+def test_two_child_processes(trace):
+    found = workers(trace)
+    if len(found) >= 2:
+        return
+    in_main = list_lines(trace, trace.main_pid)
+    threads = sorted({l.thread for l, _ in in_main} - {"MainThread"})
+    if threads:
+        hint = ("the lists were printed by threads (%s) of main. Threads share one process, so they "
+                "share its globals: that is exactly what this exercise shows processes do not do. "
+                "Use multiprocessing.Process" % ", ".join(threads))
+    elif len(found) == 1:
+        hint = "run work2 in a second Process too, started after the first has ended"
+    else:
+        hint = "run work1 and work2 each in a multiprocessing.Process"
+    fail(expected="two child processes of main each print nums",
+         observed="%s printed lists: %s" % ("%d child process" % len(found) if found else "no child process",
+                                           ", ".join(trace.describe(p) for p in found) or "only main did"),
+         hint=hint)
+
+
+@check("work1 sees its own list grow to [11, 22, 0, 1, 2]", needs=["two_child_processes"])
+def test_work1_sees_growth(trace):
+    work1 = workers(trace)[0]
+    seen = [v for _, v in list_lines(trace, work1)]
+    if seen == GROWN:
+        return
+    fail(expected="work1 prints %s" % ", ".join(map(str, GROWN)),
+         observed="%s printed %s" % (trace.describe(work1), ", ".join(map(str, seen))),
+         hint="print nums once at the start of work1 and again after each append")
+
+
+@check("work2 sees the original [11, 22]", needs=["two_child_processes"])
+def test_work2_sees_original(trace):
+    work2 = workers(trace)[1]
+    seen = [v for _, v in list_lines(trace, work2)]
+    if seen == [ORIGINAL]:
+        return
+    shared = any(v != ORIGINAL for v in seen)
+    fail(expected="work2 prints nums once: [11, 22]",
+         observed="%s printed %s" % (trace.describe(work2), ", ".join(map(str, seen))),
+         hint="work1's appends reached work2, so the list was shared (a Manager list, a Queue?): use "
+              "the plain global list; each process has its own copy" if shared else
+              "print nums once in work2")
+
+
+@check("work2 starts after work1 has ended", needs=["two_child_processes"])
+def test_work2_after_work1(trace):
+    work1, work2 = (trace.proc(p) for p in workers(trace)[:2])
+    if work1.ended is not None and work2.started is not None and work2.started >= work1.ended:
+        return
+    fail(expected="work2's process starts only after work1's process has ended",
+         observed="%s started while %s was still running" % (trace.describe(work2.pid), trace.describe(work1.pid)),
+         hint="call p1.join() before creating and starting p2")
+
+
+@check("main prints its own nums last, still [11, 22]", needs=["two_child_processes"])
+def test_main_keeps_its_nums(trace):
+    mine = list_lines(trace, trace.main_pid)
+    if not mine:
+        fail(expected="main prints its own nums, [11, 22], as the last line",
+             observed="main printed no list",
+             hint="after joining both processes, print nums in main")
+    line, value = mine[-1]
+    last = [l for l in trace.out() if printed_list(l) is not None][-1]
+    children_end = max((p.ended or 0.0) for p in trace.learner_procs() if p.kind != MAIN)
+    if value == ORIGINAL and last.index == line.index and line.t >= children_end:
+        return
+    if value != ORIGINAL:
+        fail(expected="main's nums is still [11, 22]",
+             observed="main printed %s" % quote(line.text),
+             hint="the children changed their own copies; main's list must stay as it was")
+    fail(expected="main's line is the last, after both processes have ended",
+         observed="main printed %s before %s" % (quote(line.text), quote(last.text)),
+         hint="join() both processes before main prints")
+
+
+@check("the program ends by itself, leaving nothing running")
+def test_ends_cleanly(trace):
+    common_checks.ended_by_itself(trace)

@@ -1,0 +1,67 @@
+"""Sessions: check (the learner's), solutions, tests (the kit's own), hint.
+
+Environments are reused between runs and dependencies are installed only when pyproject.toml's
+list changes, so a learner's `nox -s check` after an edit costs seconds, not an install.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).resolve().parent
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_existing_virtualenvs = True
+nox.options.sessions = ["check"]
+
+
+def dependencies() -> list[str]:
+    """The `dependencies` list of pyproject.toml: the one place it is written."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    block = re.search(r"^dependencies = \[(.*?)\]", text, re.S | re.M)
+    return re.findall(r'"([^"]+)"', block.group(1)) if block else []
+
+
+def install(session: nox.Session, *extra: str) -> None:
+    """Install the kit's dependencies once per environment (again only when they change)."""
+    wanted = sorted(dependencies() + list(extra))
+    stamp = Path(session.virtualenv.location) / ".procgrade-installed"
+    digest = hashlib.sha256("\n".join(wanted).encode()).hexdigest()
+    if stamp.is_file() and stamp.read_text() == digest:
+        return
+    session.install(*wanted)
+    stamp.write_text(digest)
+
+
+@nox.session
+def check(session: nox.Session) -> None:
+    """Grade your exercises: `nox -s check`, or one: `nox -s check -- ex03`."""
+    install(session)
+    session.run("python", "-m", "grader", "check", *session.posargs)
+
+
+@nox.session
+def solutions(session: nox.Session) -> None:
+    """Grade the reference solutions under fork, spawn and forkserver."""
+    install(session)
+    session.run("python", "-m", "grader", "check", "--target", "solutions", "--start-method", "all",
+                *session.posargs)
+
+
+@nox.session
+def hint(session: nox.Session) -> None:
+    """Hints for one exercise: `nox -s hint -- ex03`."""
+    install(session)
+    if not session.posargs:
+        session.error("name the exercise: nox -s hint -- ex03")
+    session.run("python", "-m", "grader", "hint", *session.posargs)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The kit's own tests: solutions pass, stubs fail fast, known-wrong programs fail the right check."""
+    install(session)
+    session.run("python", "-m", "pytest", *session.posargs)
