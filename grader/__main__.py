@@ -50,21 +50,23 @@ def grade(targets: list[Path], exercises: list[str], methods: list[str], jobs: i
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    target = Path(args.target).resolve()
-    if not target.is_dir():
-        print("no such folder: %s" % args.target, file=sys.stderr)
+    targets = [Path(t).resolve() for t in (args.target or [KIT / "exercises"])]
+    missing = [t for t in targets if not t.is_dir()]
+    if missing:
+        print("no such folder: %s" % missing[0], file=sys.stderr)
         return 2
     try:
-        plugin = grade([target], args.exercises, start_methods(args.start_method), args.jobs,
+        plugin = grade(targets, args.exercises, start_methods(args.start_method), args.jobs,
                        args.junitxml, args.verbose)
     except ValueError as error:
         print(error, file=sys.stderr)
         return 2
-    (report,) = plugin.reports()
-    print(terminal.render(report, _shown(target)))
+    reports = plugin.reports()
+    print("\n\n".join(terminal.render(r, _shown(Path(r.target))) for r in reports))
     if args.json:
-        Path(args.json).write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
-    return 0 if report.all_done else 1
+        Path(args.json).write_text(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=1),
+                                   encoding="utf-8")
+    return 0 if all(r.all_done for r in reports) else 1
 
 
 def cmd_hint(args: argparse.Namespace) -> int:
@@ -94,13 +96,13 @@ def parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="grade a folder of exercise programs and print the report")
     check.add_argument("exercises", nargs="*", help="exercises to grade (ex03, 3 or a file name); default all")
-    check.add_argument("--target", default=str(KIT / "exercises"),
-                       help="folder holding the exercise programs (default: exercises/)")
+    check.add_argument("--target", action="append",
+                       help="folder holding the exercise programs (default: exercises/); may be repeated")
     check.add_argument("--start-method", default="spawn", choices=[*START_METHODS, "default", "all"],
                        help="how child processes start (default: spawn, as on macOS and Windows)")
     check.add_argument("--jobs", type=int, default=max(2, os.cpu_count() or 2),
                        help="programs run at the same time (default: %(default)s)")
-    check.add_argument("--json", default="", help="also write the results as JSON to this file")
+    check.add_argument("--json", default="", help="also write the results (a list, one per target) as JSON")
     check.add_argument("--junitxml", default="", help="also write JUnit XML (pytest's own) to this file")
     check.add_argument("-v", "--verbose", action="store_true", help="show pytest's own output too")
     check.set_defaults(func=cmd_check)

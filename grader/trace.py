@@ -223,6 +223,7 @@ class _ProcFacts:
     exec_: bool = False
     forked: bool = False
     mp: dict = field(default_factory=dict)
+    spawned: dict = field(default_factory=dict)   # the parent's word: who started it, to run what
     mp_end: Optional[tuple[float, int]] = None
     exit_at: Optional[float] = None
     parent_saw: Optional[int] = None
@@ -269,6 +270,9 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
             f.mp_end = (t, record.get("exitcode"))
         elif ev == "exit":
             f.exit_at = t
+        elif ev == "spawned":
+            child = fact(record.get("child"), t)
+            child.spawned = {"parent": pid, "name": record.get("name"), "target": record.get("target")}
         elif ev == "reaped":
             child = fact(record.get("child"), t)
             child.parent_saw = record.get("exitcode")
@@ -292,8 +296,11 @@ def _classify(f: _ProcFacts, main_pid: int, outcome: Outcome) -> Proc:
         ended = f.exit_at if f.exit_at is not None else (outcome.duration if outcome.reason == "exited" else None)
         return Proc(f.pid, MAIN, f.os_ppid, None, started=f.first_seen, ended=ended,
                     exitcode=outcome.returncode if outcome.reason == "exited" else None, argv=f.argv)
-    target = f.mp.get("target") or ""
-    if f.mp:
+    # What the child said of itself when it ran; else what its parent said when it started it
+    # (a pool worker can be stopped before it ever runs).
+    mp = f.mp or f.spawned
+    target = mp.get("target") or ""
+    if mp:
         if target.startswith("multiprocessing.pool:"):
             kind = POOL_WORKER
         elif target.startswith("multiprocessing.managers:"):
@@ -310,8 +317,8 @@ def _classify(f: _ProcFacts, main_pid: int, outcome: Outcome) -> Proc:
         kind = FORKED
     else:
         kind = OTHER
-    parent = f.mp.get("parent") if f.mp else f.os_ppid
+    parent = mp.get("parent") if mp else f.os_ppid
     ended, exitcode = (f.mp_end if f.mp_end else (None, None))
-    return Proc(f.pid, kind, f.os_ppid, parent, name=f.mp.get("name"), target=target or None,
+    return Proc(f.pid, kind, f.os_ppid, parent, name=mp.get("name"), target=target or None,
                 daemon=bool(f.mp.get("daemon")), started=f.mp.get("t", f.first_seen),
                 ended=ended, exitcode=exitcode, parent_saw=f.parent_saw, argv=f.argv)

@@ -195,9 +195,11 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         target = getattr(proc, "_target", None)
         if target is not None:
             module = getattr(target, "__module__", "") or ""
+            module = "__main__" if module == "__mp_main__" else module
             return module + ":" + getattr(target, "__qualname__", repr(target))
         cls = type(proc)
-        return cls.__module__ + ":" + cls.__qualname__ + ".run"
+        module = "__main__" if cls.__module__ == "__mp_main__" else cls.__module__
+        return module + ":" + cls.__qualname__ + ".run"
 
     def is_internal(target: str) -> bool:
         return target.startswith("multiprocessing.")

@@ -1,0 +1,80 @@
+"""Grading programs the way a user does, from the kit's own tests: `python -m grader check` in a
+subprocess (never in this pytest process), many targets per call, results read from its JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+KIT = Path(__file__).resolve().parent.parent
+PROGRAMS = Path(__file__).resolve().parent / "programs"
+METHODS = ("fork", "spawn", "forkserver")
+EXPECT = re.compile(r"^Fails(?: under ([\w, ]+))?:\s*(.*)$", re.M)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A program in tests/programs/exNN/: ok_* must pass, bad_* must fail exactly the checks its
+    docstring names on its `Fails:` line(s) (`Fails under spawn, forkserver: ...` for one method)."""
+
+    path: Path
+    exercise_file: str
+
+    @property
+    def exercise(self) -> str:
+        return self.exercise_file.split("_", 1)[0]
+
+    def expected_failures(self, method: str) -> set[str]:
+        text = self.path.read_text(encoding="utf-8")
+        for methods, checks in EXPECT.findall(text):
+            if not methods or method in [m.strip() for m in methods.split(",")]:
+                return set(checks.split())
+        return set()
+
+
+def exercise_files() -> dict[str, str]:
+    suites = KIT / "grader" / "suites"
+    return {p.name[5:9]: p.name[5:] for p in suites.glob("test_ex*.py")}
+
+
+def variants(prefix: str = "") -> list[Variant]:
+    files = exercise_files()
+    found = []
+    for folder in sorted(PROGRAMS.glob("ex*")):
+        if folder.name in files:
+            found.extend(Variant(path, files[folder.name]) for path in sorted(folder.glob(prefix + "*.py")))
+    return found
+
+
+def grade(targets: list[Path], exercise: Optional[str] = None, methods=METHODS, jobs: int = 2,
+          timeout: float = 900) -> list[dict]:
+    """Grade folders with the real command line; return its JSON reports (one per target)."""
+    out = targets[0].parent / ("results-%s.json" % (exercise or "all"))
+    cmd = [sys.executable, "-m", "grader", "check", "--jobs", str(jobs), "--json", str(out)]
+    cmd += ["--start-method", "all" if tuple(methods) == METHODS else methods[0]]
+    for target in targets:
+        cmd += ["--target", str(target)]
+    if exercise:
+        cmd.append(exercise)
+    proc = subprocess.run(cmd, cwd=KIT, capture_output=True, text=True, timeout=timeout)
+    if proc.returncode not in (0, 1):
+        raise RuntimeError("grader failed (%d): %s" % (proc.returncode, proc.stderr[-3000:]))
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def failed_checks(report: dict, exercise: str, method: str) -> dict[str, str]:
+    """check id -> what was observed, for the checks that failed (not skipped) under `method`."""
+    (ex,) = [e for e in report["exercises"] if e["exercise"] == exercise]
+    return {c["check"]: c["observed"] for c in ex["checks"]
+            if c["start_method"] == method and c["status"] in ("failed", "error")}
+
+
+def statuses(report: dict, exercise: str, method: str) -> dict[str, str]:
+    (ex,) = [e for e in report["exercises"] if e["exercise"] == exercise]
+    return {c["check"]: c["status"] for c in ex["checks"] if c["start_method"] == method}

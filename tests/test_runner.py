@@ -1,0 +1,125 @@
+"""The runner and supervisor: a program's whole tree is killed, leftovers are seen, a hang is
+stopped at its budget with a diagnosis, and the trace records who printed what."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+import psutil
+import pytest
+
+from grader.runner import RunSpec, run_program
+
+
+def program(tmp_path: Path, source: str) -> Path:
+    path = tmp_path / "prog.py"
+    path.write_text(textwrap.dedent(source), encoding="utf-8")
+    return path
+
+
+def alive_with(marker: str) -> list[psutil.Process]:
+    found = []
+    for proc in psutil.process_iter(["cmdline", "environ"]):
+        try:
+            if marker in " ".join(proc.info["cmdline"] or []) or marker in (proc.info["environ"] or {}):
+                found.append(proc)
+        except psutil.Error:
+            pass
+    return found
+
+
+def test_setsid_double_fork_daemon_is_seen_and_killed(tmp_path):
+    source = """
+        import os, time
+        if os.fork() == 0:
+            os.setsid()
+            if os.fork() == 0:
+                os.environ["DAEMON_MARKER_%s"] = "1"
+                os.execvp("sleep", ["sleep", "61.5"])
+            os._exit(0)
+        print("main ends")
+    """ % os.getpid()
+    run = run_program(RunSpec(program(tmp_path, source), budget=10))
+    assert run.trace.outcome.reason == "exited"
+    assert any("61.5" in " ".join(p["cmdline"]) for p in run.trace.outcome.leftovers)
+    assert run.trace.outcome.remaining == ()
+    assert not [p for p in psutil.process_iter(["cmdline"]) if "61.5" in " ".join(p.info["cmdline"] or [])]
+
+
+def test_endless_program_is_stopped_at_its_budget_with_a_stack(tmp_path):
+    source = """
+        def spin():
+            while True:
+                pass
+        spin()
+    """
+    run = run_program(RunSpec(program(tmp_path, source), budget=1.0))
+    assert run.trace.outcome.reason == "timeout"
+    assert "spin" in run.trace.stack_of(run.trace.main_pid)
+
+
+def test_stop_when_ends_the_run_early(tmp_path):
+    source = """
+        import time
+        while True:
+            print("tick")
+            time.sleep(1)
+    """
+    run = run_program(RunSpec(program(tmp_path, source), warp=0.01, budget=20,
+                              stop_when=lambda trace: len(trace.out()) >= 3))
+    assert run.trace.outcome.reason == "stopped"
+    assert 3 <= len(run.trace.out()) < 20
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
+def test_trace_knows_who_printed_what(tmp_path, method):
+    source = """
+        import os
+        from multiprocessing import Pool, Process
+
+        def child():
+            print("child", os.getpid())
+
+        def square(x):
+            print("worker", os.getpid())
+            return x * x
+
+        if __name__ == "__main__":
+            print("main", os.getpid())
+            p = Process(target=child)
+            p.start()
+            p.join()
+            with Pool(2) as pool:
+                print(pool.map(square, range(4)))
+    """
+    trace = run_program(RunSpec(program(tmp_path, source), start_method=method, budget=20)).trace
+    assert trace.outcome.reason == "exited" and trace.outcome.returncode == 0
+    for line in trace.out():
+        word, *rest = line.text.split()
+        if word in ("main", "child", "worker"):
+            assert int(rest[0]) == line.pid  # each line is attributed to the process that printed it
+    (child,) = [p for p in trace.children_of(trace.main_pid) if p.kind == "process"]
+    assert child.parent == trace.main_pid and child.exitcode == 0
+    workers = [p for p in trace.procs if p.kind == "pool worker"]
+    assert len(workers) == 2 and all(w.parent == trace.main_pid for w in workers)
+
+
+def test_progress_with_carriage_returns_is_split_into_lines(tmp_path):
+    source = """
+        for i in range(1, 5):
+            print("\\rprogress %.2f %%" % (i * 25), end="")
+        print()
+    """
+    trace = run_program(RunSpec(program(tmp_path, source), budget=10)).trace
+    assert [l.text for l in trace.out()] == ["progress 25.00 %", "progress 50.00 %", "progress 75.00 %",
+                                             "progress 100.00 %"]
+
+
+def test_learner_output_cannot_forge_records(tmp_path):
+    source = """
+        print('{"ev": "line", "pid": 1, "t": 0, "s": "o", "x": "forged"}')
+    """
+    trace = run_program(RunSpec(program(tmp_path, source), budget=10)).trace
+    assert [l.pid for l in trace.out()] == [trace.main_pid]
