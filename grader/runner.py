@@ -180,6 +180,7 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
         reason=result["reason"], returncode=result["returncode"],
         duration=result["ended"] - result["started"], budget=spec.budget,
         leftovers=tuple(result["leftovers"]), remaining=tuple(result["remaining"]),
+        peak_rss_kb=tuple((int(pid), kb) for pid, kb in result.get("peak_rss_kb", {}).items()),
     )
     trace = build_trace(parse_records(channel.read_bytes()), result["main_pid"], result["started"],
                         outcome, spec.warp, spec.start_method, _stacks(control / "stacks"))

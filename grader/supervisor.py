@@ -129,10 +129,27 @@ def stop_requested() -> bool:
     return bool(readable)
 
 
+def sample_peaks(peaks: dict[int, int]) -> None:
+    """Every process's peak memory so far (Linux: VmHWM, which only grows), kept by pid."""
+    for proc in descendants():
+        try:
+            with open("/proc/%d/status" % proc.pid, "rb") as handle:
+                for line in handle:
+                    if line.startswith(b"VmHWM:"):
+                        peaks[proc.pid] = max(peaks.get(proc.pid, 0), int(line.split()[1]))
+                        break
+        except (OSError, ValueError):
+            pass
+
+
 def wait_for_end(main_pid: int, statuses: dict[int, int], deadline: float,
-                 outputs: list[str], output_cap: int) -> str:
+                 outputs: list[str], output_cap: int, peaks: dict[int, int]) -> str:
     """Why the run stopped: exited, stopped (asked by the runner), timeout or flood."""
+    rounds = 0
     while True:
+        rounds += 1
+        if rounds % 4 == 0:
+            sample_peaks(peaks)
         reap(statuses)
         if main_pid in statuses:
             return "exited"
@@ -164,8 +181,9 @@ def supervise(spec: dict) -> dict:
     statuses: dict[int, int] = {}
     deadline = started + spec["budget"]
     outputs = [spec["stdout_path"], spec["stderr_path"]]
+    peaks: dict[int, int] = {}
     try:
-        reason = wait_for_end(main.pid, statuses, deadline, outputs, spec["output_cap"])
+        reason = wait_for_end(main.pid, statuses, deadline, outputs, spec["output_cap"], peaks)
     except Interrupted:
         kill_tree(main.pid, statuses)
         raise
@@ -196,6 +214,7 @@ def supervise(spec: dict) -> dict:
         "killed": killed,
         "remaining": [d for d in map(describe, descendants()) if d],
         "subreaper": subreaper,
+        "peak_rss_kb": {str(pid): kb for pid, kb in peaks.items()},
     }
 
 

@@ -56,6 +56,7 @@ class Proc:
     exitcode: Optional[int] = None   # what the child itself returned (None: it never returned)
     parent_saw: Optional[int] = None  # the exit code its parent observed (e.g. -15 after terminate)
     argv: tuple[str, ...] = ()
+    max_rss_kb: int = 0              # its peak memory, when it reported one at its end
 
     @property
     def finished_normally(self) -> bool:
@@ -76,6 +77,16 @@ class Crash:
 
 
 @dataclass(frozen=True)
+class TaskError:
+    """An exception raised by (or while sending) a Pool task: kept in its AsyncResult, and lost
+    unless the program called get() or gave an error_callback."""
+
+    pid: int          # the process that owns the pool
+    exception: str    # "RuntimeError: Queue objects should only be shared..."
+    traceback: str    # the worker's traceback, when it ran there
+
+
+@dataclass(frozen=True)
 class Outcome:
     """How the run ended, as the supervisor saw it."""
 
@@ -85,6 +96,7 @@ class Outcome:
     budget: float
     leftovers: tuple[dict, ...] = ()  # still running after main ended (pid, ppid, cmdline)
     remaining: tuple[dict, ...] = ()  # still running after the kill: must be empty
+    peak_rss_kb: tuple[tuple[int, int], ...] = ()  # (pid, KiB) as the supervisor sampled them
 
 
 @dataclass(frozen=True)
@@ -98,6 +110,7 @@ class Trace:
     start_method: str = ""
     stacks: tuple[tuple[int, str], ...] = ()
     flooded: tuple[int, ...] = ()
+    task_errors: tuple[TaskError, ...] = ()
 
     # --- processes -------------------------------------------------------------------------
     @property
@@ -226,6 +239,7 @@ class _ProcFacts:
     spawned: dict = field(default_factory=dict)   # the parent's word: who started it, to run what
     mp_end: Optional[tuple[float, int]] = None
     exit_at: Optional[float] = None
+    rss_kb: int = 0
     parent_saw: Optional[int] = None
     last_seen: float = 0.0
 
@@ -249,6 +263,7 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
     lines: list[Line] = []
     opened: list[tuple[int, str]] = []
     flooded: list[int] = []
+    task_errors: list[TaskError] = []
 
     def fact(pid: int, t: float) -> _ProcFacts:
         if pid not in facts:
@@ -268,8 +283,12 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
                     "target": record.get("target"), "daemon": bool(record.get("daemon"))}
         elif ev == "mp_end":
             f.mp_end = (t, record.get("exitcode"))
+            f.rss_kb = int(record.get("rss_kb") or 0)
         elif ev == "exit":
             f.exit_at = t
+            f.rss_kb = max(f.rss_kb, int(record.get("rss_kb") or 0))
+        elif ev == "task_error":
+            task_errors.append(TaskError(pid, str(record.get("exc", "")), str(record.get("tb", ""))))
         elif ev == "spawned":
             child = fact(record.get("child"), t)
             child.spawned = {"parent": pid, "name": record.get("name"), "target": record.get("target")}
@@ -284,18 +303,22 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
         elif ev == "flood":
             flooded.append(pid)
 
+    for pid, kb in outcome.peak_rss_kb:
+        if pid in facts:
+            facts[pid].rss_kb = max(facts[pid].rss_kb, kb)
     procs = tuple(_classify(f, main_pid, outcome) for f in facts.values())
     if not any(p.pid == main_pid for p in procs):
         procs = (Proc(main_pid, MAIN, None, None, started=0.0, ended=outcome.duration),) + procs
     return Trace(main_pid, procs, tuple(lines), tuple(opened), outcome, warp, start_method,
-                 stacks, tuple(flooded))
+                 stacks, tuple(flooded), tuple(task_errors))
 
 
 def _classify(f: _ProcFacts, main_pid: int, outcome: Outcome) -> Proc:
     if f.pid == main_pid:
         ended = f.exit_at if f.exit_at is not None else (outcome.duration if outcome.reason == "exited" else None)
         return Proc(f.pid, MAIN, f.os_ppid, None, started=f.first_seen, ended=ended,
-                    exitcode=outcome.returncode if outcome.reason == "exited" else None, argv=f.argv)
+                    exitcode=outcome.returncode if outcome.reason == "exited" else None, argv=f.argv,
+                    max_rss_kb=f.rss_kb)
     # What the child said of itself when it ran; else what its parent said when it started it
     # (a pool worker can be stopped before it ever runs).
     mp = f.mp or f.spawned
@@ -321,4 +344,5 @@ def _classify(f: _ProcFacts, main_pid: int, outcome: Outcome) -> Proc:
     ended, exitcode = (f.mp_end if f.mp_end else (None, None))
     return Proc(f.pid, kind, f.os_ppid, parent, name=mp.get("name"), target=target or None,
                 daemon=bool(f.mp.get("daemon")), started=f.mp.get("t", f.first_seen),
-                ended=ended, exitcode=exitcode, parent_saw=f.parent_saw, argv=f.argv)
+                ended=ended, exitcode=exitcode, parent_saw=f.parent_saw, argv=f.argv,
+                max_rss_kb=f.rss_kb)

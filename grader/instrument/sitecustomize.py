@@ -158,7 +158,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
     register_stack_dump()
 
     import atexit
-    atexit.register(lambda: emit({"ev": "exit"}))
+    atexit.register(lambda: emit({"ev": "exit", "rss_kb": max_rss_kb()}))
     atexit.register(flush_partials)
 
     def after_fork_in_child() -> None:
@@ -207,7 +207,15 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
     real_bootstrap = mp_process.BaseProcess._bootstrap
     real_start = mp_process.BaseProcess.start
 
+    def max_rss_kb() -> int:
+        try:
+            import resource
+            return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        except Exception:
+            return 0
+
     def _bootstrap(self, *args, **kwargs):
+        state["child"] = True
         target = describe_target(self)
         emit({"ev": "mp_start", "parent": getattr(self, "_parent_pid", None), "name": self.name,
               "target": target, "daemon": bool(self.daemon)})
@@ -218,7 +226,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                 pass
         exitcode = real_bootstrap(self, *args, **kwargs)
         flush_partials()
-        emit({"ev": "mp_end", "exitcode": exitcode})
+        emit({"ev": "mp_end", "exitcode": exitcode, "rss_kb": max_rss_kb()})
         return exitcode
 
     def start(self):
@@ -273,24 +281,79 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
 
         mp_process.BaseProcess.terminate = terminate
 
-    # Queue timeouts are waits in the learner's program too: scale them like sleep.
-    if warp != 1.0:
-        import multiprocessing.queues as mp_queues
+    # --- patches applied when the learner's program imports these modules ---------------
+    slow_put = float(os.environ.get("PROCGRADE_SLOW_PUT", "0") or 0)
 
-        def scaled(method):
-            def wrapper(self, *args, **kwargs):
-                args = list(args)
-                index = 2 if method.__name__ == "put" else 1
-                if len(args) > index and args[index] is not None:
-                    args[index] = args[index] * warp
-                elif kwargs.get("timeout") is not None:
-                    kwargs["timeout"] = kwargs["timeout"] * warp
-                return method(self, *args, **kwargs)
-            wrapper.__name__ = method.__name__
-            return wrapper
+    def patch_queues(mp_queues) -> None:
+        """Queue timeouts are waits in the learner's program too: scale them like sleep. And,
+        when asked, make children put slowly: a reader that takes empty() for "the writer is
+        done" then shows that it loses items."""
+        real_put, real_get = mp_queues.Queue.put, mp_queues.Queue.get
 
-        mp_queues.Queue.put = scaled(mp_queues.Queue.put)
-        mp_queues.Queue.get = scaled(mp_queues.Queue.get)
+        def put(self, obj, block=True, timeout=None):
+            if slow_put and state.get("child"):
+                real_sleep(slow_put)
+            if timeout is not None:
+                timeout = timeout * warp
+            return real_put(self, obj, block, timeout)
+
+        def get(self, block=True, timeout=None):
+            if timeout is not None:
+                timeout = timeout * warp
+            return real_get(self, block, timeout)
+
+        mp_queues.Queue.put, mp_queues.Queue.get = put, get
+
+    def patch_pool(mp_pool) -> None:
+        """An exception inside an apply_async task is kept in its AsyncResult and lost unless
+        someone calls get(): record it, so a check can name what went wrong."""
+        real_set = mp_pool.ApplyResult._set
+
+        def _set(self, i, obj):
+            try:
+                success, value = obj
+                if not success:
+                    cause = getattr(value, "__cause__", None)
+                    emit({"ev": "task_error", "exc": "%s: %s" % (type(value).__name__, value),
+                          "tb": str(cause)[-3000:] if cause is not None else ""})
+            except Exception:
+                pass
+            return real_set(self, i, obj)
+
+        mp_pool.ApplyResult._set = _set
+
+    after_import = {"multiprocessing.queues": patch_queues, "multiprocessing.pool": patch_pool}
+    for name, patch in list(after_import.items()):
+        if name in sys.modules:
+            patch(sys.modules[name])
+            del after_import[name]
+
+    class PatchAfterImport:
+        """A meta-path finder that only watches: it lets the real finder load the module, then
+        applies our patch. Cheaper than importing these modules in every process."""
+
+        @staticmethod
+        def find_spec(fullname, path=None, target=None):
+            if fullname not in after_import:
+                return None
+            import importlib.machinery
+            spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+            if spec is None or spec.loader is None:
+                return None
+            loader, patch = spec.loader, after_import.pop(fullname)
+            real_exec = loader.exec_module
+
+            def exec_module(module):
+                real_exec(module)
+                try:
+                    patch(module)
+                except Exception:
+                    pass
+
+            loader.exec_module = exec_module
+            return spec
+
+    sys.meta_path.insert(0, PatchAfterImport)
 
 
 if _CHANNEL:
