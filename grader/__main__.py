@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import sys
 from pathlib import Path
+from typing import Sequence
 
 import pytest
 
@@ -34,8 +35,9 @@ def start_methods(choice: str) -> list[str]:
 
 
 def grade(targets: list[Path], exercises: list[str], methods: list[str], jobs: int,
-          junitxml: str = "", verbose: bool = False) -> GraderPlugin:
-    """Run the suites of `exercises` against every target; the plugin holds the results."""
+          junitxml: str = "", verbose: bool = False, plugins: Sequence[object] = ()) -> GraderPlugin:
+    """Run the suites of `exercises` against every target; the plugin holds the results.
+    `plugins`: more pytest plugin objects for the session (the instructor's progress display)."""
     plugin = GraderPlugin(GradingConfig(targets, methods, jobs))
     args = [str(e.suite) for e in select(exercises)]
     args += ["-p", "grader.plugin", "-p", "no:cacheprovider", "--noconftest", "-c", str(PYTEST_INI),
@@ -43,7 +45,7 @@ def grade(targets: list[Path], exercises: list[str], methods: list[str], jobs: i
     args += ["-q", "--no-header"] if verbose else ["-p", "no:terminal"]
     if junitxml:
         args += ["--junitxml", junitxml]
-    code = pytest.main(args, plugins=[plugin])
+    code = pytest.main(args, plugins=[plugin, *plugins])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise SystemExit("the grader could not run its suites (pytest exit code %s)" % int(code))
     return plugin
@@ -83,6 +85,43 @@ def cmd_hint(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_grade(args: argparse.Namespace) -> int:
+    from .instructor import grade_class
+    from .submissions import BadInput
+    try:
+        return grade_class(Path(args.submissions), Path(args.out) if args.out else None, grade, args.exercises,
+                           start_methods(args.start_method), args.jobs)
+    except (BadInput, ValueError) as error:
+        print(error, file=sys.stderr)
+        return 2
+
+
+def cmd_gradescope(args: argparse.Namespace) -> int:
+    from .platforms import autograder_root, gradescope
+    from .submissions import BadInput
+    try:
+        return gradescope(autograder_root(args.root), grade, args.jobs)
+    except BadInput as error:
+        print(error, file=sys.stderr)
+        return 2
+
+
+def cmd_gradescope_bundle(args: argparse.Namespace) -> int:
+    from .platforms import build_gradescope_bundle
+    print("wrote %s" % build_gradescope_bundle(Path(args.out).resolve()))
+    return 0
+
+
+def cmd_classroom(args: argparse.Namespace) -> int:
+    from .platforms import classroom
+    from .submissions import BadInput
+    try:
+        return classroom(Path(args.repository).resolve(), grade, args.jobs)
+    except BadInput as error:
+        print(error, file=sys.stderr)
+        return 2
+
+
 def _shown(target: Path) -> str:
     try:
         return str(target.relative_to(Path.cwd())) or "."
@@ -110,12 +149,43 @@ def parser() -> argparse.ArgumentParser:
     hint = sub.add_parser("hint", help="print the hints for one exercise")
     hint.add_argument("exercise", help="ex03, 3 or a file name")
     hint.set_defaults(func=cmd_hint)
+    instructor_commands(sub)
     return top
+
+
+def instructor_commands(sub) -> None:
+    jobs = dict(type=int, default=os.cpu_count() or 2, help="programs run at the same time (default: %(default)s)")
+    grade_ = sub.add_parser("grade", help="grade a class: one folder or .zip per student")
+    grade_.add_argument("submissions", help="the folder that holds the submissions")
+    grade_.add_argument("exercises", nargs="*", help="exercises to grade (default: all)")
+    grade_.add_argument("--out", default="", help="output folder (default: SUBMISSIONS-grades, next to it)")
+    grade_.add_argument("--jobs", **jobs)
+    grade_.add_argument("--start-method", default="spawn", choices=[*START_METHODS, "default", "all"],
+                        help="how child processes start (default: spawn)")
+    grade_.set_defaults(func=cmd_grade)
+
+    gradescope = sub.add_parser("gradescope", help="grade ROOT/submission into ROOT/results/results.json")
+    gradescope.add_argument("--root", default="", help="default: $PROCGRADE_AUTOGRADER_ROOT or /autograder")
+    gradescope.add_argument("--jobs", **jobs)
+    gradescope.set_defaults(func=cmd_gradescope)
+
+    bundle = sub.add_parser("gradescope-bundle", help="build the Gradescope autograder zip")
+    bundle.add_argument("--out", default=str(KIT / "dist" / "autograder.zip"), help="default: %(default)s")
+    bundle.set_defaults(func=cmd_gradescope_bundle)
+
+    classroom = sub.add_parser("classroom", help="grade a repository for GitHub Classroom's reporter")
+    classroom.add_argument("repository", nargs="?", default=".", help="the student's repository (default: .)")
+    classroom.add_argument("--jobs", **jobs)
+    classroom.set_defaults(func=cmd_classroom)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:  # the report was piped into `head` or a pager that quit early
+        sys.stderr.close()
+        return 1
 
 
 if __name__ == "__main__":

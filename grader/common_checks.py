@@ -70,6 +70,12 @@ def ended_by_itself(trace: Trace, expected_code: Optional[int] = 0) -> None:
                       % (outcome.budget, hang_diagnosis(trace)),
              hint="look for a loop without an end, or a get()/join() that waits for something "
                   "that never comes")
+    if outcome.reason == "crash loop":
+        crashes = trace.crashes()
+        fail(expected="the program ends by itself",
+             observed="its processes kept crashing (%d tracebacks%s), so it was stopped"
+                      % (len(crashes), ", the first: " + quote(crashes[0].exception, 120) if crashes else ""),
+             hint=crash_hint(crashes[0]) if crashes else "read the first traceback")
     if outcome.reason == "flood":
         fail(expected="the program ends by itself",
              observed="it printed more than the grader reads and was stopped",
@@ -89,21 +95,39 @@ def ended_by_itself(trace: Trace, expected_code: Optional[int] = 0) -> None:
 _FRAME = re.compile(r'File "([^"]+)", line (\d+) in (\S+)')
 
 
-def hang_diagnosis(trace: Trace) -> str:
-    """What each process was doing when the budget ran out, from its stack dump."""
+def hang_diagnosis(trace: Trace, source: Optional[list[str]] = None) -> str:
+    """What each of the program's processes was doing when the budget ran out, from its stack
+    dump (quoting the program's own line when `source`, the program's lines, is given), and the
+    error of a pool task that failed silently: the usual cause of such a wait."""
     parts = []
     for pid, text in trace.stacks:
         proc = trace.proc(pid)
-        if proc is None or proc.kind in (HELPER,):
+        if proc is None or proc.kind in (HELPER, MANAGER):
             continue
-        frames = _FRAME.findall(text)
+        blocks = text.split("\n\n")
+        current = next((b for b in blocks if "Current thread" in b), blocks[0])
+        frames = _FRAME.findall(current)
+        # A forked child's stack still holds its parent's frames, below the child's _bootstrap.
+        cut = next((i for i, f in enumerate(frames) if f[2] == "_bootstrap" and "multiprocessing" in f[0]),
+                   len(frames))
+        frames = frames[:cut]
         if not frames:
             continue
         own = [f for f in frames if "/program/" in f[0]]
-        innermost = frames[0]
-        spot = "%s() line %s" % (own[0][2], own[0][1]) if own else "%s()" % innermost[2]
-        parts.append("%s was in %s, waiting in %s()" % (trace.describe(pid), spot, innermost[2]))
-    return ("; " + "; ".join(parts[:6])) if parts else ""
+        if own:
+            number = int(own[0][1])
+            code = source[number - 1].strip() if source and 0 < number <= len(source) else ""
+            spot = "%s() line %d%s" % (own[0][2], number, ", " + quote(code, 100) if code else "")
+        else:
+            spot = "%s()" % frames[-1][2]
+        parts.append("%s was in %s, waiting in %s()" % (trace.describe(pid), spot, frames[0][2]))
+    parts = parts[:6]
+    if trace.task_errors:
+        first = trace.task_errors[0]
+        more = " (and %d more)" % (len(trace.task_errors) - 1) if len(trace.task_errors) > 1 else ""
+        parts.append("a pool task had failed with %s%s, an error apply_async kept to itself"
+                     % (quote(first.exception, 160), more))
+    return ("; " + "; ".join(parts)) if parts else ""
 
 
 def numbers(text: str) -> list[int]:

@@ -1,6 +1,12 @@
 """The pytest plugin: runs each exercise program once per (target, start method), hands the trace
 to the suite's checks, skips a check whose premise failed, and turns pytest's reports into the
 results model. It is the only place that knows about pytest's reports.
+
+A suite gives its main run with `run_spec(program, start_method)`. A suite that needs to see a
+behaviour the main run cannot show (a missing folder, an empty one) also defines
+`extra_runs(program, start_method) -> {name: RunSpec}`; its checks get them with the `runs`
+fixture. A value may instead be a function of the main Run that returns a RunSpec (or None): a run
+that follows on from what the main run did, started once the main run is over.
 """
 
 from __future__ import annotations
@@ -10,14 +16,16 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Optional
+from typing import Callable, Optional, Union
 
 import pytest
 
 from .checks import CheckFailed, check_id
 from .exercises import exercise_of_module
 from .results import CheckResult, ExerciseResult, Report, Status, exercise_state
-from .runner import START_METHODS, Run, run_program
+from .runner import START_METHODS, Run, RunSpec, run_program
+
+ExtraRun = Union[RunSpec, Callable[[Run], Optional[RunSpec]]]
 
 
 
@@ -50,6 +58,7 @@ class GraderPlugin:
         self.config = config
         self.collected = _Collected()
         self._runs: dict[tuple[str, Subject], Future] = {}
+        self._extra_runs: dict[tuple[str, Subject], dict[str, Future]] = {}
         self._modules: dict[str, ModuleType] = {}
         self._pool: Optional[ThreadPoolExecutor] = None
 
@@ -74,8 +83,44 @@ class GraderPlugin:
         if key not in self._runs:
             self._modules[module.__name__] = module
             assert self._pool is not None
-            self._runs[key] = self._pool.submit(self._run, module, subject)
+            main = self._runs[key] = self._pool.submit(self._run, module, subject)
+            self._extra_runs[key] = self._submit_extra_runs(module, subject, main)
         return self._runs[key]
+
+    def extra_runs_for(self, module: ModuleType, subject: Subject) -> dict[str, Future]:
+        self.run_for(module, subject)
+        return self._extra_runs[(module.__name__, subject)]
+
+    def _submit_extra_runs(self, module: ModuleType, subject: Subject, main: Future) -> dict[str, Future]:
+        program = subject.target / exercise_of_module(module).file
+        extra_runs = getattr(module, "extra_runs", None)
+        if extra_runs is None or not program.is_file():
+            return {}
+        assert self._pool is not None
+        futures = {}
+        for name, how in extra_runs(program, subject.start_method).items():
+            futures[name] = (self._pool.submit(run_program, how) if isinstance(how, RunSpec)
+                             else self._follow_up(main, how))
+        return futures
+
+    def _follow_up(self, main: Future, make_spec: Callable[[Run], Optional[RunSpec]]) -> Future:
+        """A run whose spec depends on the main run: submitted when the main run is over (a
+        callback, so no worker thread ever waits for another)."""
+        result: Future = Future()
+
+        def start(done: Future) -> None:
+            try:
+                spec = make_spec(done.result()) if done.result() is not None else None
+                if spec is None:
+                    result.set_result(None)
+                    return
+                assert self._pool is not None
+                self._pool.submit(run_program, spec).add_done_callback(lambda run: _pass_on(run, result))
+            except BaseException as error:  # noqa: BLE001 - handed to whoever waits for it
+                result.set_exception(error)
+
+        main.add_done_callback(start)
+        return result
 
     def _run(self, module: ModuleType, subject: Subject) -> Optional[Run]:
         exercise = exercise_of_module(module)
@@ -139,6 +184,15 @@ class GraderPlugin:
         return reports
 
 
+def _pass_on(source: Future, target: Future) -> None:
+    if source.cancelled():
+        target.cancel()
+    elif source.exception() is not None:
+        target.set_exception(source.exception())
+    else:
+        target.set_result(source.result())
+
+
 def _subject(item: pytest.Item) -> Optional[Subject]:
     callspec = getattr(item, "callspec", None)
     return callspec.params.get("subject") if callspec else None
@@ -180,6 +234,14 @@ def run(request: pytest.FixtureRequest, subject: Subject) -> Run:
 @pytest.fixture(scope="module")
 def trace(run: Run):
     return run.trace
+
+
+@pytest.fixture(scope="module")
+def runs(request: pytest.FixtureRequest, subject: Subject, run: Run) -> dict[str, Optional[Run]]:
+    """The suite's extra runs by name; None for a follow-up run whose premise the main run did
+    not give (it built no copy to run again into, say)."""
+    futures = grader_plugin(request.config).extra_runs_for(request.module, subject)
+    return {name: future.result() for name, future in futures.items()}
 
 
 # --- standalone use: `pytest grader/suites -p grader.plugin --target solutions` -------------------

@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,8 +30,14 @@ INSTRUMENT = HERE / "instrument"
 
 START_METHODS = ("fork", "spawn", "forkserver")
 WATCH_SECONDS = 0.01
+CRASH_LOOP_TRACEBACKS = 20   # a program whose processes crashed this often is stopped: it will not recover
 OUTPUT_CAP_BYTES = 8 * 1024 * 1024
 SUPERVISOR_SLACK_SECONDS = 15.0  # beyond the budget: the supervisor's own kill and write-up
+
+# Runs start from several threads at once (the plugin's pool). Process creation is serialized:
+# a concurrent Popen once failed here with EFAULT ("Bad address") under load, and one Popen
+# at a time costs a few milliseconds.
+_SPAWN_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,11 @@ class RunSpec:
     stop_when: Optional[Callable[[Trace], bool]] = field(default=None, compare=False)
     setup: Optional[Callable[[Path], None]] = field(default=None, compare=False)  # fills the working folder
     env: tuple[tuple[str, str], ...] = ()   # extra environment for the program (instrumentation knobs)
+    # looks at the working folder once the program has ended, before it is removed, given the
+    # snapshots before and after (e.g. where a copied file first differs); Run.inspection holds
+    # what it returns
+    inspect: Optional[Callable[[Path, tuple["FileFact", ...], tuple["FileFact", ...]], object]] = \
+        field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -69,9 +81,13 @@ class Run:
     files_after: tuple[FileFact, ...]
     stdout: str
     stderr: str
+    inspection: object = None   # what spec.inspect returned
 
 
-def snapshot(root: Path) -> tuple[FileFact, ...]:
+def snapshot(root: Path, known: Optional[dict[tuple, str]] = None) -> tuple[FileFact, ...]:
+    """Every entry under root. `known`, shared between calls, keeps each file's hash by what
+    identifies its content (path, inode, size, mtime, ctime): a file that did not change since
+    the last call is not read again (a program can set a file's mtime back, never its ctime)."""
     facts = []
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root).as_posix()
@@ -80,7 +96,14 @@ def snapshot(root: Path) -> tuple[FileFact, ...]:
         elif path.is_dir():
             facts.append(FileFact(rel, "dir"))
         elif path.is_file():
-            facts.append(FileFact(rel, "file", path.stat().st_size, _sha256(path)))
+            st = path.stat()
+            key = (rel, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+            digest = known.get(key) if known is not None else None
+            if digest is None:
+                digest = _sha256(path)
+                if known is not None:
+                    known[key] = digest
+            facts.append(FileFact(rel, "file", st.st_size, digest))
     return tuple(facts)
 
 
@@ -136,7 +159,8 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
     shutil.copyfile(spec.program, program)
     if spec.setup:
         spec.setup(work)
-    before = snapshot(work)
+    hashes: dict[tuple, str] = {}
+    before = snapshot(work, hashes)
 
     stdin_path = None
     if spec.stdin is not None:
@@ -154,12 +178,13 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
     spec_path = control / "spec.json"
     spec_path.write_text(json.dumps(sup_spec), encoding="utf-8")
 
-    supervisor = subprocess.Popen(
-        [python, "-I", str(SUPERVISOR), str(spec_path)],
-        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=open(control / "supervisor.err", "wb"),
-    )
+    with open(control / "supervisor.err", "wb") as sup_err, _SPAWN_LOCK:
+        supervisor = subprocess.Popen(
+            [python, "-I", str(SUPERVISOR), str(spec_path)],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=sup_err,
+        )
     try:
-        _watch(supervisor, channel, spec)
+        stopped_because = _watch(supervisor, channel, spec)
         # Our end of its stdin stays open while it runs: closing it means "the runner is gone".
         supervisor.wait(timeout=spec.budget + SUPERVISOR_SLACK_SECONDS)
         supervisor.stdin.close()
@@ -177,23 +202,24 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
         raise RuntimeError("the supervisor failed: %s" % _text(control / "supervisor.err")[-2000:])
     result = json.loads(result_path.read_text(encoding="utf-8"))
     outcome = Outcome(
-        reason=result["reason"], returncode=result["returncode"],
+        reason=stopped_because or result["reason"], returncode=result["returncode"],
         duration=result["ended"] - result["started"], budget=spec.budget,
         leftovers=tuple(result["leftovers"]), remaining=tuple(result["remaining"]),
         peak_rss_kb=tuple((int(pid), kb) for pid, kb in result.get("peak_rss_kb", {}).items()),
     )
     trace = build_trace(parse_records(channel.read_bytes()), result["main_pid"], result["started"],
                         outcome, spec.warp, spec.start_method, _stacks(control / "stacks"))
-    return Run(spec, trace, before, snapshot(work), _text(control / "stdout"), _text(control / "stderr"))
+    after = snapshot(work, hashes)
+    inspection = spec.inspect(work, before, after) if spec.inspect else None
+    return Run(spec, trace, before, after, _text(control / "stdout"), _text(control / "stderr"), inspection)
 
 
-def _watch(supervisor: subprocess.Popen, channel: Path, spec: RunSpec) -> None:
-    """Wait for the supervisor; ask it to stop early once `stop_when` holds on what ran so far."""
-    if spec.stop_when is None:
-        return
-    started = time.monotonic()
+def _watch(supervisor: subprocess.Popen, channel: Path, spec: RunSpec) -> str:
+    """Watch the run; ask the supervisor to stop early once `stop_when` holds on what ran so far
+    ("stopped"), or once the program's processes keep crashing ("crash loop"). Returns why it
+    asked, or "" when it did not."""
     records: list[dict] = []
-    offset = 0
+    offset = tracebacks = 0
     while supervisor.poll() is None:
         time.sleep(WATCH_SECONDS)
         with open(channel, "rb") as handle:
@@ -201,20 +227,27 @@ def _watch(supervisor: subprocess.Popen, channel: Path, spec: RunSpec) -> None:
             chunk = handle.read()
         complete = chunk.rfind(b"\n") + 1  # a record still being written waits for the next look
         offset += complete
-        records.extend(parse_records(chunk[:complete]))
-        if not records:
-            continue
-        main_pid = records[0]["pid"]
-        partial = build_trace(records, main_pid, records[0]["t"],
-                              Outcome("running", None, time.monotonic() - started, spec.budget),
-                              spec.warp, spec.start_method)
-        if spec.stop_when(partial):
+        new = parse_records(chunk[:complete])
+        records.extend(new)
+        tracebacks += sum(r.get("ev") == "line" and str(r.get("x", "")).startswith("Traceback (most recent")
+                          for r in new)
+        reason = ""
+        if tracebacks >= CRASH_LOOP_TRACEBACKS:
+            reason = "crash loop"
+        elif spec.stop_when is not None and new:
+            since_start = time.monotonic() - records[0]["t"]  # one clock: CLOCK_MONOTONIC is system-wide
+            partial = build_trace(records, records[0]["pid"], records[0]["t"],
+                                  Outcome("running", None, since_start, spec.budget),
+                                  spec.warp, spec.start_method)
+            reason = "stopped" if spec.stop_when(partial) else ""
+        if reason:
             try:
                 supervisor.stdin.write(b"stop\n")
                 supervisor.stdin.flush()
             except OSError:
                 pass
-            return
+            return reason
+    return ""
 
 
 def _stacks(folder: Path) -> tuple[tuple[int, str], ...]:

@@ -57,6 +57,7 @@ class Proc:
     parent_saw: Optional[int] = None  # the exit code its parent observed (e.g. -15 after terminate)
     argv: tuple[str, ...] = ()
     max_rss_kb: int = 0              # its peak memory, when it reported one at its end
+    idle_polls: int = 0              # most calls in a row that found a Manager queue empty, no wait between
 
     @property
     def finished_normally(self) -> bool:
@@ -90,7 +91,7 @@ class TaskError:
 class Outcome:
     """How the run ended, as the supervisor saw it."""
 
-    reason: str                      # exited | stopped | timeout | flood
+    reason: str                      # exited | stopped | timeout | flood | crash loop
     returncode: Optional[int]        # main's exit status (negative: killed by that signal)
     duration: float                  # seconds from start to main's end (or the stop)
     budget: float
@@ -240,6 +241,7 @@ class _ProcFacts:
     mp_end: Optional[tuple[float, int]] = None
     exit_at: Optional[float] = None
     rss_kb: int = 0
+    idle_polls: int = 0
     parent_saw: Optional[int] = None
     last_seen: float = 0.0
 
@@ -284,9 +286,11 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
         elif ev == "mp_end":
             f.mp_end = (t, record.get("exitcode"))
             f.rss_kb = int(record.get("rss_kb") or 0)
+            f.idle_polls = max(f.idle_polls, int(record.get("idle_polls") or 0))
         elif ev == "exit":
             f.exit_at = t
             f.rss_kb = max(f.rss_kb, int(record.get("rss_kb") or 0))
+            f.idle_polls = max(f.idle_polls, int(record.get("idle_polls") or 0))
         elif ev == "task_error":
             task_errors.append(TaskError(pid, str(record.get("exc", "")), str(record.get("tb", ""))))
         elif ev == "spawned":
@@ -318,7 +322,7 @@ def _classify(f: _ProcFacts, main_pid: int, outcome: Outcome) -> Proc:
         ended = f.exit_at if f.exit_at is not None else (outcome.duration if outcome.reason == "exited" else None)
         return Proc(f.pid, MAIN, f.os_ppid, None, started=f.first_seen, ended=ended,
                     exitcode=outcome.returncode if outcome.reason == "exited" else None, argv=f.argv,
-                    max_rss_kb=f.rss_kb)
+                    max_rss_kb=f.rss_kb, idle_polls=f.idle_polls)
     # What the child said of itself when it ran; else what its parent said when it started it
     # (a pool worker can be stopped before it ever runs).
     mp = f.mp or f.spawned
@@ -345,4 +349,4 @@ def _classify(f: _ProcFacts, main_pid: int, outcome: Outcome) -> Proc:
     return Proc(f.pid, kind, f.os_ppid, parent, name=mp.get("name"), target=target or None,
                 daemon=bool(f.mp.get("daemon")), started=f.mp.get("t", f.first_seen),
                 ended=ended, exitcode=exitcode, parent_saw=f.parent_saw, argv=f.argv,
-                max_rss_kb=f.rss_kb)
+                max_rss_kb=f.rss_kb, idle_polls=f.idle_polls)

@@ -3,7 +3,9 @@ leaves a process of a graded program behind."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import psutil
@@ -11,40 +13,57 @@ import pytest
 
 from graded import METHODS, grade, variants
 
+# Every run of this session (its program copy, its channel) lives under one fresh folder, and
+# graders started by the tests inherit it: a process mentioning it is one of ours.
+SESSION_TMP = tempfile.mkdtemp(prefix="procgrade-tests-")
+os.environ["TMPDIR"] = SESSION_TMP
+tempfile.tempdir = None
+
 
 def graded_processes() -> list[psutil.Process]:
     found = []
-    for proc in psutil.process_iter(["cmdline"]):
-        cmdline = " ".join(proc.info["cmdline"] or [])
-        if "procgrade-run-" in cmdline or "grader/supervisor.py" in cmdline:
+    for proc in psutil.process_iter(["cmdline", "environ"]):
+        seen = " ".join(proc.info["cmdline"] or []) + " ".join((proc.info["environ"] or {}).values())
+        if SESSION_TMP in seen:
             found.append(proc)
     return found
 
 
 @pytest.fixture(scope="session", autouse=True)
 def nothing_left_running():
-    before = {p.pid for p in graded_processes()}
     yield
-    left = [p for p in graded_processes() if p.pid not in before]
+    left = [p for p in graded_processes() if p.pid != os.getpid()]
     assert not left, "processes left behind: %s" % [(p.pid, p.cmdline()) for p in left]
+    shutil.rmtree(SESSION_TMP, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def variant_reports(tmp_path_factory) -> dict[Path, dict]:
-    """Every program of tests/programs graded under every start method: program path -> report.
-    One grader command per exercise, all of that exercise's programs at once."""
-    by_exercise: dict[str, list] = {}
-    for variant in variants():
-        by_exercise.setdefault(variant.exercise, []).append(variant)
-    reports: dict[Path, dict] = {}
-    for exercise, group in by_exercise.items():
-        root = tmp_path_factory.mktemp(exercise)
+class VariantReports:
+    """Every program of tests/programs graded under every start method, one grader command per
+    exercise (all of that exercise's programs at once), on first need."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.reports: dict[Path, dict] = {}
+
+    def __getitem__(self, path: Path) -> dict:
+        if path not in self.reports:
+            (variant,) = [v for v in variants() if v.path == path]
+            self._grade_exercise(variant.exercise)
+        return self.reports[path]
+
+    def _grade_exercise(self, exercise: str) -> None:
+        group = [v for v in variants() if v.exercise == exercise]
+        root = self.root / exercise
         targets = []
         for variant in group:
             target = root / variant.path.stem
-            target.mkdir()
+            target.mkdir(parents=True)
             shutil.copyfile(variant.path, target / variant.exercise_file)
             targets.append(target)
         for variant, report in zip(group, grade(targets, exercise, METHODS)):
-            reports[variant.path] = report
-    return reports
+            self.reports[variant.path] = report
+
+
+@pytest.fixture(scope="session")
+def variant_reports(tmp_path_factory) -> VariantReports:
+    return VariantReports(tmp_path_factory.mktemp("variants"))

@@ -15,7 +15,7 @@ from typing import Optional
 KIT = Path(__file__).resolve().parent.parent
 PROGRAMS = Path(__file__).resolve().parent / "programs"
 METHODS = ("fork", "spawn", "forkserver")
-EXPECT = re.compile(r"^Fails(?: under ([\w, ]+))?:\s*(.*)$", re.M)
+EXPECT = re.compile(r"^Fails(?: under ([\w, ]+))?:[ \t]*(.*)$", re.M)
 
 
 @dataclass(frozen=True)

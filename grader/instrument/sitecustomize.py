@@ -12,6 +12,8 @@ interleave:
   spawned / reaped     a parent started a child / saw it end with an exit code (the parent's view)
   line   one line written to sys.stdout or sys.stderr (pid, thread, text, how it ended)
   open   a file opened for writing, seen by an audit hook (pid, path)
+  exit   the process ends (its peak memory; the most calls in a row that found a Manager queue
+         empty without waiting in between: a busy-wait)
 
 It also scales time.sleep (and the timeouts of multiprocessing queues) by PROCGRADE_WARP so the
 tutorial's one-second pacing stays in the learner's code while a run takes a fraction of a second,
@@ -40,7 +42,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
     control_dir = os.path.dirname(_CHANNEL)  # the grader's own files: never recorded as the learner's
 
     fd = os.open(_CHANNEL, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
-    state = {"pid": os.getpid(), "lines": 0}
+    state = {"pid": os.getpid(), "lines": 0, "idle_polls": 0, "most_idle_polls": 0}
     monotonic = time.monotonic
 
     def emit(record: dict) -> None:
@@ -57,16 +59,31 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
     real_sleep = time.sleep
     real_time = time.time
 
-    if warp != 1.0:
-        def sleep(seconds):
-            return real_sleep(seconds * warp if seconds > 0 else seconds)
+    # A warped sleep shorter than a wake-up costs (about 0.1 ms) is owed rather than slept, and
+    # slept with the next ones once they add up to 1 ms: the time slept stays seconds * warp in
+    # total, and tens of thousands of tiny sleeps (the tutorial's copier sleeps random() seconds
+    # per KiB copied) do not cost tens of thousands of wake-ups.
+    shortest_sleep = 0.001
+    owed = [0.0]
 
+    def sleep(seconds):
+        state["idle_polls"] = 0  # a loop that sleeps between its polls is not spinning
+        if warp == 1.0 or not seconds > 0:
+            return real_sleep(seconds)
+        owed[0] += seconds * warp
+        if owed[0] < shortest_sleep:
+            return None
+        due, owed[0] = owed[0], 0.0
+        return real_sleep(due)
+
+    sleep.__doc__ = real_sleep.__doc__
+    time.sleep = sleep
+
+    if warp != 1.0:
         def virtual_time():
             now = real_time()
             return t0_wall + (now - t0_wall) / warp if t0_wall else now
 
-        sleep.__doc__ = real_sleep.__doc__
-        time.sleep = sleep
         time.time = virtual_time
 
     # --- output lines ----------------------------------------------------------------------
@@ -158,12 +175,12 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
     register_stack_dump()
 
     import atexit
-    atexit.register(lambda: emit({"ev": "exit", "rss_kb": max_rss_kb()}))
+    atexit.register(lambda: emit({"ev": "exit", "rss_kb": max_rss_kb(), "idle_polls": state["most_idle_polls"]}))
     atexit.register(flush_partials)
 
     def after_fork_in_child() -> None:
         state["pid"] = os.getpid()
-        state["lines"] = 0
+        state["lines"] = state["idle_polls"] = state["most_idle_polls"] = 0
         for recorder in recorders:
             recorder.reset_after_fork()
         emit({"ev": "fork", "ppid": os.getppid()})
@@ -201,8 +218,10 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         module = "__main__" if cls.__module__ == "__mp_main__" else cls.__module__
         return module + ":" + cls.__qualname__ + ".run"
 
-    def is_internal(target: str) -> bool:
-        return target.startswith("multiprocessing.")
+    def waits_for_start(target: str) -> bool:
+        """Learner processes and pool workers: start() returns once they run. Not the library's
+        own helpers (a Manager's server already makes its caller wait until it answers)."""
+        return not target.startswith("multiprocessing.") or target.startswith("multiprocessing.pool:")
 
     real_bootstrap = mp_process.BaseProcess._bootstrap
     real_start = mp_process.BaseProcess.start
@@ -219,14 +238,15 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         target = describe_target(self)
         emit({"ev": "mp_start", "parent": getattr(self, "_parent_pid", None), "name": self.name,
               "target": target, "daemon": bool(self.daemon)})
-        if ready_dir and not is_internal(target):
+        if ready_dir and waits_for_start(target):
             try:
                 os.close(os.open(os.path.join(ready_dir, str(os.getpid())), os.O_CREAT | os.O_WRONLY, 0o600))
             except OSError:
                 pass
         exitcode = real_bootstrap(self, *args, **kwargs)
         flush_partials()
-        emit({"ev": "mp_end", "exitcode": exitcode, "rss_kb": max_rss_kb()})
+        emit({"ev": "mp_end", "exitcode": exitcode, "rss_kb": max_rss_kb(),
+              "idle_polls": state["most_idle_polls"]})
         return exitcode
 
     def start(self):
@@ -244,7 +264,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
             return code
 
         popen.poll = poll
-        if ready_dir and not is_internal(target):
+        if ready_dir and waits_for_start(target):
             wait_until_running(popen)
 
     def wait_until_running(popen) -> None:
@@ -322,7 +342,47 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
 
         mp_pool.ApplyResult._set = _set
 
-    after_import = {"multiprocessing.queues": patch_queues, "multiprocessing.pool": patch_pool}
+    def patch_managers(mp_managers) -> None:
+        """Count, per process, the calls in a row that asked a Manager's queue for something and
+        found nothing (empty() True, qsize() 0, get_nowait() Empty) with no wait in between (no
+        blocking get(), no sleep): a loop spinning on q.empty() makes thousands of them."""
+        real_callmethod = mp_managers.BaseProxy._callmethod
+
+        def found_nothing(methodname, result) -> bool:
+            return result is True if methodname == "empty" else result == 0 if methodname == "qsize" else False
+
+        def polls(methodname, args, kwds) -> bool:
+            if methodname == "get_nowait":
+                return True
+            if methodname == "get":
+                block = args[0] if args else kwds.get("block", True)
+                return not block
+            return methodname in ("empty", "qsize")
+
+        def _callmethod(self, methodname, args=(), kwds={}):
+            try:
+                result = real_callmethod(self, methodname, args, kwds)
+            except Exception as error:
+                if type(error).__name__ == "Empty" and polls(methodname, args, kwds):
+                    note_poll(True)
+                raise
+            try:
+                if polls(methodname, args, kwds):
+                    note_poll(found_nothing(methodname, result))
+                elif methodname == "get":
+                    state["idle_polls"] = 0  # a get() that waited
+            except Exception:
+                pass
+            return result
+
+        mp_managers.BaseProxy._callmethod = _callmethod
+
+    def note_poll(empty_handed: bool) -> None:
+        state["idle_polls"] = state["idle_polls"] + 1 if empty_handed else 0
+        state["most_idle_polls"] = max(state["most_idle_polls"], state["idle_polls"])
+
+    after_import = {"multiprocessing.queues": patch_queues, "multiprocessing.pool": patch_pool,
+                    "multiprocessing.managers": patch_managers}
     for name, patch in list(after_import.items()):
         if name in sys.modules:
             patch(sys.modules[name])

@@ -1,0 +1,210 @@
+"""The instructor's files, each a renderer of the results model (grader/results.py):
+`grades.csv`, one JSON per submission, Gradescope's `results.json`, and the result GitHub
+Classroom's reporter reads. None of them computes a grade; they lay out the Report's.
+
+The same submissions give the same bytes on every run: rows and checks in a fixed order, no
+times, no temporary paths, and pids (new on every run) numbered in order of first mention within
+each run ("pid #1", "#2"...), which keeps what they say (which process printed which line) and
+drops what changes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import replace
+from typing import Any, Iterable, Optional
+
+from .results import CheckResult, ExerciseResult, Report, State, Status
+from .submissions import Submission
+
+PID_MENTION = re.compile(r"\bpid\s*[=:：]?\s*(\d{3,})")
+NUMBER = re.compile(r"(?<!\d)\d{3,}(?!\d)")
+GRADESCOPE_VISIBILITY = "visible"
+
+
+# --- one model, shown the same way every time --------------------------------------------------
+
+def stable(report: Report, student: str, graded_from: str) -> Report:
+    """The report as the instructor's files show it: its target is the student's id (also where
+    a message names the temporary folder it was graded from), and its pids are numbered."""
+    exercises = []
+    for e in report.exercises:
+        checks = tuple(_renamed(c, graded_from, student) for c in e.checks)
+        exercises.append(replace(e, checks=_numbered_pids(checks)))
+    return replace(report, target=student, exercises=tuple(exercises))
+
+
+def _renamed(check: CheckResult, old: str, new: str) -> CheckResult:
+    if not old:
+        return check
+    return replace(check, expected=check.expected.replace(old, new), observed=check.observed.replace(old, new),
+                   hint=check.hint.replace(old, new))
+
+
+def _numbered_pids(checks: Iterable[CheckResult]) -> tuple[CheckResult, ...]:
+    """Within each run (exercise, start method), every pid mentioned as one becomes "#n", n in
+    order of first mention, wherever that number appears in the run's messages."""
+    checks = list(checks)
+    numbering: dict[str, dict[str, str]] = {}
+    for c in checks:
+        labels = numbering.setdefault(c.start_method, {})
+        for text in (c.expected, c.observed, c.hint):
+            for pid in PID_MENTION.findall(text):
+                labels.setdefault(pid, "#%d" % (len(labels) + 1))
+
+    def relabel(text: str, labels: dict[str, str]) -> str:
+        return NUMBER.sub(lambda m: labels.get(m.group(0), m.group(0)), text) if labels else text
+
+    out = []
+    for c in checks:
+        labels = numbering[c.start_method]
+        out.append(replace(c, expected=relabel(c.expected, labels), observed=relabel(c.observed, labels),
+                           hint=relabel(c.hint, labels)))
+    return tuple(out)
+
+
+# --- how a submission went, in a word and a sentence --------------------------------------------
+
+def status(submission: Submission, report: Report) -> tuple[str, str]:
+    """`graded`, `incomplete` (some exercise files missing), `empty` (none found), `rejected`
+    (could not be read safely) or `grader error` (the grader broke on it: look at it)."""
+    notes = list(submission.notes)
+    if submission.rejected:
+        return "rejected", submission.problem
+    broken = [e.exercise for e in report.exercises if any(c.status is Status.ERROR for c in e.checks)]
+    if broken:
+        return "grader error", "; ".join(["the grader itself failed on %s" % ", ".join(broken)] + notes)
+    missing = [e.exercise for e in report.exercises if e.state is State.NOT_SUBMITTED]
+    if missing and len(missing) == len(report.exercises):
+        return "empty", "; ".join(["no exercise file found"] + notes)
+    if missing:
+        return "incomplete", "; ".join(["not submitted: %s" % ", ".join(missing)] + notes)
+    return "graded", "; ".join(notes)
+
+
+# --- grades.csv ---------------------------------------------------------------------------------
+
+def grades_csv(graded: list[tuple[Submission, Report]], exercises: list[str]) -> str:
+    """One row per submission: id, one column of points per exercise, total, max, status, note."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["id", *exercises, "total", "max", "status", "note"])
+    for submission, report in sorted(graded, key=lambda pair: pair[0].id):
+        scores = [_exercise_score(report.exercise(e)) for e in exercises]
+        writer.writerow([submission.id, *scores, report.score, report.max_score, *status(submission, report)])
+    return out.getvalue()
+
+
+def _exercise_score(result: Optional[ExerciseResult]) -> Any:
+    return "" if result is None else result.score
+
+
+# --- one JSON per submission --------------------------------------------------------------------
+
+def student_json(submission: Submission, report: Report) -> str:
+    """The whole Report (its one JSON form, Report.to_dict) with what was taken in."""
+    word, note = status(submission, report)
+    data: dict[str, Any] = {"id": submission.id, "source": submission.source, "status": word, "note": note,
+                            "files": list(submission.files)}
+    data.update(report.to_dict())
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+# --- Gradescope ---------------------------------------------------------------------------------
+
+def gradescope_results(report: Report, problem: str = "") -> dict[str, Any]:
+    """Gradescope's results.json: the score, one test per check (its points, its message), and a
+    summary. Only fields of Gradescope's autograder specification are used; the maximum is in
+    `extra_data` (each test carries its own `max_score`)."""
+    many = len(report.start_methods) > 1
+    tests = []
+    for e in report.exercises:
+        for n, c in enumerate(e.checks, 1):
+            tests.append({
+                "name": "%s %s: %s%s" % (e.exercise, e.title, c.title, " (%s)" % c.start_method if many else ""),
+                "number": "%d.%d" % (_exercise_number(e.exercise), n),
+                "score": c.points,
+                "max_score": c.max_points,
+                "status": "passed" if c.status is Status.PASSED else "failed",
+                "output": _check_output(c),
+                "output_format": "text",
+                "tags": [e.exercise],
+                "visibility": GRADESCOPE_VISIBILITY,
+            })
+    return {
+        "score": report.score,
+        "output": summary(report, problem),
+        "output_format": "text",
+        "visibility": GRADESCOPE_VISIBILITY,
+        "stdout_visibility": "hidden",
+        "extra_data": {
+            "max_score": report.max_score,
+            "exercises": {e.exercise: {"state": e.state.value, "score": e.score, "max_score": e.max_score}
+                          for e in report.exercises},
+        },
+        "tests": tests,
+    }
+
+
+def _exercise_number(exercise: str) -> int:
+    digits = re.sub(r"\D", "", exercise)
+    return int(digits) if digits else 0
+
+
+def _check_output(c: CheckResult) -> str:
+    if c.status is Status.PASSED:
+        return "passed"
+    if c.status is Status.SKIPPED:
+        return "skipped: %s" % c.observed
+    return c.message
+
+
+def summary(report: Report, problem: str = "") -> str:
+    """A few lines for the top of a student's result: one per exercise, then the total."""
+    lines = []
+    if problem:
+        lines += ["Your submission could not be graded: %s" % problem, ""]
+    width = max((len(e.title) for e in report.exercises), default=10)
+    for e in report.exercises:
+        lines.append("%s  %-*s  %-13s %d/%d" % (e.exercise, width, e.title, e.state.value, e.score, e.max_score))
+    done = sum(e.state is State.DONE for e in report.exercises)
+    lines += ["", "%d/%d points · %d of %d exercises done" % (report.score, report.max_score, done,
+                                                              len(report.exercises))]
+    return "\n".join(lines)
+
+
+def dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+# --- GitHub Classroom ---------------------------------------------------------------------------
+
+def classroom_result(report: Report) -> dict[str, Any]:
+    """What GitHub Classroom's grading reporter reads from a runner's `result` output (base64 of
+    this JSON): each check a test with its points; the reporter adds them up against max_score."""
+    many = len(report.start_methods) > 1
+    tests = [{
+        "name": "%s %s: %s%s" % (e.exercise, e.title, c.title, " (%s)" % c.start_method if many else ""),
+        "status": "pass" if c.status is Status.PASSED else "fail",
+        "score": c.points,
+        "message": _check_output(c),
+    } for e in report.exercises for c in e.checks]
+    passed = all(c.status is Status.PASSED for e in report.exercises for c in e.checks)
+    return {"version": 1, "status": "pass" if passed else "fail", "max_score": report.max_score, "tests": tests}
+
+
+def classroom_summary(report: Report) -> str:
+    """Markdown for the workflow run's summary page."""
+    rows = ["| exercise | state | points |", "|---|---|---|"]
+    rows += ["| %s %s | %s | %d/%d |" % (e.exercise, e.title, e.state.value, e.score, e.max_score)
+             for e in report.exercises]
+    failing = [(e, c) for e in report.exercises for c in e.checks if c.status is Status.FAILED]
+    lines = ["## procgrade: %d/%d points" % (report.score, report.max_score), "", *rows]
+    if failing:
+        lines += ["", "### Failing checks", ""]
+        for e, c in failing:
+            lines.append("- **%s %s**: %s" % (e.exercise, c.title, c.observed.replace("\n", " ")))
+    return "\n".join(lines) + "\n"

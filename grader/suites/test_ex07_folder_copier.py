@@ -1,0 +1,668 @@
+"""Exercise 7: a folder copier; a Pool copies the files, a Manager().Queue() brings the progress.
+
+The main run asks for the folder's name on stdin (no argument, like the tutorial's input()) and
+copies a flat folder of 200+ files: every byte value, Windows line endings, an empty file,
+non-ASCII and hidden names, and a 64 MiB file. Its checks look at the files (byte for byte, in
+the one new folder that appeared next to the source), at the progress values printed (numbers
+followed by `%`), at who opened each copy for writing, and at the peak memory of the worker that
+copied the big file.
+
+Each extra run shows one behaviour the main run cannot: files in sub-folders (the tutorial's
+copier hangs on them), a broken link, an empty folder, a missing folder, `data/` with a trailing
+slash, and a second run into the copy the main run made. They name the folder both as an
+argument and on stdin, so a program that reads either works. Files are told apart by path, never
+by what the program prints about them.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Optional
+
+from grader import common_checks, source_trees
+from grader.checks import check, fail, plural, quote
+from grader.runner import FileFact, Run, RunSpec
+from grader.source_trees import BIG_FILE, BIG_SIZE, BROKEN_LINK, MISSING, SOURCE
+from grader.trace import MAIN, POOL_WORKER, Line, Trace
+
+TITLE = "folder copier"
+WARP = 1e-6             # no check times anything; the tutorial's sleep(random()) per KiB vanishes
+MAIN_BUDGET = 10.0      # seconds: 200 files and 64 MiB take 0.5-1 s, 2-3 s on a busy machine
+SMALL_BUDGET = 4.0      # seconds, for each run on a few files (0.1-0.5 s, under 1.5 when busy)
+MEMORY_LIMIT_KB = 48 * 1024     # the 64 MiB file's worker: about 20 MiB in chunks, 85+ read whole
+IDLE_POLLS_LIMIT = 100  # empty-handed queue calls in a row: 0-1 when get() waits, thousands spinning
+PROGRESS = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+SHOWN = 4               # names shown in a message, at most
+
+
+# --- the runs ---------------------------------------------------------------------------------
+
+def run_spec(program: Path, start_method: str) -> RunSpec:
+    return RunSpec(program, stdin=SOURCE + "\n", start_method=start_method, warp=WARP,
+                   budget=MAIN_BUDGET, setup=source_trees.build_main, inspect=first_differences,
+                   sync_start=False)
+
+
+def _small_run(program: Path, start_method: str, setup, folder: str = SOURCE,
+               copy: Optional[str] = None) -> RunSpec:
+    return RunSpec(program, argv=(folder,), stdin=folder + "\n", start_method=start_method,
+                   warp=WARP, budget=SMALL_BUDGET, setup=setup, sync_start=False,
+                   inspect=functools.partial(first_differences, copy=copy))
+
+
+def extra_runs(program: Path, start_method: str) -> dict:
+    def second_run(main: Run) -> Optional[RunSpec]:
+        copy = the_copy(main)
+        if copy is None:
+            return None
+        return _small_run(program, start_method, source_trees.copy_as_second_run(copy), copy=copy)
+
+    return {
+        "sub_folders": _small_run(program, start_method, source_trees.build_nested),
+        "broken_link": _small_run(program, start_method, source_trees.build_with_broken_link),
+        "empty": _small_run(program, start_method, source_trees.build_empty),
+        "missing": _small_run(program, start_method, source_trees.build_nothing, MISSING),
+        "trailing_slash": _small_run(program, start_method, source_trees.build_small, SOURCE + "/"),
+        "second_run": second_run,
+    }
+
+
+# --- the files --------------------------------------------------------------------------------
+
+def entries_under(facts: tuple[FileFact, ...], folder: str) -> dict[str, FileFact]:
+    """The entries below `folder`, by their path relative to it."""
+    prefix = folder + "/"
+    return {f.path[len(prefix):]: f for f in facts if f.path.startswith(prefix)}
+
+
+def new_folders_beside(before: tuple[FileFact, ...], after: tuple[FileFact, ...]) -> list[str]:
+    """Folders that appeared at the top of the working folder, next to the source."""
+    known = {f.path for f in before}
+    return [f.path for f in after if "/" not in f.path and f.kind == "dir" and f.path not in known]
+
+
+def the_copy(run: Run) -> Optional[str]:
+    """The one new folder next to the source (`data[复件]`, `data[副本]`, `new_data`...)."""
+    found = new_folders_beside(run.files_before, run.files_after)
+    return found[0] if len(found) == 1 else None
+
+
+@dataclass(frozen=True)
+class Difference:
+    """Where a copied file first differs from its original."""
+
+    path: str
+    source_size: int
+    copy_size: int
+    offset: int
+    source_bytes: bytes   # a few bytes from `offset` on
+    copy_bytes: bytes
+
+    def describe(self) -> str:
+        sizes = ("%d bytes in both" % self.source_size if self.source_size == self.copy_size else
+                 "%d bytes in the source, %d in the copy" % (self.source_size, self.copy_size))
+        return "%s (%s; from byte %d the source has %r, the copy %r)" % (
+            quote(self.path), sizes, self.offset, self.source_bytes, self.copy_bytes)
+
+
+def first_differences(work: Path, before: tuple[FileFact, ...], after: tuple[FileFact, ...],
+                      copy: Optional[str] = None, at_most: int = SHOWN) -> dict[str, Difference]:
+    """RunSpec.inspect: for copied files whose bytes differ, the first differing byte (the
+    working folder is gone once the run is over)."""
+    copy = copy or next(iter(new_folders_beside(before, after)[:1]), None)
+    if copy is None:
+        return {}
+    source, copied = entries_under(after, SOURCE), entries_under(after, copy)
+    found: dict[str, Difference] = {}
+    for rel, original in source.items():
+        twin = copied.get(rel)
+        if original.kind != "file" or twin is None or twin.kind != "file" or twin.sha256 == original.sha256:
+            continue
+        found[rel] = _first_difference(rel, work / SOURCE / rel, work / copy / rel)
+        if len(found) >= at_most:
+            break
+    return found
+
+
+def _first_difference(rel: str, source: Path, copy: Path, block: int = 1 << 16) -> Difference:
+    with open(source, "rb") as a, open(copy, "rb") as b:
+        offset = 0
+        while True:
+            x, y = a.read(block), b.read(block)
+            if x != y or not x:
+                break
+            offset += len(x)
+        i = next((k for k in range(min(len(x), len(y))) if x[k] != y[k]), min(len(x), len(y)))
+        return Difference(rel, source.stat().st_size, copy.stat().st_size, offset + i,
+                          x[i:i + 8], y[i:i + 8])
+
+
+def copied_file(path: str, copy: str) -> Optional[str]:
+    """The path relative to the copy of a file opened at `path` (relative or absolute), if it is
+    inside the copy."""
+    parts = PurePosixPath(os.path.normpath(path)).parts
+    if copy not in parts:
+        return None
+    at = len(parts) - 1 - parts[::-1].index(copy)
+    return "/".join(parts[at + 1:]) or None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    missing: list[str]          # source files (or folders) with no copy
+    differing: list[str]        # copied files whose bytes differ
+    matching: int               # files copied byte for byte
+
+
+def compare(run: Run, copy: str, folders_too: bool = False) -> Comparison:
+    source = entries_under(run.files_before, SOURCE)
+    copied = entries_under(run.files_after, copy)
+    missing, differing, matching = [], [], 0
+    for rel, original in sorted(source.items()):
+        twin = copied.get(rel)
+        if original.kind == "dir":
+            if folders_too and (twin is None or twin.kind != "dir"):
+                missing.append(rel + "/")
+        elif twin is None or twin.kind != "file":
+            missing.append(rel)
+        elif (twin.size, twin.sha256) != (original.size, original.sha256) and original.kind == "file":
+            differing.append(rel)
+        else:
+            matching += 1
+    return Comparison(missing, differing, matching)
+
+
+def names(paths: list[str]) -> str:
+    shown = ", ".join(quote(p, 60) for p in paths[:SHOWN])
+    return shown + (" and %d more" % (len(paths) - SHOWN) if len(paths) > SHOWN else "")
+
+
+def differences_evidence(run: Run, differing: list[str]) -> str:
+    known = run.inspection or {}
+    told = [known[p].describe() for p in differing if p in known]
+    return "; ".join(told) if told else names(differing)
+
+
+def source_changes(run: Run) -> list[str]:
+    """What changed inside the source; a new folder is named once, with how much it holds."""
+    before = {f.path: f for f in run.files_before if f.path == SOURCE or f.path.startswith(SOURCE + "/")}
+    after = {f.path: f for f in run.files_after if f.path == SOURCE or f.path.startswith(SOURCE + "/")}
+    appeared = sorted(set(after) - set(before))
+    new_folders = [p for p in appeared if after[p].kind == "dir"]
+    changes = []
+    for path in appeared:
+        if any(path.startswith(folder + "/") for folder in new_folders):
+            continue
+        inside = sum(p.startswith(path + "/") for p in appeared)
+        changes.append("%s appeared%s" % (quote(path), " (holding %s)" % plural(inside, "entry", "entries")
+                                          if after[path].kind == "dir" else ""))
+    changes += ["%s disappeared" % quote(p) for p in sorted(set(before) - set(after))]
+    changes += ["%s changed" % quote(p) for p in sorted(set(before) & set(after)) if before[p] != after[p]]
+    return changes
+
+
+# --- the progress -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Step:
+    """One progress value the program printed."""
+
+    value: float
+    text: str         # the number as printed: "37.50"
+    line: Line
+
+    @property
+    def decimals(self) -> int:
+        return len(self.text.partition(".")[2])
+
+
+def progress(trace: Trace) -> list[Step]:
+    """Every number followed by `%` the program printed, in order: main's, when main printed any
+    (the tutorial's main shows the progress), else any process's."""
+    found = [Step(float(m.group(1)), m.group(1), line) for line in trace.out()
+             for m in PROGRESS.finditer(line.text)]
+    mine = [step for step in found if step.line.pid == trace.main_pid]
+    return mine or found
+
+
+def values(found: list[Step], limit: int = 8) -> str:
+    shown = [step.text for step in found]
+    if len(shown) > limit:
+        shown = shown[:3] + ["…"] + shown[-(limit - 4):]
+    return ", ".join(shown)
+
+
+def reaches_100(found: list[Step]) -> bool:
+    return bool(found) and abs(found[-1].value - 100) < 0.01 and max(s.value for s in found) < 100.01
+
+
+# --- how a run ended --------------------------------------------------------------------------
+
+def must_have_ended(run: Run, expected: str, hang_hint: str = "") -> None:
+    """Fail with a diagnosis when the run did not end by itself (the tutorial's copier waits
+    forever in q.get() once a task has died without a report)."""
+    outcome = run.trace.outcome
+    if outcome.reason == "exited":
+        return
+    if outcome.reason == "timeout":
+        found = progress(run.trace)
+        stopped = " with the progress at %s %%" % found[-1].text if found else ""
+        try:
+            source = run.spec.program.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            source = None
+        fail(expected=expected,
+             observed="it was still running after %.0f s%s and was stopped%s"
+                      % (outcome.budget, stopped, common_checks.hang_diagnosis(run.trace, source)),
+             hint=hang_hint or (
+                 "a task that fails before its put() never reports, and main waits for that "
+                 "report forever: catch the error inside the task and put a report in every case"
+                 if run.trace.task_errors else
+                 "main waits in get() for a report that never comes: get exactly one report per "
+                 "file handed to the pool (the total is len(file_names), the list)"))
+    common_checks.ended_by_itself(run.trace, expected_code=None)
+
+
+def copy_or_fail(run: Run, expected: str) -> str:
+    copy = the_copy(run)
+    if copy is not None:
+        return copy
+    must_have_ended(run, expected)
+    found = new_folders_beside(run.files_before, run.files_after)
+    inside = [c for c in source_changes(run) if c.endswith("appeared")]
+    if found:
+        observed = "%d new folders appeared next to %s: %s" % (len(found), quote(SOURCE), names(found))
+    elif inside:
+        observed = "no new folder appeared next to %s, but inside it %s" % (quote(SOURCE), ", ".join(inside[:SHOWN]))
+    else:
+        observed = "no new folder appeared next to %s" % quote(SOURCE)
+    fail(expected=expected, observed=observed,
+         hint="create the copy next to the source: os.path.abspath(src) + \"[复件]\", with "
+              "os.makedirs(..., exist_ok=True)")
+
+
+def stderr_of(run: Run) -> str:
+    return run.trace.stderr_text()
+
+
+# --- the main run: a flat folder, its name read from stdin -------------------------------------
+
+@check("no process crashes")
+def test_no_process_crashed(trace):
+    common_checks.no_crash(trace)
+
+
+@check("asked for a folder's name, it creates the copy next to that folder")
+def test_makes_the_copy(run, trace):
+    common_checks.not_idle(trace)
+    if the_copy(run) is not None:
+        return
+    crashes = trace.crashes()
+    expected = "one new folder next to %s (like `%s[复件]`), after reading %s from stdin" % (
+        quote(SOURCE), SOURCE, quote(SOURCE))
+    if crashes and crashes[0].pid == trace.main_pid and not new_folders_beside(run.files_before, run.files_after):
+        hint = common_checks.crash_hint(crashes[0])
+        if "IndexError" in crashes[0].exception or "EOFError" in crashes[0].exception:
+            hint = ("with no argument, ask for the folder's name: src = input(\"请输入要copy的"
+                    "文件夹的名字：\") (sys.argv[1] exists only when a name is given)")
+        fail(expected=expected, observed="main crashed with %s" % quote(crashes[0].exception, 160), hint=hint)
+    copy_or_fail(run, expected)
+
+
+@check("every file of the folder is in the copy", needs=["makes_the_copy"])
+def test_every_file_copied(run, trace):
+    copy = the_copy(run)
+    result = compare(run, copy)
+    if not result.missing:
+        return
+    expected = "all %d files of %s in %s" % (result.matching + len(result.differing) + len(result.missing),
+                                              quote(SOURCE), quote(copy))
+    must_have_ended(run, expected)
+    hint = ("main's loop must get one report per file before it ends: if main stops early, the pool's "
+            "workers are stopped with it (check the total: len(file_names), the list)")
+    if result.missing == [".hidden"]:
+        hint = "glob(\"*\") skips names that start with a dot: list the folder with os.listdir or os.walk"
+    fail(expected=expected,
+         observed="%s of them %s missing from the copy: %s" % (
+             len(result.missing), "is" if len(result.missing) == 1 else "are", names(result.missing)),
+         hint=hint)
+
+
+@check("each copied file is byte-for-byte the same as its original", needs=["makes_the_copy"])
+def test_copies_are_identical(run, trace):
+    copy = the_copy(run)
+    result = compare(run, copy)
+    if not result.differing and result.matching:
+        return
+    if not result.differing:
+        fail(expected="the copied files in %s are the same as in %s" % (quote(copy), quote(SOURCE)),
+             observed="no file of %s was copied into %s" % (quote(SOURCE), quote(copy)),
+             hint="each task opens its source file \"rb\" and its copy \"wb\" and writes every chunk it reads")
+    fail(expected="each file in %s has exactly the bytes of its original in %s" % (quote(copy), quote(SOURCE)),
+         observed="%s differ: %s" % (plural(len(result.differing), "file"), differences_evidence(run, result.differing)),
+         hint="open both files in binary mode, \"rb\" and \"wb\": text mode decodes and re-encodes, "
+              "and rewrites line endings like \\r\\n")
+
+
+@check("the progress goes up step by step and never goes down")
+def test_progress_never_goes_down(trace):
+    common_checks.not_idle(trace)
+    found = progress(trace)
+    if len(found) < 2:
+        fail(expected="a progress value (a number followed by %) after each file, like `拷贝的进度为：37.50 %`",
+             observed="the program printed %s" % ("no number followed by %" if not found else
+                                                  "one progress value only, %s" % quote(found[0].line.text)),
+             hint="after each report main gets from the queue: print(\"\\r拷贝的进度为：%.2f %%\" % "
+                  "(done * 100 / total), end=\"\", flush=True)")
+    for before, step in zip(found, found[1:]):
+        if step.value < before.value:
+            fail(expected="each progress value at least the one before",
+                 observed="%s came after %s (%s): %s" % (step.text, before.text, quote(step.line.text),
+                                                         values(found)),
+                 hint="count the files done, not the files left: done * 100 / total")
+
+
+@check("the progress ends at 100 %, and never goes past it")
+def test_progress_ends_at_100(run, trace):
+    common_checks.not_idle(trace)
+    found = progress(trace)
+    if reaches_100(found):
+        return
+    expected = "the last progress value is 100 (like `拷贝的进度为：100.00 %`), none above"
+    if not found:
+        fail(expected=expected, observed="the program printed no number followed by %",
+             hint="print the progress after each file, as a percentage")
+    must_have_ended(run, expected)
+    top = max(found, key=lambda step: step.value)
+    fail(expected=expected,
+         observed="the progress went to %s: %s" % (top.text, values(found)) if top.value >= 100.01 else
+                  "the last progress value was %s: %s" % (found[-1].text, values(found)),
+         hint="the total is the number of files, len(file_names) (the list), and main gets exactly "
+              "one report per file")
+
+
+@check("the progress counts the files: each value is files done × 100 / all the files")
+def test_progress_counts_files(run, trace):
+    common_checks.not_idle(trace)
+    total = sum(f.kind == "file" for f in entries_under(run.files_before, SOURCE).values())
+    for step in progress(trace):
+        # A value printed with d decimals is off by up to half a unit in its last place.
+        slack = 0.5 * 10 ** -step.decimals * total / 100 + 1e-9
+        files = step.value * total / 100
+        if slack >= 0.5 or abs(files - round(files)) <= slack:
+            continue  # printed too coarsely to tell, or a whole number of files
+        first = next((s.value for s in progress(trace) if s.value > 0), 0)
+        implied = 100 / first if first else 0
+        as_if = (", as if there were %d files" % round(implied)
+                 if implied and abs(implied - round(implied)) < 0.05 else "")
+        fail(expected="progress values that are k × 100 / %d for the %d files of %s (k files done)"
+                      % (total, total, quote(SOURCE)),
+             observed="%s %% is %.2f files out of %d; the values went %s%s"
+                      % (step.text, files, total, values(progress(trace)), as_if),
+             hint="the total is the number of files, len(file_names) (the list), not len(file_name), "
+                  "the length of one name")
+
+
+@check("the files are copied by at least 2 pool workers, not by main", needs=["makes_the_copy"])
+def test_copied_by_pool_workers(run, trace):
+    copy = the_copy(run)
+    writers: dict[int, int] = {}
+    for pid, path in trace.opened_for_writing:
+        if copied_file(path, copy):
+            writers[pid] = writers.get(pid, 0) + 1
+    workers = [pid for pid in writers if (trace.proc(pid) and trace.proc(pid).kind) == POOL_WORKER]
+    others = [pid for pid in writers if pid not in workers]
+    if len(workers) >= 2 and not others:
+        return
+    who = ", ".join("%s: %s" % (trace.describe(pid), plural(n, "file")) for pid, n in
+                    sorted(writers.items(), key=lambda item: -item[1])[:SHOWN])
+    expected = "the files of %s opened for writing by 2 or more pool workers, none by main" % quote(copy)
+    if not writers:
+        fail(expected=expected, observed="no process opened a file in %s for writing" % quote(copy),
+             hint="each task opens its copy with open(path, \"wb\") (or shutil.copyfile)")
+    if others:
+        in_main = trace.main_pid in others
+        fail(expected=expected, observed="copies were written by %s" % who,
+             hint="hand each file to the pool: pool.apply_async(copy_file, args=(...)); calling "
+                  "copy_file(...) yourself runs it in main" if in_main else
+                  "copy in the tasks of a multiprocessing.Pool, not in processes of your own")
+    fail(expected=expected, observed="only one pool worker wrote copies: %s" % who,
+         hint="give the pool at least 2 processes, multiprocessing.Pool(3), and hand it every file "
+              "with apply_async so that they run at the same time")
+
+
+@check("the source folder is left exactly as it was")
+def test_source_untouched(run, trace):
+    common_checks.not_idle(trace)
+    changes = source_changes(run)
+    if not changes:
+        return
+    fail(expected="nothing inside %s changes" % quote(SOURCE),
+         observed="in %s: %s%s" % (quote(SOURCE), ", ".join(changes[:SHOWN]),
+                                   " and %d more" % (len(changes) - SHOWN) if len(changes) > SHOWN else ""),
+         hint="open the originals for reading only (\"rb\") and put the copy in a new folder next "
+              "to the source, never inside it")
+
+
+@check("a 64 MiB file is copied in chunks: the worker's memory stays far below its size",
+       needs=["makes_the_copy"])
+def test_memory_stays_small(run, trace):
+    copy = the_copy(run)
+    writers = [pid for pid, path in trace.opened_for_writing if copied_file(path, copy) == BIG_FILE]
+    if not writers:
+        fail(expected="%s copied" % quote(BIG_FILE),
+             observed="no process opened %s for writing" % quote(copy + "/" + BIG_FILE),
+             hint="every file of the folder gets its own task")
+    peaks = [(pid, trace.proc(pid).max_rss_kb if trace.proc(pid) else 0) for pid in writers]
+    pid, peak = max(peaks, key=lambda p: p[1])
+    if peak < MEMORY_LIMIT_KB:
+        return
+    fail(expected="the process copying %s (%d MiB) peaks below %d MiB of memory"
+                  % (quote(BIG_FILE), BIG_SIZE >> 20, MEMORY_LIMIT_KB >> 10),
+         observed="%s copied it and peaked at %d MiB" % (trace.describe(pid), peak >> 10),
+         hint="read and write a chunk at a time (for example 1 MiB: old.read(1024 * 1024) until it "
+              "returns b\"\"), or shutil.copyfileobj(old, new, 1024 * 1024): read() with no size "
+              "holds the whole file in memory")
+
+
+@check("main waits for the reports in get(), it does not spin on empty()")
+def test_waits_without_spinning(trace):
+    common_checks.not_idle(trace)
+    worst = max(trace.learner_procs(), key=lambda proc: proc.idle_polls)
+    if worst.idle_polls < IDLE_POLLS_LIMIT:
+        return
+    fail(expected="main waits in progress.get(), which sleeps until the next report comes",
+         observed="%s asked the queue %d times in a row whether a report was there (empty(), qsize() "
+                  "or get_nowait()), found none each time, and never waited in between"
+                  % (trace.describe(worst.pid), worst.idle_polls),
+         hint="drop the `while q.empty(): pass` loop and call q.get(): it waits by itself. A loop "
+              "that keeps asking burns a CPU the workers need")
+
+
+@check("the program ends by itself with exit code 0, leaving nothing running")
+def test_ends_cleanly(trace):
+    common_checks.ended_by_itself(trace)
+
+
+# --- the extra runs ---------------------------------------------------------------------------
+
+@check("files in sub-folders are copied too, and the sub-folders with them (empty ones included)")
+def test_copies_sub_folders(runs):
+    run = runs["sub_folders"]
+    expected = "the whole tree of %s, sub-folders included, copied next to it" % quote(SOURCE)
+    common_checks.not_idle(run.trace)
+    must_have_ended(run, expected)
+    copy = copy_or_fail(run, expected)
+    result = compare(run, copy, folders_too=True)
+    if not result.missing and not result.differing:
+        return
+    if result.missing:
+        errors = run.trace.task_errors
+        fail(expected=expected,
+             observed="missing from %s: %s%s" % (quote(copy), names(result.missing),
+                                                 "; a task failed with %s" % quote(errors[0].exception, 120)
+                                                 if errors else ""),
+             hint="os.listdir() lists only the top folder, and a sub-folder is not a file: walk the "
+                  "tree with os.walk(src), create each folder in the copy (os.makedirs(..., "
+                  "exist_ok=True)) and give the pool one task per file")
+    fail(expected=expected,
+         observed="%s differ: %s" % (plural(len(result.differing), "file"), differences_evidence(run, result.differing)),
+         hint="copy each file in binary mode, \"rb\" and \"wb\"")
+
+
+@check("a broken link does not stop the copy: the program ends, the other files are copied, "
+       "the progress reaches 100 %", needs=["progress_ends_at_100"])
+def test_broken_link_does_not_stop_the_copy(runs):
+    run = runs["broken_link"]
+    expected = "the program ends by itself, with every other file copied and the progress at 100"
+    common_checks.not_idle(run.trace)
+    must_have_ended(run, expected)
+    copy = copy_or_fail(run, expected)
+    result = compare(run, copy)
+    missing = [p for p in result.missing if p != BROKEN_LINK]
+    if missing or result.differing:
+        fail(expected=expected,
+             observed="with %s in %s (a link to nothing), %s" % (
+                 quote(BROKEN_LINK), quote(SOURCE),
+                 "these files were not copied: %s" % names(missing) if missing else
+                 "these copies differ: %s" % differences_evidence(run, result.differing)),
+             hint="one file that cannot be read must not stop the others: catch the error inside "
+                  "that file's task")
+    found = progress(run.trace)
+    if not reaches_100(found):
+        fail(expected=expected,
+             observed="with %s in %s, the progress ended at %s" % (
+                 quote(BROKEN_LINK), quote(SOURCE), "%s: %s" % (found[-1].text, values(found)) if found else "nothing"),
+             hint="count every task's report, the failed ones too: the progress counts the entries "
+                  "handled, not only the ones copied")
+
+
+@check("the entry that could not be copied is named on stderr, and the exit code is not 0",
+       needs=["broken_link_does_not_stop_the_copy"])
+def test_broken_link_reported(runs):
+    run = runs["broken_link"]
+    trace = run.trace
+    expected = "a message on stderr naming %s, and an exit code other than 0" % quote(BROKEN_LINK)
+    crashes = trace.crashes()
+    if crashes:
+        fail(expected=expected, observed="%s crashed with %s" % (trace.describe(crashes[0].pid),
+                                                                quote(crashes[0].exception, 160)),
+             hint="catch the error in the task, send it back with the report, and let main list the "
+                  "failures on sys.stderr")
+    named_on_stderr = BROKEN_LINK in stderr_of(run)
+    code = trace.outcome.returncode
+    if named_on_stderr and code not in (0, None):
+        return
+    on_stdout = [l for l in trace.out() if BROKEN_LINK in l.text]
+    problems = []
+    if not named_on_stderr:
+        problems.append("stderr did not name it" + (" (stdout did: %s)" % quote(on_stdout[0].text) if on_stdout else ""))
+    if code == 0:
+        problems.append("the exit code was 0")
+    fail(expected=expected, observed="; ".join(problems),
+         hint="after the progress loop, print each failure to sys.stderr (print(..., file=sys.stderr)) "
+              "and end with sys.exit(1)")
+
+
+@check("an empty folder gives an empty copy (no ZeroDivisionError, no wait)")
+def test_empty_folder_gives_empty_copy(runs):
+    run = runs["empty"]
+    trace = run.trace
+    expected = "an empty copy next to the empty %s, and exit code 0" % quote(SOURCE)
+    must_have_ended(run, expected, hang_hint="with no file there is no report to wait for: when the "
+                    "total is 0, show 100.00 and do not enter the loop of get()")
+    crashes = trace.crashes()
+    if crashes:
+        hint = common_checks.crash_hint(crashes[0])
+        if "ZeroDivisionError" in crashes[0].exception:
+            hint = "with no file, there is nothing to divide: when total == 0, print 100.00 at once"
+        fail(expected=expected, observed="%s crashed with %s" % (trace.describe(crashes[0].pid),
+                                                                quote(crashes[0].exception, 160)),
+             hint=hint)
+    copy = copy_or_fail(run, expected)
+    inside = entries_under(run.files_after, copy)
+    if inside or trace.outcome.returncode != 0:
+        fail(expected=expected,
+             observed="%s holds %s" % (quote(copy), names(sorted(inside))) if inside else
+                      "main exited with code %s" % trace.outcome.returncode,
+             hint="an empty folder is a finished copy: create it, show 100.00 and end normally")
+
+
+@check("a folder that does not exist gets a clear message on stderr and a non-zero exit, "
+       "without a traceback")
+def test_missing_folder_message(runs):
+    run = runs["missing"]
+    trace = run.trace
+    expected = "one clear line on stderr about %s, and an exit code other than 0" % quote(MISSING)
+    common_checks.not_idle(trace)
+    must_have_ended(run, expected)
+    crashes = trace.crashes()
+    if crashes:
+        fail(expected=expected, observed="%s crashed with %s" % (trace.describe(crashes[0].pid),
+                                                                quote(crashes[0].exception, 160)),
+             hint="check os.path.isdir(src) first; if it is not a folder, print one line to "
+                  "sys.stderr and sys.exit(2)")
+    said = [l for l in trace.lines if l.stream == "err" and l.text.strip()]
+    code = trace.outcome.returncode
+    if said and code not in (0, None):
+        return
+    printed = [l for l in trace.out() if l.text.strip()]
+    fail(expected=expected,
+         observed="%s; main exited with code %s" % (
+             "nothing was printed on stderr" + (" (stdout got %s)" % quote(printed[-1].text) if printed else ""),
+             code) if not said else "main exited with code 0 after printing %s" % quote(said[0].text),
+         hint="print(\"...\", file=sys.stderr) then sys.exit(2): the message goes to stderr, and a "
+              "non-zero exit code tells a script that called the copier that it failed")
+
+
+@check("`data/` with a trailing slash is copied next to the folder, not into it")
+def test_trailing_slash_copies_next_to_it(runs):
+    run = runs["trailing_slash"]
+    expected = "the copy of `%s/` next to %s (like `%s[复件]`), nothing new inside it" % (SOURCE, quote(SOURCE), SOURCE)
+    common_checks.not_idle(run.trace)
+    changes = source_changes(run)
+    if changes:
+        fail(expected=expected, observed="inside %s: %s" % (quote(SOURCE), ", ".join(changes[:SHOWN])),
+             hint="\"data/\" + \"[复件]\" is \"data/[复件]\", a folder inside the source: drop the "
+                  "trailing slash first, os.path.abspath(src) + \"[复件]\"")
+    must_have_ended(run, expected)
+    copy = copy_or_fail(run, expected)
+    result = compare(run, copy)
+    if result.missing or result.differing:
+        fail(expected=expected,
+             observed="in %s, %s" % (quote(copy), "missing: %s" % names(result.missing) if result.missing else
+                                     "these differ: %s" % differences_evidence(run, result.differing)),
+             hint="os.path.join(src, name) works with or without the trailing slash")
+
+
+@check("running it again into the copy it made before works", needs=["makes_the_copy"])
+def test_second_run_into_existing_copy(run, runs):
+    copy = the_copy(run)
+    run = runs["second_run"]
+    trace = run.trace
+    expected = "with %s already there from a first run, the program ends with code 0 and %s is again " \
+               "an exact copy" % (quote(copy), quote(copy))
+    common_checks.not_idle(trace)
+    must_have_ended(run, expected)
+    crashes = trace.crashes()
+    if crashes:
+        hint = common_checks.crash_hint(crashes[0])
+        if "FileExistsError" in crashes[0].exception:
+            hint = "create the copy's folder with os.makedirs(dst, exist_ok=True): it may already exist"
+        fail(expected=expected, observed="%s crashed with %s" % (trace.describe(crashes[0].pid),
+                                                                quote(crashes[0].exception, 160)),
+             hint=hint)
+    result = compare(run, copy)
+    if result.missing or result.differing or trace.outcome.returncode != 0:
+        fail(expected=expected,
+             observed="main exited with code %s; %s" % (
+                 trace.outcome.returncode,
+                 "missing: %s" % names(result.missing) if result.missing else
+                 "these differ: %s" % differences_evidence(run, result.differing) if result.differing else
+                 "the copy is right"),
+             hint="open each copy with \"wb\", which empties an existing file first (\"ab\" would "
+                  "add to it), and create folders with exist_ok=True")

@@ -1,0 +1,20 @@
+"""Correct: the final state is read from is_alive() and exitcode but printed as `alive=False, exitcode=-15`."""
+import os
+from multiprocessing import Process
+from time import sleep
+
+
+def run_proc(name, age, **kwargs):
+    for _ in range(10):
+        print('子进程运行中，name= %s,age=%d ,pid=%d...' % (name, age, os.getpid()))
+        print(kwargs)
+        sleep(0.2)
+
+
+if __name__ == '__main__':
+    p = Process(target=run_proc, args=('test', 18), kwargs={'m': 20})
+    p.start()
+    sleep(1)
+    p.terminate()
+    p.join()
+    print("alive=%s, exitcode=%s" % (p.is_alive(), p.exitcode))
