@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from . import sandbox
 from .checks import fail, quote
 from .trace import HELPER, MANAGER, Crash, Trace
 
@@ -80,6 +81,14 @@ def ended_by_itself(trace: Trace, expected_code: Optional[int] = 0) -> None:
         fail(expected="the program ends by itself",
              observed="it printed more than the grader reads and was stopped",
              hint="look for a loop that prints without a pause or an end")
+    if outcome.reason == "disk":
+        fail(expected="the program writes only what the exercise needs",
+             observed="its processes wrote more than %d MiB and it was stopped" % (sandbox.WRITE_CAP_BYTES >> 20),
+             hint="look for a loop that writes without an end")
+    if outcome.strays:
+        fail(expected="the program writes only inside its own folder",
+             observed="it left %s outside its folder (the grader removed them)" % ", ".join(outcome.strays[:3]),
+             hint="write next to the program or into the destination folder only")
     if expected_code is not None and outcome.returncode != expected_code:
         fail(expected="main exits with code %d" % expected_code,
              observed="main exited with code %s" % outcome.returncode,

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
+from . import sandbox
 from .trace import Outcome, Trace, build_trace, parse_records
 
 HERE = Path(__file__).resolve().parent
@@ -157,6 +158,8 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
         folder.mkdir(parents=True)
     program = prog / spec.program.name
     shutil.copyfile(spec.program, program)
+    # The instrumentation goes with the run: the program's user may not be able to read the kit.
+    shutil.copytree(INSTRUMENT, prog / "instrument", ignore=shutil.ignore_patterns("__pycache__"))
     if spec.setup:
         spec.setup(work)
     hashes: dict[tuple, str] = {}
@@ -168,9 +171,17 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
         stdin_path.write_text(spec.stdin, encoding="utf-8")
     channel = control / "channel.jsonl"
     channel.touch()
+    identity = sandbox.choose(python) if sandbox.reachable(root) else sandbox.Identity(None, python)
+    root.chmod(0o755)
+    sandbox.hand_over(identity.uid, writable=[work, root / "tmp", control / "stacks", control / "ready", channel],
+                      readable=[prog, control])
+    env = learner_env(control, spec)
+    env["PYTHONPATH"] = str(prog / "instrument")
     sup_spec = {
-        "python": python, "program": str(program), "argv": list(spec.argv), "cwd": str(work),
-        "env": learner_env(control, spec), "budget": spec.budget, "output_cap": OUTPUT_CAP_BYTES,
+        "python": identity.python, "program": str(program), "argv": list(spec.argv), "cwd": str(work),
+        "user": identity.uid, "limits": sandbox.limits_for(spec.budget, identity),
+        "write_cap": sandbox.WRITE_CAP_BYTES,
+        "env": env, "budget": spec.budget, "output_cap": OUTPUT_CAP_BYTES,
         "stdin_path": str(stdin_path) if stdin_path else None,
         "stdout_path": str(control / "stdout"), "stderr_path": str(control / "stderr"),
         "result_path": str(control / "result.json"),
@@ -180,7 +191,7 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
 
     with open(control / "supervisor.err", "wb") as sup_err, _SPAWN_LOCK:
         supervisor = subprocess.Popen(
-            [python, "-I", str(SUPERVISOR), str(spec_path)],
+            [python, "-I", str(SUPERVISOR), str(spec_path)],  # the grader's interpreter: it has psutil
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=sup_err,
         )
     try:
@@ -206,6 +217,7 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
         duration=result["ended"] - result["started"], budget=spec.budget,
         leftovers=tuple(result["leftovers"]), remaining=tuple(result["remaining"]),
         peak_rss_kb=tuple((int(pid), kb) for pid, kb in result.get("peak_rss_kb", {}).items()),
+        strays=tuple(result.get("strays", ())),
     )
     trace = build_trace(parse_records(channel.read_bytes()), result["main_pid"], result["started"],
                         outcome, spec.warp, spec.start_method, _stacks(control / "stacks"))

@@ -30,6 +30,7 @@ import time
 import psutil
 
 PR_SET_CHILD_SUBREAPER = 36
+STRAY_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")  # world-writable: where a program could leave files
 POLL_SECONDS = 0.005
 LEFTOVER_GRACE_SECONDS = 1.0
 STACK_DUMP_SECONDS = 0.3
@@ -96,6 +97,48 @@ def kill_tree(session_id: int, statuses: dict[int, int]) -> int:
     return len(killed)
 
 
+def kill_user(uid: int) -> int:
+    """Every process of the run's own user id, wherever it ended up: the last sweep."""
+    victims = []
+    for proc in psutil.process_iter(["uids"]):
+        uids = proc.info.get("uids")
+        if uids is not None and uid in (uids.real, uids.effective):
+            victims.append(proc)
+    for proc in victims:
+        try:
+            proc.kill()
+        except psutil.Error:
+            pass
+    psutil.wait_procs(victims, timeout=2)
+    return len(victims)
+
+
+def remove_strays(uid: int) -> list[str]:
+    """Files the program's user left in the world-writable folders: listed, then removed."""
+    found = []
+    for folder in STRAY_FOLDERS:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.stat(follow_symlinks=False).st_uid != uid:
+                    continue
+            except OSError:
+                continue
+            found.append(entry.path)
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    import shutil
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    os.unlink(entry.path)
+            except OSError:
+                pass
+    return found
+
+
 def dump_stacks() -> None:
     for proc in descendants():
         try:
@@ -142,14 +185,33 @@ def sample_peaks(peaks: dict[int, int]) -> None:
             pass
 
 
-def wait_for_end(main_pid: int, statuses: dict[int, int], deadline: float,
-                 outputs: list[str], output_cap: int, peaks: dict[int, int]) -> str:
-    """Why the run stopped: exited, stopped (asked by the runner), timeout or flood."""
+def sample_writes(written: dict[int, int]) -> None:
+    """Bytes each process has written so far (Linux: /proc/PID/io wchar), kept by pid, so that
+    what an ended process wrote still counts."""
+    for proc in descendants():
+        try:
+            with open("/proc/%d/io" % proc.pid, "rb") as handle:
+                for line in handle:
+                    if line.startswith(b"wchar:"):
+                        written[proc.pid] = max(written.get(proc.pid, 0), int(line.split()[1]))
+                        break
+        except (OSError, ValueError):
+            pass
+
+
+def wait_for_end(main_pid: int, statuses: dict[int, int], deadline: float, outputs: list[str],
+                 output_cap: int, peaks: dict[int, int], write_cap: int) -> str:
+    """Why the run stopped: exited, stopped (asked by the runner), timeout, flood (too much
+    output) or disk (too much written)."""
     rounds = 0
+    written: dict[int, int] = {}
     while True:
         rounds += 1
         if rounds % 4 == 0:
             sample_peaks(peaks)
+            sample_writes(written)
+            if sum(written.values()) > write_cap:
+                return "disk"
         reap(statuses)
         if main_pid in statuses:
             return "exited"
@@ -161,6 +223,18 @@ def wait_for_end(main_pid: int, statuses: dict[int, int], deadline: float,
             return "flood"
 
 
+def limiter(limits: dict):
+    """The resource limits of the program's processes (inherited by all of them), applied in the
+    child between fork and exec: this process is single-threaded, so that is safe here."""
+    import resource
+
+    def apply() -> None:
+        for name, value in limits.items():
+            resource.setrlimit(getattr(resource, name), (value, value))
+
+    return apply
+
+
 def supervise(spec: dict) -> dict:
     subreaper = become_subreaper()
     stdin = open(spec["stdin_path"], "rb") if spec.get("stdin_path") else subprocess.DEVNULL
@@ -169,10 +243,13 @@ def supervise(spec: dict) -> dict:
     env = dict(spec["env"])
     env["PROCGRADE_T0"] = repr(time.time())
     started = time.monotonic()
+    user = spec.get("user")
+    identity = dict(user=user, group=user, extra_groups=[]) if user is not None else {}
     main = subprocess.Popen(
         [spec["python"], spec["program"], *spec["argv"]],
         cwd=spec["cwd"], env=env, stdin=stdin, stdout=stdout, stderr=stderr,
-        start_new_session=True, close_fds=True,
+        start_new_session=True, close_fds=True, preexec_fn=limiter(spec.get("limits", {})),
+        **identity,
     )
     for handle in (stdin, stdout, stderr):
         if handle is not subprocess.DEVNULL:
@@ -183,7 +260,8 @@ def supervise(spec: dict) -> dict:
     outputs = [spec["stdout_path"], spec["stderr_path"]]
     peaks: dict[int, int] = {}
     try:
-        reason = wait_for_end(main.pid, statuses, deadline, outputs, spec["output_cap"], peaks)
+        reason = wait_for_end(main.pid, statuses, deadline, outputs, spec["output_cap"], peaks,
+                              spec.get("write_cap", 1 << 40))
     except Interrupted:
         kill_tree(main.pid, statuses)
         raise
@@ -203,6 +281,9 @@ def supervise(spec: dict) -> dict:
         leftovers = [d for d in map(describe, descendants()) if d]
 
     killed = kill_tree(main.pid, statuses)
+    if user is not None:
+        killed += kill_user(user)
+    strays = remove_strays(user) if user is not None else []
     return {
         "main_pid": main.pid,
         "returncode": statuses.get(main.pid),
@@ -215,6 +296,7 @@ def supervise(spec: dict) -> dict:
         "remaining": [d for d in map(describe, descendants()) if d],
         "subreaper": subreaper,
         "peak_rss_kb": {str(pid): kb for pid, kb in peaks.items()},
+        "strays": strays,
     }
 
 

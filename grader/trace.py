@@ -91,13 +91,14 @@ class TaskError:
 class Outcome:
     """How the run ended, as the supervisor saw it."""
 
-    reason: str                      # exited | stopped | timeout | flood | crash loop
+    reason: str                      # exited | stopped | timeout | flood | disk | crash loop
     returncode: Optional[int]        # main's exit status (negative: killed by that signal)
     duration: float                  # seconds from start to main's end (or the stop)
     budget: float
     leftovers: tuple[dict, ...] = ()  # still running after main ended (pid, ppid, cmdline)
     remaining: tuple[dict, ...] = ()  # still running after the kill: must be empty
     peak_rss_kb: tuple[tuple[int, int], ...] = ()  # (pid, KiB) as the supervisor sampled them
+    strays: tuple[str, ...] = ()      # files it left outside its folder (removed since)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from graded import METHODS, grade, variants
 # Every run of this session (its program copy, its channel) lives under one fresh folder, and
 # graders started by the tests inherit it: a process mentioning it is one of ours.
 SESSION_TMP = tempfile.mkdtemp(prefix="procgrade-tests-")
+os.chmod(SESSION_TMP, 0o755)  # runs under their own user id must reach their folders
 os.environ["TMPDIR"] = SESSION_TMP
 tempfile.tempdir = None
 

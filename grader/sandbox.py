@@ -1,0 +1,109 @@
+"""Who runs a learner's program, and with what limits.
+
+A grader running as root runs each program under its own unprivileged user id, picked at random
+from a large range: root is exempt from RLIMIT_NPROC (so a fork bomb would be limited only by
+the supervisor's polling), can signal the supervisor, and can write anywhere. Under its own id
+the program cannot signal the grader or another student's run, cannot write to the grader's
+folders or to its own program, and its processes are counted by RLIMIT_NPROC.
+
+That user must be able to execute an interpreter: the grader's own when it is readable by
+others, else the system's /usr/bin/python3 (pyenv installs live in root's 0700 home). Without a
+usable one the program runs as the grader's user, and the limits that do not depend on the user
+still apply.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import secrets
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+FIRST_UID = 200_000
+UID_COUNT = 100_000
+SYSTEM_PYTHONS = ("/usr/bin/python3", "/usr/local/bin/python3")
+
+# Per process of the program, inherited by all of them (resource's names).
+LIMITS = {
+    "RLIMIT_NPROC": 256,                 # processes and threads of the run's user
+    "RLIMIT_AS": 2 * 1024 ** 3,          # address space
+    "RLIMIT_FSIZE": 256 * 1024 ** 2,     # largest file it may write
+    "RLIMIT_CORE": 0,
+}
+WRITE_CAP_BYTES = 1024 ** 3              # everything the run's processes write, together
+
+
+@dataclass(frozen=True)
+class Identity:
+    uid: Optional[int]    # None: the grader's own user
+    python: str           # the interpreter the program runs with
+
+
+def limits_for(budget: float, identity: Identity) -> dict[str, int]:
+    limits = dict(LIMITS, RLIMIT_CPU=int(budget) + 10)
+    if identity.uid is None:
+        del limits["RLIMIT_NPROC"]  # would count the grader's own processes too
+    return limits
+
+
+def choose(python: str = sys.executable) -> Identity:
+    """A fresh unprivileged user id and an interpreter it can run, when the grader is root."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return Identity(None, python)
+    runnable = usable_python(python)
+    if runnable is None:
+        return Identity(None, python)
+    return Identity(FIRST_UID + secrets.randbelow(UID_COUNT), runnable)
+
+
+@functools.lru_cache(maxsize=None)
+def usable_python(preferred: str) -> Optional[str]:
+    """The first interpreter an unprivileged user can start, checked once per grader process."""
+    for candidate in (preferred, *SYSTEM_PYTHONS):
+        if not os.path.exists(candidate):
+            continue
+        try:
+            done = subprocess.run([candidate, "-S", "-c", "pass"], user=FIRST_UID - 1, group=FIRST_UID - 1,
+                                  extra_groups=[], stdin=subprocess.DEVNULL, capture_output=True, timeout=20)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if done.returncode == 0:
+            return candidate
+    return None
+
+
+def reachable(folder: Path) -> bool:
+    """Whether another user can reach `folder`: every folder above it lets others pass."""
+    for parent in folder.resolve().parents:
+        try:
+            if not parent.stat().st_mode & 0o001:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def hand_over(uid: Optional[int], writable: list[Path], readable: list[Path]) -> None:
+    """Let the run's user write its working folders and read (not write) its program."""
+    if uid is None:
+        return
+    for top in writable:
+        paths = [top] if top.is_file() else [top, *_walk(top)]
+        for path in paths:
+            os.chown(path, uid, uid, follow_symlinks=False)
+    for top in readable:
+        for path in [top, *_walk(top)]:
+            if not path.is_symlink():
+                path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+def _walk(top: Path) -> list[Path]:
+    """Everything below `top`, never following a symbolic link."""
+    found = []
+    for folder, dirs, files in os.walk(top, followlinks=False):
+        found.extend(Path(folder, name) for name in dirs + files)
+    return found
