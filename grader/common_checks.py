@@ -71,6 +71,10 @@ def ended_by_itself(trace: Trace, expected_code: Optional[int] = 0) -> None:
                       % (outcome.budget, hang_diagnosis(trace)),
              hint="look for a loop without an end, or a get()/join() that waits for something "
                   "that never comes")
+    if outcome.reason == "supervisor killed":
+        fail(expected="the program ends by itself",
+             observed="it killed the grader's supervisor (its parent), so the grader stopped it",
+             hint="a program must not signal its parent or processes it did not start")
     if outcome.reason == "crash loop":
         crashes = trace.crashes()
         fail(expected="the program ends by itself",

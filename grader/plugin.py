@@ -11,6 +11,7 @@ that follows on from what the main run did, started once the main run is over.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ class GradingConfig:
     targets: list[Path]
     start_methods: list[str]
     jobs: int = max(2, os.cpu_count() or 2)
+    sandbox: str = "none"
 
 
 @dataclass
@@ -127,7 +129,8 @@ class GraderPlugin:
         program = subject.target / exercise.file
         if not program.is_file():
             return None
-        run = run_program(module.run_spec(program, subject.start_method))
+        spec = dataclasses.replace(module.run_spec(program, subject.start_method), sandbox=self.config.sandbox)
+        run = run_program(spec)
         did = run.trace.did_anything
         key = (subject.target, exercise.id)
         self.collected.did_something[key] = self.collected.did_something.get(key, False) or did

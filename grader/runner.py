@@ -65,6 +65,7 @@ class RunSpec:
     stop_when: Optional[Callable[[Trace], bool]] = field(default=None, compare=False)
     setup: Optional[Callable[[Path], None]] = field(default=None, compare=False)  # fills the working folder
     env: tuple[tuple[str, str], ...] = ()   # extra environment for the program (instrumentation knobs)
+    sandbox: str = "none"                  # "bwrap": inside bubblewrap (see sandbox.wrapper)
     # looks at the working folder once the program has ended, before it is removed, given the
     # snapshots before and after (e.g. where a copied file first differs); Run.inspection holds
     # what it returns
@@ -180,6 +181,7 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
     sup_spec = {
         "python": identity.python, "program": str(program), "argv": list(spec.argv), "cwd": str(work),
         "user": identity.uid, "limits": sandbox.limits_for(spec.budget, identity),
+        "wrapper": sandbox.wrapper(spec.sandbox, root, work),
         "write_cap": sandbox.WRITE_CAP_BYTES,
         "env": env, "budget": spec.budget, "output_cap": OUTPUT_CAP_BYTES,
         "stdin_path": str(stdin_path) if stdin_path else None,
@@ -209,9 +211,10 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
             supervisor.wait()
         raise
     result_path = control / "result.json"
-    if not result_path.exists():
-        raise RuntimeError("the supervisor failed: %s" % _text(control / "supervisor.err")[-2000:])
-    result = json.loads(result_path.read_text(encoding="utf-8"))
+    if result_path.exists():
+        result = json.loads(result_path.read_text(encoding="utf-8"))
+    else:
+        result = _supervisor_lost(root, control, spec)
     outcome = Outcome(
         reason=stopped_because or result["reason"], returncode=result["returncode"],
         duration=result["ended"] - result["started"], budget=spec.budget,
@@ -219,11 +222,48 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
         peak_rss_kb=tuple((int(pid), kb) for pid, kb in result.get("peak_rss_kb", {}).items()),
         strays=tuple(result.get("strays", ())),
     )
-    trace = build_trace(parse_records(channel.read_bytes()), result["main_pid"], result["started"],
+    records = parse_records(channel.read_bytes())
+    # main is the first process that reported (in a sandbox, it knows itself by another pid)
+    main_pid = records[0]["pid"] if records else result["main_pid"]
+    trace = build_trace(records, main_pid, result["started"],
                         outcome, spec.warp, spec.start_method, _stacks(control / "stacks"))
     after = snapshot(work, hashes)
     inspection = spec.inspect(work, before, after) if spec.inspect else None
     return Run(spec, trace, before, after, _text(control / "stdout"), _text(control / "stderr"), inspection)
+
+
+def _supervisor_lost(root: Path, control: Path, spec: RunSpec) -> dict:
+    """The supervisor ended without its report: the program killed it (possible only when it runs
+    as the grader's own user) or it broke. Sweep away every process that belongs to this run,
+    found by the run's folder in its command line or environment, and report what is known."""
+    killed = sweep(root)
+    records = parse_records((control / "channel.jsonl").read_bytes())
+    if not records:
+        raise RuntimeError("the supervisor failed: %s" % _text(control / "supervisor.err")[-2000:])
+    return {"reason": "supervisor killed", "returncode": None, "main_pid": records[0]["pid"],
+            "started": records[0]["t"], "ended": records[-1]["t"], "leftovers": killed, "remaining": []}
+
+
+def sweep(root: Path) -> list[dict]:
+    """Kill every process whose command line or environment names the run's folder."""
+    import psutil
+
+    marker = str(root)
+    found = []
+    for proc in psutil.process_iter(["pid", "cmdline", "environ"]):
+        try:
+            seen = " ".join(proc.info["cmdline"] or []) + " ".join((proc.info["environ"] or {}).values())
+        except (TypeError, psutil.Error):
+            continue
+        if marker in seen and proc.pid != os.getpid():
+            found.append(proc)
+    for proc in found:
+        try:
+            proc.kill()
+        except psutil.Error:
+            pass
+    psutil.wait_procs(found, timeout=2)
+    return [{"pid": p.pid, "ppid": None, "cmdline": []} for p in found]
 
 
 def _watch(supervisor: subprocess.Popen, channel: Path, spec: RunSpec) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -85,6 +86,27 @@ def reachable(folder: Path) -> bool:
         except OSError:
             return False
     return True
+
+
+SANDBOXES = ("none", "bwrap")
+
+
+def wrapper(sandbox: str, root: Path, work: Path) -> list[str]:
+    """The command that puts the program in a sandbox, to stand before its interpreter.
+
+    bwrap (Debian's bubblewrap): its own pid namespace (it sees only its own processes, and they
+    all die with it), no network, the whole system read-only, private /tmp and /var/tmp, and
+    only the run's folder writable."""
+    if sandbox in ("", "none"):
+        return []
+    if sandbox != "bwrap":
+        raise ValueError("unknown sandbox %r (known: %s)" % (sandbox, ", ".join(SANDBOXES)))
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        raise ValueError("--sandbox bwrap needs bubblewrap (Debian: apt-get install bubblewrap)")
+    return [bwrap, "--unshare-pid", "--unshare-net", "--unshare-ipc", "--die-with-parent",
+            "--new-session", "--ro-bind", "/", "/", "--tmpfs", "/tmp", "--tmpfs", "/var/tmp",
+            "--dev", "/dev", "--proc", "/proc", "--bind", str(root), str(root), "--chdir", str(work), "--"]
 
 
 def hand_over(uid: Optional[int], writable: list[Path], readable: list[Path]) -> None:

@@ -173,14 +173,15 @@ def stop_requested() -> bool:
 
 
 def sample_peaks(peaks: dict[int, int]) -> None:
-    """Every process's peak memory so far (Linux: VmHWM, which only grows), kept by pid."""
+    """Every process's peak memory so far (Linux: VmHWM, which only grows), kept by the pid the
+    process knows itself by (NSpid: inside a sandbox's pid namespace, not ours)."""
     for proc in descendants():
         try:
             with open("/proc/%d/status" % proc.pid, "rb") as handle:
-                for line in handle:
-                    if line.startswith(b"VmHWM:"):
-                        peaks[proc.pid] = max(peaks.get(proc.pid, 0), int(line.split()[1]))
-                        break
+                fields = dict(line.split(b":", 1) for line in handle if b":" in line)
+            own_pid = int(fields.get(b"NSpid", str(proc.pid).encode()).split()[-1])
+            if b"VmHWM" in fields:
+                peaks[own_pid] = max(peaks.get(own_pid, 0), int(fields[b"VmHWM"].split()[0]))
         except (OSError, ValueError):
             pass
 
@@ -246,7 +247,7 @@ def supervise(spec: dict) -> dict:
     user = spec.get("user")
     identity = dict(user=user, group=user, extra_groups=[]) if user is not None else {}
     main = subprocess.Popen(
-        [spec["python"], spec["program"], *spec["argv"]],
+        [*spec.get("wrapper", []), spec["python"], spec["program"], *spec["argv"]],
         cwd=spec["cwd"], env=env, stdin=stdin, stdout=stdout, stderr=stderr,
         start_new_session=True, close_fds=True, preexec_fn=limiter(spec.get("limits", {})),
         **identity,

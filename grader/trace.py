@@ -91,7 +91,7 @@ class TaskError:
 class Outcome:
     """How the run ended, as the supervisor saw it."""
 
-    reason: str                      # exited | stopped | timeout | flood | disk | crash loop
+    reason: str  # exited | stopped | timeout | flood | disk | crash loop | supervisor killed
     returncode: Optional[int]        # main's exit status (negative: killed by that signal)
     duration: float                  # seconds from start to main's end (or the stop)
     budget: float

@@ -123,3 +123,16 @@ def test_learner_output_cannot_forge_records(tmp_path):
     """
     trace = run_program(RunSpec(program(tmp_path, source), budget=10)).trace
     assert [l.pid for l in trace.out()] == [trace.main_pid]
+
+
+def test_a_program_that_kills_its_parent_is_contained(tmp_path):
+    source = """
+        import os, signal, time, subprocess
+        subprocess.Popen(["sleep", "62.5"])
+        print("killing", os.getppid())
+        os.kill(os.getppid(), signal.SIGKILL)
+        time.sleep(30)
+    """
+    run = run_program(RunSpec(program(tmp_path, source), budget=10))
+    assert run.trace.outcome.reason in ("supervisor killed", "exited")
+    assert not [p for p in psutil.process_iter(["cmdline"]) if "62.5" in " ".join(p.info["cmdline"] or [])]
