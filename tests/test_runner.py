@@ -4,6 +4,7 @@ stopped at its budget with a diagnosis, and the trace records who printed what."
 from __future__ import annotations
 
 import os
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -136,3 +137,48 @@ def test_a_program_that_kills_its_parent_is_contained(tmp_path):
     run = run_program(RunSpec(program(tmp_path, source), budget=10))
     assert run.trace.outcome.reason in ("supervisor killed", "exited")
     assert not [p for p in psutil.process_iter(["cmdline"]) if "62.5" in " ".join(p.info["cmdline"] or [])]
+
+
+needs_bwrap = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed")
+
+
+@needs_bwrap
+@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
+def test_sandboxed_run_sees_its_tree_and_nothing_else(tmp_path, method):
+    source = """
+        import os, socket
+        from multiprocessing import Pool
+
+        def square(x):
+            return x * x
+
+        if __name__ == "__main__":
+            with Pool(2) as pool:
+                print(pool.map(square, range(4)))
+            try:
+                socket.create_connection(("127.0.0.1", 9), timeout=1)
+                print("network: yes")
+            except OSError:
+                print("network: no")
+            open("/tmp/inside-the-sandbox", "w").write("x")
+    """
+    run = run_program(RunSpec(program(tmp_path, source), start_method=method, sandbox="bwrap", budget=20))
+    assert [l.text for l in run.trace.out()] == ["[0, 1, 4, 9]", "network: no"]
+    assert len(run.trace.procs_of_kind("pool worker")) == 2
+    assert not os.path.exists("/tmp/inside-the-sandbox")
+
+
+@needs_bwrap
+def test_sandboxed_daemon_dies_with_the_sandbox(tmp_path):
+    source = """
+        import os
+        if os.fork() == 0:
+            os.setsid()
+            if os.fork() == 0:
+                os.execvp("sleep", ["sleep", "63.5"])
+            os._exit(0)
+        print("main ends")
+    """
+    run = run_program(RunSpec(program(tmp_path, source), sandbox="bwrap", budget=10))
+    assert run.trace.outcome.reason == "exited"
+    assert not [p for p in psutil.process_iter(["cmdline"]) if "63.5" in " ".join(p.info["cmdline"] or [])]
