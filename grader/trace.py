@@ -146,6 +146,10 @@ class Trace:
                  FORKED: "forked child", OTHER: "process"}[proc.kind]
         if proc.name and proc.kind in (PROCESS, POOL_WORKER):
             return "%s %s (pid %d)" % (label, proc.name, pid)
+        if proc.kind == HELPER:
+            argv = " ".join(proc.argv)
+            label = "the forkserver" if "forkserver" in argv else \
+                    "the resource tracker" if "tracker" in argv else "a multiprocessing helper"
         return "%s (pid %d)" % (label, pid)
 
     @property

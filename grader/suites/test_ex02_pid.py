@@ -18,9 +18,11 @@ def run_spec(program: Path, start_method: str) -> RunSpec:
 
 
 def the_child(trace: Trace) -> Optional[Proc]:
-    """The process that printed the child's lines: any process but main that printed."""
+    """The process that printed the child's lines (any process but main that printed), else
+    main's only child (one that printed nothing)."""
     printers = [trace.proc(pid) for pid in trace.printers(trace.out()) if pid != trace.main_pid]
-    return next((p for p in printers if p is not None), None)
+    children = trace.children_of(trace.main_pid)
+    return next((p for p in printers if p is not None), children[0] if len(children) == 1 else None)
 
 
 @check("no process crashes")
@@ -59,10 +61,14 @@ def test_one_child(trace):
 @check("the child prints its own pid", needs=["one_child"])
 def test_child_prints_its_pid(trace):
     child = the_child(trace)
-    if child is None:
+    if child is None or not trace.lines_by(child.pid):
+        killed = child is not None and child.exitcode is None and child.parent_saw is not None
         fail(expected="the child prints a line with its pid",
-             observed="no process other than main printed anything",
-             hint="print os.getpid() inside run_proc, the function the child runs")
+             observed="%s printed nothing%s" % (trace.describe(child.pid) if child else "no child",
+                                                ": it was killed (exit code %s) when main ended" % child.parent_saw
+                                                if killed else ""),
+             hint="a daemon child (daemon=True) is killed as soon as main ends; leave daemon off" if killed
+                  else "print os.getpid() inside run_proc, the function the child runs")
     common_checks.prints_own_pid(trace, child.pid, "inside run_proc, in the child itself")
 
 
@@ -77,7 +83,7 @@ def test_child_parent_is_main(trace):
          hint="start the child from main itself, not from another child")
 
 
-@check("the child finishes its work before main ends", needs=["child_prints_its_pid"])
+@check("the child finishes its work before main ends", needs=["one_child"])
 def test_child_finishes_first(trace):
     child = the_child(trace)
     lines = trace.lines_by(child.pid)
