@@ -20,6 +20,7 @@ from . import report as terminal
 from .exercises import SUITES, select
 from .plugin import GraderPlugin, GradingConfig
 from .runner import START_METHODS
+from .sandbox import SANDBOXES
 
 KIT = Path(__file__).resolve().parent.parent
 PYTEST_INI = Path(__file__).resolve().parent / "pytest.ini"
@@ -35,10 +36,11 @@ def start_methods(choice: str) -> list[str]:
 
 
 def grade(targets: list[Path], exercises: list[str], methods: list[str], jobs: int,
-          junitxml: str = "", verbose: bool = False, plugins: Sequence[object] = ()) -> GraderPlugin:
+          junitxml: str = "", verbose: bool = False, plugins: Sequence[object] = (),
+          sandbox: str = "none") -> GraderPlugin:
     """Run the suites of `exercises` against every target; the plugin holds the results.
     `plugins`: more pytest plugin objects for the session (the instructor's progress display)."""
-    plugin = GraderPlugin(GradingConfig(targets, methods, jobs))
+    plugin = GraderPlugin(GradingConfig(targets, methods, jobs, sandbox))
     args = [str(e.suite) for e in select(exercises)]
     args += ["-p", "grader.plugin", "-p", "no:cacheprovider", "--noconftest", "-c", str(PYTEST_INI),
              "--rootdir", str(SUITES.parent)]
@@ -59,7 +61,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 2
     try:
         plugin = grade(targets, args.exercises, start_methods(args.start_method), args.jobs,
-                       args.junitxml, args.verbose)
+                       args.junitxml, args.verbose, sandbox=args.sandbox)
     except ValueError as error:
         print(error, file=sys.stderr)
         return 2
@@ -90,7 +92,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from .submissions import BadInput
     try:
         return grade_class(Path(args.submissions), Path(args.out) if args.out else None, grade, args.exercises,
-                           start_methods(args.start_method), args.jobs)
+                           start_methods(args.start_method), args.jobs, sandbox=args.sandbox)
     except (BadInput, ValueError) as error:
         print(error, file=sys.stderr)
         return 2
@@ -143,6 +145,9 @@ def parser() -> argparse.ArgumentParser:
                        help="programs run at the same time (default: %(default)s)")
     check.add_argument("--json", default="", help="also write the results (a list, one per target) as JSON")
     check.add_argument("--junitxml", default="", help="also write JUnit XML (pytest's own) to this file")
+    check.add_argument("--sandbox", default="none", choices=SANDBOXES,
+                       help="bwrap: run each program inside bubblewrap (own pid namespace, no "
+                            "network, read-only system, private /tmp); default: %(default)s")
     check.add_argument("-v", "--verbose", action="store_true", help="show pytest's own output too")
     check.set_defaults(func=cmd_check)
 
@@ -162,6 +167,7 @@ def instructor_commands(sub) -> None:
     grade_.add_argument("--jobs", **jobs)
     grade_.add_argument("--start-method", default="spawn", choices=[*START_METHODS, "default", "all"],
                         help="how child processes start (default: spawn)")
+    grade_.add_argument("--sandbox", default="none", choices=SANDBOXES, help="as for check (default: %(default)s)")
     grade_.set_defaults(func=cmd_grade)
 
     gradescope = sub.add_parser("gradescope", help="grade ROOT/submission into ROOT/results/results.json")

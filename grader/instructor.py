@@ -47,6 +47,9 @@ def check_out(out: Path, submissions: Path) -> None:
     if out == submissions or submissions in out.parents:
         raise BadInput("the output folder %s is inside the submissions folder %s: put it elsewhere"
                        % (out, submissions))
+    if out in submissions.parents:
+        raise BadInput("the submissions folder %s is inside the output folder %s: put the output elsewhere"
+                       % (submissions, out))
     if out.exists() and not out.is_dir():
         raise BadInput("the output folder %s exists and is not a folder" % out)
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
@@ -68,7 +71,8 @@ def fresh_out(out: Path) -> None:
 
 
 def grade_class(submissions: Path, out: Optional[Path], grade: GradeFunction, exercises: Sequence[str] = (),
-                methods: Sequence[str] = ("spawn",), jobs: int = 2, stream: TextIO = sys.stderr) -> int:
+                methods: Sequence[str] = ("spawn",), jobs: int = 2, stream: TextIO = sys.stderr,
+                sandbox: str = "none") -> int:
     """Grade every submission; write the output folder. 0: all graded; 1: some submission was
     rejected or broke the grader (its row says so; the others are graded all the same).
     Raises BadInput (nothing written) when the submissions or the output folder will not do."""
@@ -88,7 +92,7 @@ def grade_class(submissions: Path, out: Optional[Path], grade: GradeFunction, ex
                 print("rejected %s: %s (graded as nothing submitted)" % (s.source, s.problem), file=stream)
         fresh_out(out)
         graded = grade_folders(taken, grade, chosen, methods, jobs, junitxml=out / "junit.xml",
-                               progress=Progress([s.folder for s in taken], stream))
+                               progress=Progress([s.folder for s in taken], stream), sandbox=sandbox)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     write_outputs(out, graded, chosen)
@@ -97,11 +101,12 @@ def grade_class(submissions: Path, out: Optional[Path], grade: GradeFunction, ex
 
 def grade_folders(taken: list[Submission], grade: GradeFunction, exercises: Sequence[str],
                   methods: Sequence[str], jobs: int, junitxml: Optional[Path] = None,
-                  progress: Optional[Progress] = None) -> list[tuple[Submission, Report]]:
+                  progress: Optional[Progress] = None, sandbox: str = "none") -> list[tuple[Submission, Report]]:
     """One grading session over the submissions' temporary folders; their reports as the
     instructor's files show them (outputs.stable)."""
     plugin = grade([s.folder for s in taken], list(exercises), list(methods), jobs,
-                   junitxml=str(junitxml) if junitxml else "", plugins=[progress] if progress else [])
+                   junitxml=str(junitxml) if junitxml else "", plugins=[progress] if progress else [],
+                   sandbox=sandbox)
     reports = {r.target: r for r in plugin.reports()}
     return [(s, outputs.stable(reports[str(s.folder)], s.id, str(s.folder))) for s in taken]
 

@@ -105,19 +105,17 @@ class GraderPlugin:
                              else self._follow_up(main, how))
         return futures
 
-    def _follow_up(self, main: Future, make_spec: Callable[[Run], Optional[RunSpec]]) -> Future:
-        """A run whose spec depends on the main run: submitted when the main run is over (a
-        callback, so no worker thread ever waits for another)."""
+    @staticmethod
+    def _follow_up(main: Future, make_spec: Callable[[Run], Optional[RunSpec]]) -> Future:
+        """A run whose spec depends on the main run. It runs as soon as the main run is over, in
+        the same worker thread (a done-callback runs there): queued behind every other run of a
+        big grading job instead, the checks waiting for it would time out."""
         result: Future = Future()
 
         def start(done: Future) -> None:
             try:
                 spec = make_spec(done.result()) if done.result() is not None else None
-                if spec is None:
-                    result.set_result(None)
-                    return
-                assert self._pool is not None
-                self._pool.submit(run_program, spec).add_done_callback(lambda run: _pass_on(run, result))
+                result.set_result(run_program(spec) if spec is not None else None)
             except BaseException as error:  # noqa: BLE001 - handed to whoever waits for it
                 result.set_exception(error)
 
@@ -185,15 +183,6 @@ class GraderPlugin:
                 results.append(ExerciseResult(exercise.id, exercise.title, exercise.file, state, checks))
             reports.append(Report(str(target), tuple(self.config.start_methods), tuple(results)))
         return reports
-
-
-def _pass_on(source: Future, target: Future) -> None:
-    if source.cancelled():
-        target.cancel()
-    elif source.exception() is not None:
-        target.set_exception(source.exception())
-    else:
-        target.set_result(source.result())
 
 
 def _subject(item: pytest.Item) -> Optional[Subject]:

@@ -9,6 +9,7 @@ only holds up the display: the pool keeps running the others' programs meanwhile
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from typing import Optional, TextIO
@@ -16,6 +17,7 @@ from typing import Optional, TextIO
 import pytest
 
 TTY_EVERY_SECONDS = 0.2
+TICK_SECONDS = 1.0      # on a terminal the clock moves on while a slow program holds things up
 
 
 class Progress:
@@ -31,6 +33,8 @@ class Progress:
         self.done = 0
         self._shown_at = 0.0
         self._shown_step = -1
+        self._lock = threading.Lock()
+        self._finished = threading.Event()
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
@@ -47,6 +51,12 @@ class Progress:
         self.done = sum(1 for t in self.order if t not in self.left_by_target)
         self.total_checks = len(self.target_of)
         self.show()
+        if self.tty:
+            threading.Thread(target=self._tick, name="procgrade-progress", daemon=True).start()
+
+    def _tick(self) -> None:
+        while not self._finished.wait(TICK_SECONDS):
+            self.show()
 
     @pytest.hookimpl
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -63,6 +73,7 @@ class Progress:
 
     @pytest.hookimpl
     def pytest_sessionfinish(self) -> None:
+        self._finished.set()
         self.show(final=True)
 
     # --- the line ---------------------------------------------------------------------------
@@ -76,6 +87,12 @@ class Progress:
         return text
 
     def show(self, final: bool = False) -> None:
+        with self._lock:
+            self._show(final)
+
+    def _show(self, final: bool) -> None:
+        if self._finished.is_set() and not final:
+            return
         now = time.monotonic()
         total = max(1, len(self.order))
         if self.tty:

@@ -131,7 +131,7 @@ def learner_env(control: Path, spec: RunSpec) -> dict[str, str]:
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONIOENCODING": "utf-8",
         "PYTHONHASHSEED": "0",
-        "PROCGRADE_CHANNEL": str(control / "channel.jsonl"),
+        "PROCGRADE_SOCKET": str(control / "rec.sock"),
         "PROCGRADE_STACKS_DIR": str(control / "stacks"),
         "PROCGRADE_WARP": repr(spec.warp),
         "PROCGRADE_START_METHOD": spec.start_method,
@@ -163,19 +163,19 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
     shutil.copytree(INSTRUMENT, prog / "instrument", ignore=shutil.ignore_patterns("__pycache__"))
     if spec.setup:
         spec.setup(work)
-    hashes: dict[tuple, str] = {}
-    before = snapshot(work, hashes)
 
     stdin_path = None
     if spec.stdin is not None:
         stdin_path = control / "stdin.txt"
         stdin_path.write_text(spec.stdin, encoding="utf-8")
-    channel = control / "channel.jsonl"
+    channel = control / "channel.jsonl"   # written by the supervisor only
     channel.touch()
     identity = sandbox.choose(python) if sandbox.reachable(root) else sandbox.Identity(None, python)
     root.chmod(0o755)
-    sandbox.hand_over(identity.uid, writable=[work, root / "tmp", control / "stacks", control / "ready", channel],
+    sandbox.hand_over(identity.uid, writable=[work, root / "tmp", control / "stacks", control / "ready"],
                       readable=[prog, control])
+    hashes: dict[tuple, str] = {}
+    before = snapshot(work, hashes)  # after hand_over: its chown changes every file's ctime
     env = learner_env(control, spec)
     env["PYTHONPATH"] = str(prog / "instrument")
     sup_spec = {
@@ -186,6 +186,7 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
         "env": env, "budget": spec.budget, "output_cap": OUTPUT_CAP_BYTES,
         "stdin_path": str(stdin_path) if stdin_path else None,
         "stdout_path": str(control / "stdout"), "stderr_path": str(control / "stderr"),
+        "socket_path": str(control / "rec.sock"), "channel_path": str(channel),
         "result_path": str(control / "result.json"),
     }
     spec_path = control / "spec.json"
@@ -224,7 +225,7 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
     )
     records = parse_records(channel.read_bytes())
     # main is the first process that reported (in a sandbox, it knows itself by another pid)
-    main_pid = records[0]["pid"] if records else result["main_pid"]
+    main_pid = min(records, key=lambda r: r.get("t", 0))["pid"] if records else result["main_pid"]
     trace = build_trace(records, main_pid, result["started"],
                         outcome, spec.warp, spec.start_method, _stacks(control / "stacks"))
     after = snapshot(work, hashes)
@@ -287,8 +288,9 @@ def _watch(supervisor: subprocess.Popen, channel: Path, spec: RunSpec) -> str:
         if tracebacks >= CRASH_LOOP_TRACEBACKS:
             reason = "crash loop"
         elif spec.stop_when is not None and new:
-            since_start = time.monotonic() - records[0]["t"]  # one clock: CLOCK_MONOTONIC is system-wide
-            partial = build_trace(records, records[0]["pid"], records[0]["t"],
+            since_start = time.monotonic() - min(r.get("t", 0) for r in records)  # one system-wide clock
+            first = min(records, key=lambda r: r.get("t", 0))
+            partial = build_trace(records, first["pid"], first["t"],
                                   Outcome("running", None, since_start, spec.budget),
                                   spec.warp, spec.start_method)
             reason = "stopped" if spec.stop_when(partial) else ""

@@ -23,6 +23,8 @@ import json
 import os
 import select
 import signal
+import socket
+import struct
 import subprocess
 import sys
 import time
@@ -158,6 +160,99 @@ def output_size(paths: list[str]) -> int:
     return total
 
 
+class Channel:
+    """The instrumentation's records come in over a Unix socket, one connection per process, and
+    are appended to the channel file, which the program cannot write. Each record is stamped with
+    the pid the kernel gives for its connection (SO_PEERCRED): a process can only speak for itself.
+
+    In a sandbox the processes know themselves by their pids in its namespace, which the kernel
+    does not report to us once a process is gone; there a claimed pid is bound to the first
+    connection that claims it, and a second connection claiming it is not believed."""
+
+    def __init__(self, socket_path: str, channel_path: str, namespaced: bool) -> None:
+        self.namespaced = namespaced
+        self.bound: dict[int, int] = {}              # claimed pid -> connection's real pid
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.listener.bind(socket_path)
+        os.chmod(socket_path, 0o777)  # the program's user connects
+        self.listener.listen(256)
+        self.listener.setblocking(False)
+        self.out = open(channel_path, "ab")
+        self.peers: dict[socket.socket, list] = {}   # connection -> [pid, unread bytes]
+
+    def pump(self, timeout: float, also=()) -> list:
+        """Take in what arrived within `timeout`; return which of `also` became readable."""
+        try:
+            readable, _, _ = select.select([self.listener, *self.peers, *also], [], [], timeout)
+        except (OSError, ValueError):
+            return []
+        for ready in readable:
+            if ready is self.listener:
+                self._accept()
+            elif ready in self.peers:
+                self._read(ready)
+        self.out.flush()
+        return [r for r in readable if r in also]
+
+    def drain(self) -> None:
+        """Everything still buffered, after the program's processes are gone."""
+        for _ in range(1000):
+            if not self.peers or not self.pump(0.0, ()) and not self._pending():
+                break
+        self.out.flush()
+
+    def _pending(self) -> bool:
+        readable, _, _ = select.select(list(self.peers), [], [], 0)
+        return bool(readable)
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.listener.accept()
+            except (BlockingIOError, OSError):
+                return
+            creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+            host_pid = struct.unpack("3i", creds)[0]
+            conn.setblocking(False)
+            self.peers[conn] = [host_pid, b""]
+
+    def _read(self, conn: socket.socket) -> None:
+        try:
+            data = conn.recv(1 << 16)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        peer = self.peers[conn]
+        if not data:
+            self._write(peer, peer[1])
+            conn.close()
+            del self.peers[conn]
+            return
+        lines = (peer[1] + data).split(b"\n")
+        peer[1] = lines.pop()
+        for line in lines:
+            self._write(peer, line)
+
+    def _write(self, peer: list, line: bytes) -> None:
+        if not line.strip():
+            return
+        try:
+            record = json.loads(line)
+        except ValueError:
+            return
+        if not isinstance(record, dict):
+            return
+        host_pid = peer[0]
+        if self.namespaced:
+            claimed = record.get("pid")
+            if not isinstance(claimed, int) or self.bound.setdefault(claimed, host_pid) != host_pid:
+                return  # another process already speaks as that pid
+        else:
+            record["pid"] = host_pid
+        self.out.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
+
+
 class Interrupted(Exception):
     """The supervisor itself was asked to end: it still kills the tree first."""
 
@@ -166,10 +261,10 @@ def stop_on_signal(signum, frame):
     raise Interrupted(signal.Signals(signum).name)
 
 
-def stop_requested() -> bool:
-    """True when the runner wrote a line, or closed our stdin (it is gone)."""
-    readable, _, _ = select.select([sys.stdin], [], [], POLL_SECONDS)
-    return bool(readable)
+def stop_requested(channel: Channel) -> bool:
+    """Take in records for a moment; True when the runner wrote a line, or closed our stdin
+    (it is gone)."""
+    return bool(channel.pump(POLL_SECONDS, (sys.stdin,)))
 
 
 def sample_peaks(peaks: dict[int, int]) -> None:
@@ -201,7 +296,7 @@ def sample_writes(written: dict[int, int]) -> None:
 
 
 def wait_for_end(main_pid: int, statuses: dict[int, int], deadline: float, outputs: list[str],
-                 output_cap: int, peaks: dict[int, int], write_cap: int) -> str:
+                 output_cap: int, peaks: dict[int, int], write_cap: int, channel: Channel) -> str:
     """Why the run stopped: exited, stopped (asked by the runner), timeout, flood (too much
     output) or disk (too much written)."""
     rounds = 0
@@ -216,7 +311,7 @@ def wait_for_end(main_pid: int, statuses: dict[int, int], deadline: float, outpu
         reap(statuses)
         if main_pid in statuses:
             return "exited"
-        if stop_requested():
+        if stop_requested(channel):
             return "stopped"
         if time.monotonic() > deadline:
             return "timeout"
@@ -245,6 +340,7 @@ def supervise(spec: dict) -> dict:
     env["PROCGRADE_T0"] = repr(time.time())
     started = time.monotonic()
     user = spec.get("user")
+    channel = Channel(spec["socket_path"], spec["channel_path"], namespaced=bool(spec.get("wrapper")))
     identity = dict(user=user, group=user, extra_groups=[]) if user is not None else {}
     main = subprocess.Popen(
         [*spec.get("wrapper", []), spec["python"], spec["program"], *spec["argv"]],
@@ -258,11 +354,11 @@ def supervise(spec: dict) -> dict:
 
     statuses: dict[int, int] = {}
     deadline = started + spec["budget"]
-    outputs = [spec["stdout_path"], spec["stderr_path"]]
+    outputs = [spec["stdout_path"], spec["stderr_path"], spec["channel_path"]]
     peaks: dict[int, int] = {}
     try:
         reason = wait_for_end(main.pid, statuses, deadline, outputs, spec["output_cap"], peaks,
-                              spec.get("write_cap", 1 << 40))
+                              spec.get("write_cap", 1 << 40), channel)
     except Interrupted:
         kill_tree(main.pid, statuses)
         raise
@@ -278,12 +374,13 @@ def supervise(spec: dict) -> dict:
         grace_end = time.monotonic() + LEFTOVER_GRACE_SECONDS
         while descendants() and time.monotonic() < grace_end:
             reap(statuses)
-            time.sleep(POLL_SECONDS)
+            channel.pump(POLL_SECONDS)
         leftovers = [d for d in map(describe, descendants()) if d]
 
     killed = kill_tree(main.pid, statuses)
     if user is not None:
         killed += kill_user(user)
+    channel.drain()
     strays = remove_strays(user) if user is not None else []
     return {
         "main_pid": main.pid,

@@ -278,7 +278,9 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
         facts[pid].last_seen = max(facts[pid].last_seen, t)
         return facts[pid]
 
-    for record in records:
+    # Records arrive over one connection per process: put them in the order they happened (each
+    # carries the sender's CLOCK_MONOTONIC time, one clock for the whole machine).
+    for record in sorted(records, key=lambda r: float(r.get("t", started))):
         pid, t, ev = record["pid"], float(record.get("t", started)) - started, record.get("ev")
         f = fact(pid, t)
         if ev == "exec":
@@ -315,7 +317,10 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
     for pid, kb in outcome.peak_rss_kb:
         if pid in facts:
             facts[pid].rss_kb = max(facts[pid].rss_kb, kb)
-    procs = tuple(_classify(f, main_pid, outcome) for f in facts.values())
+    # A process is one that spoke for itself: what others said of a pid (spawned, reaped) only
+    # describes a process that also sent its own records.
+    senders = {record["pid"] for record in records}
+    procs = tuple(_classify(f, main_pid, outcome) for f in facts.values() if f.pid in senders)
     if not any(p.pid == main_pid for p in procs):
         procs = (Proc(main_pid, MAIN, None, None, started=0.0, ended=outcome.duration),) + procs
     return Trace(main_pid, procs, tuple(lines), tuple(opened), outcome, warp, start_method,

@@ -182,3 +182,25 @@ def test_sandboxed_daemon_dies_with_the_sandbox(tmp_path):
     run = run_program(RunSpec(program(tmp_path, source), sandbox="bwrap", budget=10))
     assert run.trace.outcome.reason == "exited"
     assert not [p for p in psutil.process_iter(["cmdline"]) if "63.5" in " ".join(p.info["cmdline"] or [])]
+
+
+def test_records_cannot_be_forged_for_another_process(tmp_path):
+    source = """
+        import json, os, socket, time
+        channel = os.path.join(os.path.dirname(os.environ["PROCGRADE_SOCKET"]), "channel.jsonl")
+        try:
+            open(channel, "a").write("forged")
+            print("wrote the channel")
+        except OSError:
+            print("channel closed to me")
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.connect(os.environ["PROCGRADE_SOCKET"])
+        fake = {"ev": "line", "pid": 4242, "t": time.monotonic(), "s": "o", "th": "MainThread",
+                "x": "forged line", "end": "\\n"}
+        sock.sendall((json.dumps(fake) + "\\n").encode())
+    """
+    trace = run_program(RunSpec(program(tmp_path, source), budget=10)).trace
+    assert trace.proc(4242) is None
+    assert {l.pid for l in trace.out()} == {trace.main_pid}
+    if os.geteuid() == 0:  # the program runs under its own user: the channel file is not its
+        assert "channel closed to me" in [l.text for l in trace.out()]

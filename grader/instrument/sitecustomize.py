@@ -2,9 +2,9 @@
 
 The runner puts this folder on PYTHONPATH, so the interpreter imports this module at start-up in
 the program's main process, in spawn children and in the forkserver (whose children inherit it);
-fork children inherit the patched state. It records facts, never verdicts, as JSON lines appended
-to the run's channel file, one os.write per record so that records from many processes never
-interleave:
+fork children inherit the patched state.
+It records facts, never verdicts, as JSON lines sent to the supervisor over a Unix socket (one
+connection per process), which stamps each with the sender's kernel-reported pid:
 
   exec   a new interpreter started (pid, ppid, argv)
   fork   os.fork() returned in a child (pid, ppid)
@@ -28,7 +28,10 @@ import sys
 import threading
 import time
 
-_CHANNEL = os.environ.get("PROCGRADE_CHANNEL")
+# The supervisor's socket. Each process connects once (again after a fork) and the supervisor
+# stamps every record with the pid the kernel reports for that connection (SO_PEERCRED): a
+# program can write records, but only as itself, and never into the channel file directly.
+_SOCKET = os.environ.get("PROCGRADE_SOCKET")
 
 
 def _install() -> None:  # noqa: C901 - one place that wires every hook, in order
@@ -39,17 +42,29 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
     start_method = os.environ.get("PROCGRADE_START_METHOD", "")
     max_records = int(os.environ.get("PROCGRADE_MAX_LINES", "20000"))
     max_text = 4000
-    control_dir = os.path.dirname(_CHANNEL)  # the grader's own files: never recorded as the learner's
+    control_dir = os.path.dirname(_SOCKET)  # the grader's own files: never recorded as the learner's
+    import _socket
 
-    fd = os.open(_CHANNEL, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
-    state = {"pid": os.getpid(), "lines": 0, "idle_polls": 0, "most_idle_polls": 0}
+    def connect():
+        sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+        try:
+            sock.connect(_SOCKET)
+        except OSError:
+            sock.close()
+            return None
+        return sock
+
+    state = {"pid": os.getpid(), "lines": 0, "idle_polls": 0, "most_idle_polls": 0, "sock": connect()}
     monotonic = time.monotonic
 
     def emit(record: dict) -> None:
         record["pid"] = state["pid"]
         record["t"] = monotonic()
+        sock = state["sock"]
+        if sock is None:
+            return
         try:
-            os.write(fd, (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", "replace"))
+            sock.sendall((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", "replace"))
         except OSError:
             pass
 
@@ -179,6 +194,10 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
     atexit.register(flush_partials)
 
     def after_fork_in_child() -> None:
+        inherited = state["sock"]
+        if inherited is not None:
+            inherited.close()  # the parent's connection speaks for the parent
+        state["sock"] = connect()
         state["pid"] = os.getpid()
         state["lines"] = state["idle_polls"] = state["most_idle_polls"] = 0
         for recorder in recorders:
@@ -416,7 +435,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
     sys.meta_path.insert(0, PatchAfterImport)
 
 
-if _CHANNEL:
+if _SOCKET:
     try:
         _install()
     finally:

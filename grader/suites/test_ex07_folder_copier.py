@@ -27,7 +27,7 @@ from grader import common_checks, source_trees
 from grader.checks import check, fail, plural, quote
 from grader.runner import FileFact, Run, RunSpec
 from grader.source_trees import BIG_FILE, BIG_SIZE, BROKEN_LINK, MISSING, SOURCE
-from grader.trace import MAIN, POOL_WORKER, Line, Trace
+from grader.trace import POOL_WORKER, Line, Trace
 
 TITLE = "folder copier"
 WARP = 1e-6             # no check times anything; the tutorial's sleep(random()) per KiB vanishes
@@ -113,16 +113,24 @@ def first_differences(work: Path, before: tuple[FileFact, ...], after: tuple[Fil
                       copy: Optional[str] = None, at_most: int = SHOWN) -> dict[str, Difference]:
     """RunSpec.inspect: for copied files whose bytes differ, the first differing byte (the
     working folder is gone once the run is over)."""
-    copy = copy or next(iter(new_folders_beside(before, after)[:1]), None)
+    if copy is None:
+        beside = new_folders_beside(before, after)
+        copy = beside[0] if len(beside) == 1 else None
     if copy is None:
         return {}
-    source, copied = entries_under(after, SOURCE), entries_under(after, copy)
+    # The source as it is now, only where it is still as it was: its bytes are the original's.
+    source = {rel: f for rel, f in entries_under(after, SOURCE).items()
+              if f.kind == "file" and f in entries_under(before, SOURCE).values()}
+    copied = entries_under(after, copy)
     found: dict[str, Difference] = {}
-    for rel, original in source.items():
+    for rel, original in sorted(source.items()):
         twin = copied.get(rel)
-        if original.kind != "file" or twin is None or twin.kind != "file" or twin.sha256 == original.sha256:
+        if twin is None or twin.kind != "file" or twin.sha256 == original.sha256:
             continue
-        found[rel] = _first_difference(rel, work / SOURCE / rel, work / copy / rel)
+        try:
+            found[rel] = _first_difference(rel, work / SOURCE / rel, work / copy / rel)
+        except OSError:
+            continue  # evidence only: the verdict comes from the snapshots
         if len(found) >= at_most:
             break
     return found
@@ -137,7 +145,7 @@ def _first_difference(rel: str, source: Path, copy: Path, block: int = 1 << 16) 
                 break
             offset += len(x)
         i = next((k for k in range(min(len(x), len(y))) if x[k] != y[k]), min(len(x), len(y)))
-        return Difference(rel, source.stat().st_size, copy.stat().st_size, offset + i,
+        return Difference(rel, os.fstat(a.fileno()).st_size, os.fstat(b.fileno()).st_size, offset + i,
                           x[i:i + 8], y[i:i + 8])
 
 
@@ -167,9 +175,11 @@ def compare(run: Run, copy: str, folders_too: bool = False) -> Comparison:
         if original.kind == "dir":
             if folders_too and (twin is None or twin.kind != "dir"):
                 missing.append(rel + "/")
+        elif original.kind != "file":
+            continue  # the broken link: it has nothing to copy
         elif twin is None or twin.kind != "file":
             missing.append(rel)
-        elif (twin.size, twin.sha256) != (original.size, original.sha256) and original.kind == "file":
+        elif (twin.size, twin.sha256) != (original.size, original.sha256):
             differing.append(rel)
         else:
             matching += 1
@@ -273,7 +283,7 @@ def copy_or_fail(run: Run, expected: str) -> str:
         return copy
     must_have_ended(run, expected)
     found = new_folders_beside(run.files_before, run.files_after)
-    inside = [c for c in source_changes(run) if c.endswith("appeared")]
+    inside = [c for c in source_changes(run) if " appeared" in c]
     if found:
         observed = "%d new folders appeared next to %s: %s" % (len(found), quote(SOURCE), names(found))
     elif inside:
@@ -385,7 +395,8 @@ def test_progress_ends_at_100(run, trace):
               "one report per file")
 
 
-@check("the progress counts the files: each value is files done × 100 / all the files")
+@check("the progress counts the files: each value is files done × 100 / all the files",
+       needs=["every_file_copied"])
 def test_progress_counts_files(run, trace):
     common_checks.not_idle(trace)
     total = sum(f.kind == "file" for f in entries_under(run.files_before, SOURCE).values())
@@ -523,7 +534,7 @@ def test_broken_link_does_not_stop_the_copy(runs):
     must_have_ended(run, expected)
     copy = copy_or_fail(run, expected)
     result = compare(run, copy)
-    missing = [p for p in result.missing if p != BROKEN_LINK]
+    missing = result.missing
     if missing or result.differing:
         fail(expected=expected,
              observed="with %s in %s (a link to nothing), %s" % (
