@@ -16,7 +16,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,10 +34,6 @@ CRASH_LOOP_TRACEBACKS = 20   # a program whose processes crashed this often is s
 OUTPUT_CAP_BYTES = 8 * 1024 * 1024
 SUPERVISOR_SLACK_SECONDS = 15.0  # beyond the budget: the supervisor's own kill and write-up
 
-# Runs start from several threads at once (the plugin's pool). Process creation is serialized:
-# a concurrent Popen once failed here with EFAULT ("Bad address") under load, and one Popen
-# at a time costs a few milliseconds.
-_SPAWN_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -192,10 +187,14 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
     spec_path = control / "spec.json"
     spec_path.write_text(json.dumps(sup_spec), encoding="utf-8")
 
-    with open(control / "supervisor.err", "wb") as sup_err, _SPAWN_LOCK:
+    with open(control / "supervisor.err", "wb") as sup_err:
         supervisor = subprocess.Popen(
             [python, "-I", str(SUPERVISOR), str(spec_path)],  # the grader's interpreter: it has psutil
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=sup_err,
+            # An explicit environment, never the process's own C `environ`: runs start from worker
+            # threads while pytest rewrites PYTEST_CURRENT_TEST in the main thread, and a vfork'ed
+            # child exec'ing with an `environ` being reallocated fails with EFAULT (Bad address).
+            env=dict(os.environ),
         )
     try:
         stopped_because = _watch(supervisor, channel, spec)

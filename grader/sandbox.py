@@ -69,7 +69,8 @@ def usable_python(preferred: str) -> Optional[str]:
             continue
         try:
             done = subprocess.run([candidate, "-S", "-c", "pass"], user=FIRST_UID - 1, group=FIRST_UID - 1,
-                                  extra_groups=[], stdin=subprocess.DEVNULL, capture_output=True, timeout=20)
+                                  extra_groups=[], stdin=subprocess.DEVNULL, capture_output=True, timeout=20,
+                                  env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")})
         except (OSError, subprocess.SubprocessError):
             continue
         if done.returncode == 0:

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -55,7 +57,7 @@ def variants(prefix: str = "") -> list[Variant]:
 def grade(targets: list[Path], exercise: Optional[str] = None, methods=METHODS, jobs: int = 2,
           timeout: float = 900) -> list[dict]:
     """Grade folders with the real command line; return its JSON reports (one per target)."""
-    out = targets[0].parent / ("results-%s.json" % (exercise or "all"))
+    out = Path(tempfile.mkdtemp(prefix="procgrade-results-")) / ("results-%s.json" % (exercise or "all"))
     cmd = [sys.executable, "-m", "grader", "check", "--jobs", str(jobs), "--json", str(out)]
     cmd += ["--start-method", "all" if tuple(methods) == METHODS else methods[0]]
     for target in targets:
@@ -65,7 +67,10 @@ def grade(targets: list[Path], exercise: Optional[str] = None, methods=METHODS, 
     proc = subprocess.run(cmd, cwd=KIT, capture_output=True, text=True, timeout=timeout)
     if proc.returncode not in (0, 1):
         raise RuntimeError("grader failed (%d): %s" % (proc.returncode, proc.stderr[-3000:]))
-    return json.loads(out.read_text(encoding="utf-8"))
+    try:
+        return json.loads(out.read_text(encoding="utf-8"))
+    finally:
+        shutil.rmtree(out.parent, ignore_errors=True)
 
 
 def failed_checks(report: dict, exercise: str, method: str) -> dict[str, str]:

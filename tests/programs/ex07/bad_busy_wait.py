@@ -3,6 +3,7 @@
 Mistake: busy-waiting: `while progress.empty(): pass` before each get().
 Caught by: main burns a whole CPU while the workers copy (its CPU time is close to the wall-clock
 time of the copy, where a blocking get() uses almost none); the copy and the progress are right.
+Fails: waits_without_spinning
 """
 import multiprocessing
 import os

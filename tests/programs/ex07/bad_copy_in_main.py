@@ -3,6 +3,7 @@
 Mistake: copy_file(...) called directly where pool.apply_async(copy_file, args=(...)) belongs.
 Caught by: every source file is opened (and every copy written) by main's pid, none by a pool worker;
 the copy and the progress are otherwise right.
+Fails: copied_by_pool_workers
 """
 import multiprocessing
 import os

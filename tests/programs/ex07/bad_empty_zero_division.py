@@ -3,6 +3,7 @@
 Mistake: percent_per_file = 100 / total is computed without a case for total == 0.
 Caught by: with an empty source folder the program ends with a ZeroDivisionError traceback (exit code
 1) and never prints 拷贝的进度为：100.00 %; folders with files are copied correctly.
+Fails: empty_folder_gives_empty_copy
 """
 import multiprocessing
 import os

@@ -6,6 +6,7 @@ number of files (e.g. "sub/deeper/crlf.txt", 19, for 7 files) main waits for rep
 the progress stops below 100 (36.84 %) and the program hangs; when it is shorter, 100.00 is printed
 before every file has been copied and later reports are never read. On an empty folder file_name was
 never assigned: UnboundLocalError traceback, exit code 1.
+Fails: broken_link_does_not_stop_the_copy copies_sub_folders empty_folder_gives_empty_copy progress_counts_files second_run_into_existing_copy trailing_slash_copies_next_to_it
 """
 import multiprocessing
 import os

@@ -4,6 +4,7 @@ Mistake: os.listdir(SRC) (top level only) instead of walking the sub-folders.
 Caught by: nothing below a sub-folder appears in the copy (diff shows the sub-folders missing); each
 sub-folder's task fails ("OSError: not a regular file"), which this version does report, so the
 progress still reaches 100 and the sub-folders are listed as failures (exit code 1).
+Fails: copies_sub_folders
 """
 import multiprocessing
 import os

@@ -5,6 +5,7 @@ listing the folder.
 Caught by: with a missing SRC (or a file given as SRC) the program dies with a FileNotFoundError (or
 NotADirectoryError) traceback from os.listdir and exit code 1, instead of one clear line and exit
 code 2. (Its listing walks the sub-folders itself with os.listdir; that part is correct.)
+Fails: missing_folder_message
 """
 import multiprocessing
 import os

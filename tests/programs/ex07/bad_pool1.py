@@ -3,6 +3,7 @@
 Mistake: multiprocessing.Pool(1): all files are copied by one process, one after another.
 Caught by: every file is copied by the same pool worker pid (the exercise asks for at least 2
 workers doing the copying); the copy and the progress are otherwise right.
+Fails: copied_by_pool_workers
 """
 import multiprocessing
 import os

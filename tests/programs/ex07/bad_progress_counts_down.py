@@ -2,6 +2,7 @@
 
 Mistake: percent = files_left * 100 / total instead of files_done * 100 / total.
 Caught by: the progress values go down (85.71, 71.43, ... 0.00) and never end at 100.00.
+Fails: progress_ends_at_100 progress_never_goes_down
 """
 import multiprocessing
 import os

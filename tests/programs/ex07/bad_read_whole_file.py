@@ -4,6 +4,7 @@ Mistake: the file is not copied in chunks: memory use grows with the size of the
 Caught by: the worker that copies a large file (e.g. 256 MiB or 1 GiB) reaches a peak memory about the
 size of that file (plus the same again while writing), instead of staying near a few MiB; the copy
 itself is correct.
+Fails: memory_stays_small
 """
 import multiprocessing
 import os

@@ -5,6 +5,7 @@ progress.put(), and apply_async keeps the exception to itself.
 Caught by: with a dangling symlink (or any entry that cannot be read) in the source, main waits for a
 report that never comes: the progress stops below 100 (85.71 % with one bad entry out of 7) and the
 program hangs until it is killed; no failure is ever listed.
+Fails: broken_link_does_not_stop_the_copy
 """
 import multiprocessing
 import os

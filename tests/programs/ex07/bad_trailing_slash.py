@@ -4,6 +4,7 @@ Mistake: no os.path.abspath (or other removal of the trailing "/") before adding
 nothing stops the destination from landing inside the source.
 Caught by: run with `src/`, a new folder src/[复件] appears INSIDE the source (the source is modified)
 and no folder appears next to it; a second run even copies src/[复件] into src/[复件]/[复件].
+Fails: trailing_slash_copies_next_to_it
 """
 import multiprocessing
 import os

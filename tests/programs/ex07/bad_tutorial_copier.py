@@ -6,6 +6,7 @@ failing task sends no report).
 Caught by: with a sub-folder (or a broken link) in the source the progress stops below 100 and the
 program waits forever in q.get() until it is killed; nothing below the sub-folder is copied and no
 error is ever shown.
+Fails: broken_link_does_not_stop_the_copy copies_sub_folders
 """
 import multiprocessing
 import os
