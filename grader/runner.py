@@ -176,7 +176,6 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
     sup_spec = {
         "python": identity.python, "program": str(program), "argv": list(spec.argv), "cwd": str(work),
         "user": identity.uid, "limits": sandbox.limits_for(spec.budget, identity),
-        "wrapper": sandbox.wrapper(spec.sandbox, root, work),
         "write_cap": sandbox.WRITE_CAP_BYTES,
         "env": env, "budget": spec.budget, "output_cap": OUTPUT_CAP_BYTES,
         "stdin_path": str(stdin_path) if stdin_path else None,
@@ -189,7 +188,9 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
 
     with open(control / "supervisor.err", "wb") as sup_err:
         supervisor = subprocess.Popen(
-            [python, "-I", str(SUPERVISOR), str(spec_path)],  # the grader's interpreter: it has psutil
+            # The grader's interpreter (it has psutil), inside the sandbox when there is one: the
+            # supervisor then shares the program's pid namespace and outlives its main process.
+            [*sandbox.wrapper(spec.sandbox, root), python, "-I", str(SUPERVISOR), str(spec_path)],
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=sup_err,
             # An explicit environment, never the process's own C `environ`: runs start from worker
             # threads while pytest rewrites PYTEST_CURRENT_TEST in the main thread, and a vfork'ed

@@ -92,12 +92,14 @@ def reachable(folder: Path) -> bool:
 SANDBOXES = ("none", "bwrap")
 
 
-def wrapper(sandbox: str, root: Path, work: Path) -> list[str]:
-    """The command that puts the program in a sandbox, to stand before its interpreter.
+def wrapper(sandbox: str, root: Path) -> list[str]:
+    """The command that puts a run (its supervisor and the program) in a sandbox.
 
-    bwrap (Debian's bubblewrap): its own pid namespace (it sees only its own processes, and they
-    all die with it), no network, the whole system read-only, private /tmp and /var/tmp, and
-    only the run's folder writable."""
+    bwrap (Debian's bubblewrap): its own pid namespace (the program sees only its own processes
+    and its supervisor, and they all die with the runner), no network, the whole system
+    read-only (/tmp too: its TMPDIR is a folder of the run), a private /dev/shm, and only the
+    run's folder writable. The grader's own files (its interpreter, the supervisor) may live
+    under /tmp, so /tmp is not replaced, only made read-only."""
     if sandbox in ("", "none"):
         return []
     if sandbox != "bwrap":
@@ -106,8 +108,8 @@ def wrapper(sandbox: str, root: Path, work: Path) -> list[str]:
     if bwrap is None:
         raise ValueError("--sandbox bwrap needs bubblewrap (Debian: apt-get install bubblewrap)")
     return [bwrap, "--unshare-pid", "--unshare-net", "--unshare-ipc", "--die-with-parent",
-            "--new-session", "--ro-bind", "/", "/", "--tmpfs", "/tmp", "--tmpfs", "/var/tmp",
-            "--dev", "/dev", "--proc", "/proc", "--bind", str(root), str(root), "--chdir", str(work), "--"]
+            "--ro-bind", "/", "/", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/dev/shm",
+            "--proc", "/proc", "--bind", str(root), str(root), "--"]
 
 
 def hand_over(uid: Optional[int], writable: list[Path], readable: list[Path]) -> None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
-import select
+import selectors
 import signal
 import socket
 import struct
@@ -36,6 +36,19 @@ STRAY_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")  # world-writable: where a prog
 POLL_SECONDS = 0.005
 LEFTOVER_GRACE_SECONDS = 1.0
 STACK_DUMP_SECONDS = 0.3
+
+
+CLONE_NEWNET = 0x40000000
+
+
+def leave_the_network() -> bool:
+    """Move this process (and so the program it starts) into a network namespace of its own,
+    with no interface up: a program cannot reach any address, loopback included. Needs root on
+    Linux; Unix sockets by path (the records' channel) still work."""
+    if not sys.platform.startswith("linux") or os.geteuid() != 0:
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    return libc.unshare(CLONE_NEWNET) == 0
 
 
 def become_subreaper() -> bool:
@@ -129,7 +142,10 @@ def remove_strays(uid: int) -> list[str]:
                     continue
             except OSError:
                 continue
-            found.append(entry.path)
+            if not entry.name.startswith(("sem.mp-", "mp-")):
+                # multiprocessing's own semaphores and temp folders, left by a process ended with
+                # os._exit: removed, but not held against the program
+                found.append(entry.path)
             try:
                 if entry.is_dir(follow_symlinks=False):
                     import shutil
@@ -164,46 +180,48 @@ class Channel:
     """The instrumentation's records come in over a Unix socket, one connection per process, and
     are appended to the channel file, which the program cannot write. Each record is stamped with
     the pid the kernel gives for its connection (SO_PEERCRED): a process can only speak for itself.
+    (In a sandbox this supervisor runs inside the program's pid namespace, so the kernel's pids
+    are the ones the processes know themselves by.)"""
 
-    In a sandbox the processes know themselves by their pids in its namespace, which the kernel
-    does not report to us once a process is gone; there a claimed pid is bound to the first
-    connection that claims it, and a second connection claiming it is not believed."""
-
-    def __init__(self, socket_path: str, channel_path: str, namespaced: bool) -> None:
-        self.namespaced = namespaced
-        self.bound: dict[int, int] = {}              # claimed pid -> connection's real pid
+    def __init__(self, socket_path: str, channel_path: str) -> None:
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.listener.bind(socket_path)
         os.chmod(socket_path, 0o777)  # the program's user connects
-        self.listener.listen(256)
+        self.listener.listen(1024)
         self.listener.setblocking(False)
         self.out = open(channel_path, "ab")
         self.peers: dict[socket.socket, list] = {}   # connection -> [pid, unread bytes]
+        # epoll, not select(): a fork bomb can open more than select's 1024 descriptors
+        self.selector = selectors.DefaultSelector()
+        self.selector.register(self.listener, selectors.EVENT_READ)
 
     def pump(self, timeout: float, also=()) -> list:
         """Take in what arrived within `timeout`; return which of `also` became readable."""
+        for extra in also:
+            self.selector.register(extra, selectors.EVENT_READ)
         try:
-            readable, _, _ = select.select([self.listener, *self.peers, *also], [], [], timeout)
-        except (OSError, ValueError):
-            return []
-        for ready in readable:
-            if ready is self.listener:
+            events = self.selector.select(timeout)
+        finally:
+            for extra in also:
+                self.selector.unregister(extra)
+        ready = [key.fileobj for key, _ in events]
+        for fileobj in ready:
+            if fileobj is self.listener:
                 self._accept()
-            elif ready in self.peers:
-                self._read(ready)
+            elif fileobj in self.peers:
+                self._read(fileobj)
         self.out.flush()
-        return [r for r in readable if r in also]
+        return [r for r in ready if r in also]
 
-    def drain(self) -> None:
-        """Everything still buffered, after the program's processes are gone."""
-        for _ in range(1000):
-            if not self.peers or not self.pump(0.0, ()) and not self._pending():
-                break
+    def drain(self, seconds: float = 2.0) -> None:
+        """Everything still queued or buffered, once the program's processes are gone: the
+        connections not accepted yet, then every connection to its end."""
+        deadline = time.monotonic() + seconds
+        self._accept()
+        while self.peers and time.monotonic() < deadline:
+            self.pump(0.01)
+            self._accept()
         self.out.flush()
-
-    def _pending(self) -> bool:
-        readable, _, _ = select.select(list(self.peers), [], [], 0)
-        return bool(readable)
 
     def _accept(self) -> None:
         while True:
@@ -215,6 +233,7 @@ class Channel:
             host_pid = struct.unpack("3i", creds)[0]
             conn.setblocking(False)
             self.peers[conn] = [host_pid, b""]
+            self.selector.register(conn, selectors.EVENT_READ)
 
     def _read(self, conn: socket.socket) -> None:
         try:
@@ -226,6 +245,7 @@ class Channel:
         peer = self.peers[conn]
         if not data:
             self._write(peer, peer[1])
+            self.selector.unregister(conn)
             conn.close()
             del self.peers[conn]
             return
@@ -243,13 +263,7 @@ class Channel:
             return
         if not isinstance(record, dict):
             return
-        host_pid = peer[0]
-        if self.namespaced:
-            claimed = record.get("pid")
-            if not isinstance(claimed, int) or self.bound.setdefault(claimed, host_pid) != host_pid:
-                return  # another process already speaks as that pid
-        else:
-            record["pid"] = host_pid
+        record["pid"] = peer[0]
         self.out.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
 
 
@@ -310,6 +324,7 @@ def wait_for_end(main_pid: int, statuses: dict[int, int], deadline: float, outpu
                 return "disk"
         reap(statuses)
         if main_pid in statuses:
+            channel.pump(0.0)
             return "exited"
         if stop_requested(channel):
             return "stopped"
@@ -333,6 +348,7 @@ def limiter(limits: dict):
 
 def supervise(spec: dict) -> dict:
     subreaper = become_subreaper()
+    offline = leave_the_network()
     stdin = open(spec["stdin_path"], "rb") if spec.get("stdin_path") else subprocess.DEVNULL
     stdout = open(spec["stdout_path"], "wb")
     stderr = open(spec["stderr_path"], "wb")
@@ -340,10 +356,10 @@ def supervise(spec: dict) -> dict:
     env["PROCGRADE_T0"] = repr(time.time())
     started = time.monotonic()
     user = spec.get("user")
-    channel = Channel(spec["socket_path"], spec["channel_path"], namespaced=bool(spec.get("wrapper")))
+    channel = Channel(spec["socket_path"], spec["channel_path"])
     identity = dict(user=user, group=user, extra_groups=[]) if user is not None else {}
     main = subprocess.Popen(
-        [*spec.get("wrapper", []), spec["python"], spec["program"], *spec["argv"]],
+        [spec["python"], spec["program"], *spec["argv"]],
         cwd=spec["cwd"], env=env, stdin=stdin, stdout=stdout, stderr=stderr,
         start_new_session=True, close_fds=True, preexec_fn=limiter(spec.get("limits", {})),
         **identity,
@@ -393,6 +409,7 @@ def supervise(spec: dict) -> dict:
         "killed": killed,
         "remaining": [d for d in map(describe, descendants()) if d],
         "subreaper": subreaper,
+        "offline": offline,
         "peak_rss_kb": {str(pid): kb for pid, kb in peaks.items()},
         "strays": strays,
     }

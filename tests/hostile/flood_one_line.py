@@ -1,0 +1,35 @@
+"""Does exercise 2 right, then writes one endless line to stdout, without a newline: up to 500 MB.
+
+A line that never ends is the worst case for anything that reads output line by line: it must
+be held whole until its end comes, and it never comes.
+
+Exercise: ex02
+Expect: failing
+Fails: ends_cleanly
+Message: ends_cleanly: printed more than the grader reads
+Bounds: stops by itself after 500 MB (or 60 s).
+"""
+import os
+import sys
+import time
+from multiprocessing import Process
+
+LIMIT = 500 * 1024 * 1024
+LIFETIME = 60.0
+BLOCK = "x" * (1024 * 1024)
+
+
+def run_proc():
+    print("子进程运行中，pid=%d..." % os.getpid())
+    print("子进程将要结束...")
+
+
+if __name__ == "__main__":
+    print("父进程pid: %d" % os.getpid())
+    p = Process(target=run_proc)
+    p.start()
+    p.join()
+    written, end = 0, time.monotonic() + LIFETIME
+    while written < LIMIT and time.monotonic() < end:
+        sys.stdout.write(BLOCK)
+        written += len(BLOCK)
