@@ -11,7 +11,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from graded import METHODS, grade, variants
+from graded import grade, variant_methods, variants
 
 # Every run of this session (its program copy, its channel) lives under one fresh folder, and
 # graders started by the tests inherit it: a process mentioning it is one of ours.
@@ -61,7 +61,7 @@ class VariantReports:
             target.mkdir(parents=True)
             shutil.copyfile(variant.path, target / variant.exercise_file)
             targets.append(target)
-        for variant, report in zip(group, grade(targets, exercise, METHODS)):
+        for variant, report in zip(group, grade(targets, exercise, variant_methods(exercise))):
             self.reports[variant.path] = report
 
 

@@ -17,6 +17,16 @@ from typing import Optional
 KIT = Path(__file__).resolve().parent.parent
 PROGRAMS = Path(__file__).resolve().parent / "programs"
 METHODS = ("fork", "spawn", "forkserver")
+# The copier's known-wrong and correct variants are graded under spawn only: seven runs each,
+# with a 64 MiB file, cost minutes per start method, and what they get wrong (binary copies,
+# progress, sub-folders, memory) does not depend on how children start. The reference solution
+# and the stub are still graded under all three (test_kit), and spawn is the method that shows a
+# missing __main__ guard.
+VARIANT_METHODS = {"ex07": ("spawn",)}
+
+
+def variant_methods(exercise: str) -> tuple[str, ...]:
+    return VARIANT_METHODS.get(exercise, METHODS)
 EXPECT = re.compile(r"^Fails(?: under ([\w, ]+))?:[ \t]*(.*)$", re.M)
 
 
