@@ -1,4 +1,5 @@
-"""Sessions: check (the learner's), solutions, tests (the kit's own), hint.
+"""Sessions: check (the learner's), solutions, tests (the kit's own), hint; for instructors: grade,
+gradescope (the autograder bundle), classroom (what the GitHub Classroom workflow runs).
 
 Environments are reused between runs and dependencies are installed only when pyproject.toml's
 list changes, so a learner's `nox -s check` after an edit costs seconds, not an install.
@@ -63,5 +64,38 @@ def hint(session: nox.Session) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """The kit's own tests: solutions pass, stubs fail fast, known-wrong programs fail the right check."""
-    install(session)
+    install(session, "jsonschema>=4", "pyyaml>=6")   # to validate the Gradescope and workflow files
     session.run("python", "-m", "pytest", *session.posargs)
+
+
+@nox.session
+def grade(session: nox.Session) -> None:
+    """Grade a class: `nox -s grade -- SUBMISSIONS [--out DIR] [--jobs N] [--start-method M]`."""
+    install(session)
+    if not session.posargs:
+        session.error("name the folder of submissions: nox -s grade -- SUBMISSIONS")
+    session.chdir(session.invoked_from)   # so that relative paths mean what they meant where nox was run
+    session.run("python", "-m", "grader", "grade", *session.posargs, env={"PYTHONPATH": str(ROOT)})
+
+
+@nox.session
+def gradescope(session: nox.Session) -> None:
+    """Build dist/autograder.zip, the Gradescope autograder (setup.sh, run_autograder, the grader)."""
+    install(session)
+    session.run("python", "-m", "grader", "gradescope-bundle", *session.posargs)
+
+
+@nox.session
+def classroom(session: nox.Session) -> None:
+    """What the GitHub Classroom workflow runs: `nox -s classroom -- PATH_TO_THE_STUDENT_REPOSITORY`."""
+    install(session)
+    session.chdir(session.invoked_from)
+    session.run("python", "-m", "grader", "classroom", *session.posargs, env={"PYTHONPATH": str(ROOT)})
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks, not part of `tests` (15-25 minutes, most of it grading a class of 100): rewrites
+    BENCHMARKS.md. `nox -s bench -- --quick` (about 5 minutes), `-- --only copier`, `-- --candidates`."""
+    install(session)
+    session.run("python", "-m", "bench", *session.posargs)
