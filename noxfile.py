@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 from pathlib import Path
 
 import nox
@@ -66,6 +67,10 @@ def tests(session: nox.Session) -> None:
     """The kit's own tests: solutions pass, stubs fail fast, known-wrong programs fail the right check."""
     install(session, "jsonschema>=4", "pyyaml>=6")   # to validate the Gradescope and workflow files
     session.run("python", "-m", "pytest", *session.posargs)
+    if not session.posargs and shutil.which("bwrap"):
+        # the hostile corpus once more, every program inside the optional sandbox
+        session.run("python", "-m", "pytest", "tests/test_hostile.py", "-q",
+                    env={"PROCGRADE_HOSTILE_SANDBOX": "bwrap"})
 
 
 @nox.session
