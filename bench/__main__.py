@@ -279,6 +279,25 @@ def render(out: dict, plan: Plan, info: dict, started: float, loads: tuple[float
     return "\n\n".join(parts) + "\n"
 
 
+def load_results(path: Path) -> dict:
+    """The samples of an earlier --json file, as Samples again."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    out: dict = {}
+    for key, value in raw.items():
+        if key == "machine":
+            continue
+        if isinstance(value, list) and value and isinstance(value[0], dict) and "wall" in value[0]:
+            samples = []
+            for d in value:
+                extra = {k: v for k, v in d.items()
+                         if k not in ("name", "wall", "cpu", "loads", "note", "median", "cpu_median")}
+                samples.append(Sample(d["name"], d["wall"], d["cpu"], d["loads"], d.get("note", ""), extra))
+            out[key] = samples
+        else:
+            out[key] = value
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs, smaller trees and class")
@@ -287,11 +306,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="also measure patched copies of the reference copier (bench/copier.py CANDIDATES)")
     parser.add_argument("--out", default=str(KIT / "BENCHMARKS.md"), help="default: %(default)s")
     parser.add_argument("--json", default="", help="also write every number as JSON to this file")
+    parser.add_argument("--merge", default="",
+                        help="a --json file of an earlier run: its sections that this run does not measure "
+                             "are kept (to measure one section again and still write every table)")
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else Plan()
     started, first_load = time.time(), load()
     info = machine()
-    out: dict = {}
+    out: dict = load_results(Path(args.merge)) if args.merge else {}
     steps = {"learner": lambda: run_learner(plan, out), "floor": lambda: run_floor(plan, out),
              "class": lambda: run_class(plan, out), "copier": lambda: run_copier(plan, out, args.candidates)}
     shown_argv = list(argv if argv is not None else sys.argv[1:])

@@ -6,9 +6,10 @@ Three generated trees (seeded, so every run copies the same bytes):
   mixed   at least 1 GiB: 4,000 small files, 400 files of 64 KiB-2 MiB and 4 files of 160 MiB
 Each copy goes to a new destination (a cold destination: it does not exist; the previous copy
 was deleted and `sync` flushed before the clock starts); the source is in the page cache, as a
-learner's folder is after they made it. Tools take turns within each repetition, so a burst of
-load from elsewhere hits them alike, and each tool's time is divided by `cp -r`'s time of the same
-repetition: the ratio is reported pair by pair (median of the per-repetition ratios).
+learner's folder is after they made it. Tools take turns within each repetition (in an order
+that rotates), so a burst of load from elsewhere hits them alike, and each tool's time is divided
+by `cp -r`'s time of the same repetition: the ratio is reported pair by pair (median of the
+per-repetition ratios).
 
 `candidates` makes patched copies of the reference in a temporary folder, each with one change,
 to measure what a change would gain before anyone makes it in solutions/.
@@ -168,9 +169,16 @@ def compare(trees: tuple[TreeShape, ...], runs: int, with_candidates: bool = Fal
             by_tool = {name: Sample("%s: %s" % (shape.name, name), extra={"tree": shape.label, "files": files,
                                                                           "bytes": size, "build_s": built})
                        for name in commands}
+            # An untimed copy and delete first: on this ext4 (mounted with `discard`) a copy made
+            # right after a large delete is slower than the very first one, so without it the
+            # first tool of the first repetition would be favoured. The order turns each time.
+            dest = work / ("%s-copy" % shape.name)
+            run_command(["cp", "-r", str(source), str(dest)], ok_codes=(0,))
+            shutil.rmtree(dest)
+            names = list(commands)
             for rep in range(runs):
-                for name, command in commands.items():
-                    dest = work / ("%s-copy" % shape.name)
+                for name in names[rep % len(names):] + names[:rep % len(names)]:
+                    command = commands[name]
                     sync()
                     sample = by_tool[name]
                     sample.loads.append(load())

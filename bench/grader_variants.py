@@ -72,12 +72,16 @@ def supervisor_walk(grader: Path) -> None:
     """supervisor.py: the memory and write sampling (every 4th round of the wait loop, i.e. up to
     every few ms when the channel is busy) and the leftover-grace loop find the descendants
     through /proc/PID/task/TID/children instead of psutil's scan of the whole machine."""
-    _replace(grader / "supervisor.py", "\n\ndef describe(", WALK)
     sup = grader / "supervisor.py"
+    if "def tree_pids" in sup.read_text(encoding="utf-8"):
+        raise Skip("already in the grader (supervisor.tree_pids)")
+    _replace(sup, "\n\ndef describe(", WALK)
     text = sup.read_text(encoding="utf-8")
     for function in ("def sample_peaks", "def sample_writes"):
-        start = text.index(function)
-        at = text.index("for proc in descendants():", start)
+        start = text.find(function)
+        at = text.find("for proc in descendants():", start)
+        if start < 0 or at < 0:
+            raise Skip("supervisor.py: %s no longer loops over descendants()" % function)
         text = text[:at] + "for proc in cheap_descendants():" + text[at + len("for proc in descendants():"):]
     sup.write_text(text, encoding="utf-8")
     _replace(sup, "while descendants() and time.monotonic() < grace_end:",
@@ -132,8 +136,16 @@ def longest_first(grader: Path) -> None:
 
 
 def everything(grader: Path) -> None:
+    """Every change that still applies."""
+    applied = 0
     for change in (supervisor_walk, precompiled_sitecustomize, pytest_plugins_off, longest_first):
-        change(grader)
+        try:
+            change(grader)
+            applied += 1
+        except Skip:
+            pass
+    if not applied:
+        raise Skip("none of the changes applies")
 
 
 VARIANTS = {
@@ -142,7 +154,7 @@ VARIANTS = {
     "precompiled sitecustomize": precompiled_sitecustomize,
     "pytest plugins off": pytest_plugins_off,
     "longest first": longest_first,
-    "all four": everything,
+    "all that apply": everything,
 }
 
 
@@ -156,10 +168,10 @@ def main(argv: list[str]) -> int:
     work = Path(tempfile.mkdtemp(prefix="procgrade-bench-variants-"))
     try:
         folders = {}
-        for name, change in VARIANTS.items():
+        for number, (name, change) in enumerate(VARIANTS.items()):
             if only and name != "unpatched" and name not in only:
                 continue
-            folder = work / ("v%d" % len(folders))
+            folder = work / ("v%d" % number)
             shutil.copytree(KIT / "grader", folder / "grader", ignore=shutil.ignore_patterns("__pycache__"))
             try:
                 if change:
