@@ -164,12 +164,14 @@ def targets(out: dict) -> str:
     return table(["target", "goal", "measured (median)", "load", ""], rows)
 
 
-def render(out: dict, plan: Plan, info: dict, started: float, loads: tuple[float, float], argv: list[str]) -> str:
+def render(out: dict, plan: Plan, info: dict, started: float, loads: tuple[float, float], argv: list[str],
+           kept: list[str] = ()) -> str:
     parts = ["# Benchmarks",
              "Written by `nox -s bench` (the code is in [bench/](bench/)) on %s in %.0f s%s. Do not edit by "
              "hand: run it again. The notes at the end are [bench/NOTES.md](bench/NOTES.md)."
              % (datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), time.time() - started,
-                " (`%s`)" % " ".join(argv) if argv else ""),
+                (" (`%s`)" % " ".join(argv) if argv else "") +
+                ("; the sections %s are kept from an earlier run" % ", ".join(kept) if kept else "")),
              "## The machine",
              table(list(info), [list(info.values())]),
              "Load average (1 minute) %.1f at the start, %.1f at the end, on %s cores. Every table gives the load "
@@ -254,9 +256,11 @@ def render(out: dict, plan: Plan, info: dict, started: float, loads: tuple[float
                              " ".join("%.2f" % r for r in s.extra["ratios"]), cpu(s),
                              "%.2f ×" % s.extra["cpu_ratio"], load_of(s), s.note])
             parts += ["Each copy into a new destination (the previous copy deleted and `sync`ed before the "
-                      "clock starts); the source in the page cache. Tools take turns in each repetition; the "
-                      "ratio to `cp -r` is taken pair by pair (this tool's time ÷ `cp -r`'s in the same "
-                      "repetition), its median shown, then each pair's.",
+                      "clock starts; one untimed copy first); the source in the page cache. Tools take turns "
+                      "in each repetition, in an order that rotates; the ratio to `cp -r` is taken pair by pair "
+                      "(this tool's time ÷ `cp -r`'s in the same repetition), its median shown, then each "
+                      "pair's. File creation on this machine's disk varies a lot from one moment to the next "
+                      "(the same `cp -r` of 5,000 files took 0.2 to 3.5 s of system time): read the medians.",
                       table(["tree", "tool", "median", "spread", "MB/s", "÷ cp -r", "pairs", "CPU",
                              "CPU ÷ cp -r", "load", ""], rows)]
         if out.get("grader_tree"):
@@ -277,6 +281,11 @@ def render(out: dict, plan: Plan, info: dict, started: float, loads: tuple[float
     if NOTES.is_file():
         parts.append(NOTES.read_text(encoding="utf-8").strip())
     return "\n\n".join(parts) + "\n"
+
+
+SECTION_OF = {"warm": "learner", "per_exercise": "learner", "cold": "learner", "bare": "floor",
+              "processes": "floor", "instrumented": "floor", "extra_runs": "floor", "grader_check": "floor",
+              "class": "class", "copier": "copier", "grader_tree": "copier"}
 
 
 def load_results(path: Path) -> dict:
@@ -301,7 +310,8 @@ def load_results(path: Path) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs, smaller trees and class")
-    parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS))
+    parser.add_argument("--only", nargs="*", choices=SECTIONS, default=list(SECTIONS),
+                        help="sections to measure (none, with --merge: write BENCHMARKS.md again from the JSON)")
     parser.add_argument("--candidates", action="store_true",
                         help="also measure patched copies of the reference copier (bench/copier.py CANDIDATES)")
     parser.add_argument("--out", default=str(KIT / "BENCHMARKS.md"), help="default: %(default)s")
@@ -314,12 +324,20 @@ def main(argv: list[str] | None = None) -> int:
     started, first_load = time.time(), load()
     info = machine()
     out: dict = load_results(Path(args.merge)) if args.merge else {}
+    kept = sorted({SECTION_OF.get(k, k) for k in out if k in SECTION_OF} - set(args.only))
     steps = {"learner": lambda: run_learner(plan, out), "floor": lambda: run_floor(plan, out),
              "class": lambda: run_class(plan, out), "copier": lambda: run_copier(plan, out, args.candidates)}
-    shown_argv = list(argv if argv is not None else sys.argv[1:])
+    shown_argv, skip = [], False
+    for arg in (argv if argv is not None else sys.argv[1:]):   # not the paths of --json and --merge
+        if skip:
+            skip = False
+        elif arg in ("--json", "--merge"):
+            skip = True
+        else:
+            shown_argv.append(arg)
 
     def write() -> None:   # after every section: a long run that is stopped keeps what it measured
-        text = render(out, plan, info, started, (first_load, load()), shown_argv)
+        text = render(out, plan, info, started, (first_load, load()), shown_argv, kept)
         Path(args.out).write_text(text, encoding="utf-8")
         if args.json:
             raw = {k: [s.to_dict() if isinstance(s, Sample) else s for s in v] if isinstance(v, list) else v
@@ -334,6 +352,8 @@ def main(argv: list[str] | None = None) -> int:
             steps[name]()
             print("bench: %s done in %.0f s" % (name, time.time() - t), file=sys.stderr, flush=True)
             write()
+    if not args.only:
+        write()
     print("wrote %s" % args.out, file=sys.stderr)
     print(targets(out))
     return 0
