@@ -1,8 +1,10 @@
 """`nox -s bench` (or `python -m bench`): measure, then write BENCHMARKS.md.
 
     python -m bench                    everything: 15-25 minutes on 2 cores, most of it grading the class
-    python -m bench --quick            fewer runs, smaller trees and class (2-3 minutes)
+    python -m bench --quick            fewer runs, smaller trees and class (about 5 minutes)
     python -m bench --only copier      some sections: learner floor class copier
+    python -m bench --only copier --merge OLD.json --json NEW.json
+                                       measure one section again, keep the others' numbers
     python -m bench --candidates       also patched copies of the reference copier
 
 Sections: 1. the learner's latency (`nox -s check`, warm and cold, and without nox); 2. the
@@ -93,7 +95,7 @@ def find(samples: list[Sample], start: str) -> Sample | None:
 
 def run_learner(plan: Plan, out: dict) -> None:
     from bench import learner
-    out["warm"] = learner.warm(plan.warm_runs, plan.per_exercise_runs)
+    out["warm"] = learner.warm(plan.warm_runs)
     out["per_exercise"] = learner.per_exercise(plan.per_exercise_runs)
     out["cold"] = learner.cold(plan.cold_runs) if plan.cold_runs else []
 
@@ -164,14 +166,19 @@ def targets(out: dict) -> str:
     return table(["target", "goal", "measured (median)", "load", ""], rows)
 
 
-def render(out: dict, plan: Plan, info: dict, started: float, loads: tuple[float, float], argv: list[str],
-           kept: list[str] = ()) -> str:
+def meta_of(started: float, loads: tuple[float, float], argv: list[str], kept: list[str]) -> dict:
+    return {"written": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), "seconds": round(time.time() - started),
+            "loads": [round(x, 1) for x in loads], "argv": argv, "kept": kept}
+
+
+def render(out: dict, meta: dict, info: dict) -> str:
+    argv, kept, loads = meta["argv"], meta["kept"], meta["loads"]
     parts = ["# Benchmarks",
-             "Written by `nox -s bench` (the code is in [bench/](bench/)) on %s in %.0f s%s. Do not edit by "
+             "Written by `nox -s bench` (the code is in [bench/](bench/)) on %s in %d s%s. Do not edit by "
              "hand: run it again. The notes at the end are [bench/NOTES.md](bench/NOTES.md)."
-             % (datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), time.time() - started,
-                (" (`%s`)" % " ".join(argv) if argv else "") +
-                ("; the sections %s are kept from an earlier run" % ", ".join(kept) if kept else "")),
+             % (meta["written"], meta["seconds"], (" (`%s`)" % " ".join(argv) if argv else "") +
+                ("; the %s section%s kept from an earlier run" % (", ".join(kept), "s are" if len(kept) > 1 else " is")
+                 if kept else "")),
              "## The machine",
              table(list(info), [list(info.values())]),
              "Load average (1 minute) %.1f at the start, %.1f at the end, on %s cores. Every table gives the load "
@@ -293,7 +300,7 @@ def load_results(path: Path) -> dict:
     raw = json.loads(path.read_text(encoding="utf-8"))
     out: dict = {}
     for key, value in raw.items():
-        if key == "machine":
+        if key in ("machine", "meta"):
             continue
         if isinstance(value, list) and value and isinstance(value[0], dict) and "wall" in value[0]:
             samples = []
@@ -322,9 +329,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else Plan()
     started, first_load = time.time(), load()
-    info = machine()
+    previous = json.loads(Path(args.merge).read_text(encoding="utf-8")) if args.merge else {}
     out: dict = load_results(Path(args.merge)) if args.merge else {}
-    kept = sorted({SECTION_OF.get(k, k) for k in out if k in SECTION_OF} - set(args.only))
+    kept = sorted({SECTION_OF[k] for k in out if k in SECTION_OF} - set(args.only))
+    info = previous["machine"] if previous.get("machine") and not args.only else machine()
     steps = {"learner": lambda: run_learner(plan, out), "floor": lambda: run_floor(plan, out),
              "class": lambda: run_class(plan, out), "copier": lambda: run_copier(plan, out, args.candidates)}
     shown_argv, skip = [], False
@@ -337,13 +345,15 @@ def main(argv: list[str] | None = None) -> int:
             shown_argv.append(arg)
 
     def write() -> None:   # after every section: a long run that is stopped keeps what it measured
-        text = render(out, plan, info, started, (first_load, load()), shown_argv, kept)
-        Path(args.out).write_text(text, encoding="utf-8")
+        meta = meta_of(started, (first_load, load()), shown_argv, kept)
+        if not args.only and previous.get("meta"):   # nothing measured: the earlier run, written again
+            meta = previous["meta"]
+        Path(args.out).write_text(render(out, meta, info), encoding="utf-8")
         if args.json:
             raw = {k: [s.to_dict() if isinstance(s, Sample) else s for s in v] if isinstance(v, list) else v
                    for k, v in out.items()}
-            Path(args.json).write_text(json.dumps({"machine": info, **raw}, indent=1, ensure_ascii=False),
-                                       encoding="utf-8")
+            Path(args.json).write_text(json.dumps({"machine": info, "meta": meta, **raw}, indent=1,
+                                                  ensure_ascii=False), encoding="utf-8")
 
     for name in SECTIONS:
         if name in args.only:
@@ -357,7 +367,6 @@ def main(argv: list[str] | None = None) -> int:
     print("wrote %s" % args.out, file=sys.stderr)
     print(targets(out))
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

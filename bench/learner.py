@@ -24,7 +24,7 @@ def exercise_ids() -> list[str]:
     return sorted(p.name.split("_", 1)[0] for p in (KIT / "exercises").glob("ex*.py"))
 
 
-def warm(runs: int, per_exercise_runs: int) -> list[Sample]:
+def warm(runs: int) -> list[Sample]:
     nox = nox_command()
     env = learner_env()
     kwargs = dict(cwd=KIT, env=env)
