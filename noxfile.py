@@ -7,6 +7,7 @@ list changes, so a learner's `nox -s check` after an edit costs seconds, not an 
 
 from __future__ import annotations
 
+import compileall
 import hashlib
 import re
 import shutil
@@ -28,14 +29,24 @@ def dependencies() -> list[str]:
 
 
 def install(session: nox.Session, *extra: str) -> None:
-    """Install the kit's dependencies once per environment (again only when they change)."""
+    """Install the kit's dependencies once per environment (again only when they change), with
+    their bytecode: where PYTHONDONTWRITEBYTECODE is set (or the installer skips it, as uv
+    does), every check would otherwise compile pytest and psutil from source again (0.2 s)."""
+    compile_kit()
     wanted = sorted(dependencies() + list(extra))
     stamp = Path(session.virtualenv.location) / ".procgrade-installed"
     digest = hashlib.sha256("\n".join(wanted).encode()).hexdigest()
     if stamp.is_file() and stamp.read_text() == digest:
         return
     session.install(*wanted)
+    session.run("python", "-m", "compileall", "-q", "-j", "0", session.virtualenv.location, silent=True)
     stamp.write_text(digest)
+
+
+def compile_kit() -> None:
+    """The grader's own bytecode, rewritten only for files that changed (a few ms). The sessions'
+    environments use nox's own interpreter, so the files compiled here are the ones they read."""
+    compileall.compile_dir(ROOT / "grader", quiet=2)
 
 
 @nox.session
