@@ -206,104 +206,23 @@ def compare(trees: tuple[TreeShape, ...], runs: int, with_candidates: bool = Fal
 
 # --- candidate changes to the reference, measured before they are made ---------------------------
 
-LOOP = """            while True:
-                chunk = old_file.read(CHUNK_SIZE)  # never read() the whole file at once
-                if not chunk:
-                    break
-                new_file.write(chunk)"""
+LOOP = """        while True:
+            chunk = old_file.read(CHUNK_SIZE)  # never read() the whole file at once
+            if not chunk:
+                break
+            new_file.write(chunk)"""
 
-COPY_FILE_RANGE = """            # the kernel copies, in chunks, without the bytes passing through Python
-            while os.copy_file_range(old_file.fileno(), new_file.fileno(), CHUNK_SIZE * 8):
-                pass"""
+COPY_FILE_RANGE = """        # the kernel copies, in chunks, without the bytes passing through Python
+        while os.copy_file_range(old_file.fileno(), new_file.fileno(), CHUNK_SIZE * 8):
+            pass"""
 
-SUBMIT = """    for relative_path in files:
-        pool.apply_async(copy_file, args=(progress, relative_path, source_folder, destination_folder))"""
-
-SUBMIT_BATCHES = """    # small files travel in batches: one task and one queue message per batch, not per file;
-    # large files alone, largest first, so that no worker is left with a big file at the end
-    sizes = {}
-    for relative_path in files:
-        try:
-            sizes[relative_path] = os.stat(os.path.join(source_folder, relative_path)).st_size
-        except OSError:
-            sizes[relative_path] = 0
-    batch, batch_bytes = [], 0
-    for relative_path in sorted(files, key=lambda p: -sizes[p]):
-        batch.append(relative_path)
-        batch_bytes += sizes[relative_path]
-        if len(batch) >= BATCH_FILES or batch_bytes >= BATCH_BYTES:
-            pool.apply_async(copy_files, args=(progress, batch, source_folder, destination_folder))
-            batch, batch_bytes = [], 0
-    if batch:
-        pool.apply_async(copy_files, args=(progress, batch, source_folder, destination_folder))"""
-
-COPY_FILES = '''
-
-BATCH_FILES = 64
-BATCH_BYTES = 4 * 1024 * 1024
-
-
-class _ListQueue(list):
-    def put(self, item):
-        self.append(item)
-
-
-def copy_files(progress, relative_paths, source_folder, destination_folder):
-    """One pool task for a batch of files: one report (a list) for all of them."""
-    reports = _ListQueue()
-    for relative_path in relative_paths:
-        copy_file(reports, relative_path, source_folder, destination_folder)
-    progress.put(reports)
-
-
-def list_folder('''
-
-COUNT = """    for done in range(1, total + 1):
-        relative_path, error = progress.get()
-        if error is not None:
-            failures.append((relative_path, error))
-        show_progress(done * 100 / total)"""
-
-COUNT_BATCHES = """    done = 0
-    while done < total:
-        for relative_path, error in progress.get():
-            done += 1
-            if error is not None:
-                failures.append((relative_path, error))
-        show_progress(done * 100 / total)"""
-
-POOL = """    pool = multiprocessing.Pool(POOL_SIZE)"""
-
-POOL_INITIALIZER = """    # each worker gets the queue's proxy once, when it starts, not with every task
-    pool = multiprocessing.Pool(POOL_SIZE, initializer=remember_progress, initargs=(progress,))"""
-
-SUBMIT_SHORT = """        pool.apply_async(copy_file, args=(progress, relative_path, source_folder, destination_folder))"""
-
-SUBMIT_SHORT_NEW = """        pool.apply_async(copy_file_here, args=(relative_path, source_folder, destination_folder))"""
-
-REMEMBER = '''
-
-_progress = None
-
-
-def remember_progress(progress):
-    """Pool initializer: keep the progress queue's proxy for every task of this worker."""
-    global _progress
-    _progress = progress
-
-
-def copy_file_here(relative_path, source_folder, destination_folder):
-    copy_file(_progress, relative_path, source_folder, destination_folder)
-
-
-def list_folder('''
+BATCHES = "BATCH_FILES = 32 "
+ONE_FILE_PER_TASK = "BATCH_FILES = 1 "
 
 CANDIDATES = {
+    # the tutorial's way, one task and one report per file: what the batches gain
+    "ref, one file per task": [(BATCHES, ONE_FILE_PER_TASK)],
     "ref + copy_file_range": [(LOOP, COPY_FILE_RANGE)],
-    "ref + initializer": [(POOL, POOL_INITIALIZER), (SUBMIT_SHORT, SUBMIT_SHORT_NEW), ("\n\ndef list_folder(", REMEMBER)],
-    "ref + batches": [(SUBMIT, SUBMIT_BATCHES), ("\n\ndef list_folder(", COPY_FILES), (COUNT, COUNT_BATCHES)],
-    "ref + batches + copy_file_range": [(LOOP, COPY_FILE_RANGE), (SUBMIT, SUBMIT_BATCHES),
-                                        ("\n\ndef list_folder(", COPY_FILES), (COUNT, COUNT_BATCHES)],
 }
 
 

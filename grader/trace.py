@@ -113,6 +113,7 @@ class Trace:
     stacks: tuple[tuple[int, str], ...] = ()
     flooded: tuple[int, ...] = ()
     task_errors: tuple[TaskError, ...] = ()
+    tasks_done: int = 0               # pool tasks (or map chunks) that came back, whatever their result
 
     # --- processes -------------------------------------------------------------------------
     @property
@@ -271,6 +272,7 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
     opened: list[tuple[int, str]] = []
     flooded: list[int] = []
     task_errors: list[TaskError] = []
+    tasks_done = 0
 
     def fact(pid: int, t: float) -> _ProcFacts:
         if pid not in facts:
@@ -298,6 +300,8 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
             f.exit_at = t
             f.rss_kb = max(f.rss_kb, int(record.get("rss_kb") or 0))
             f.idle_polls = max(f.idle_polls, int(record.get("idle_polls") or 0))
+        elif ev == "task_done":
+            tasks_done += 1
         elif ev == "task_error":
             task_errors.append(TaskError(pid, str(record.get("exc", "")), str(record.get("tb", ""))))
         elif ev == "spawned":
@@ -324,7 +328,7 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
     if not any(p.pid == main_pid for p in procs):
         procs = (Proc(main_pid, MAIN, None, None, started=0.0, ended=outcome.duration),) + procs
     return Trace(main_pid, procs, tuple(lines), tuple(opened), outcome, warp, start_method,
-                 stacks, tuple(flooded), tuple(task_errors))
+                 stacks, tuple(flooded), tuple(task_errors), tasks_done)
 
 
 def _classify(f: _ProcFacts, main_pid: int, outcome: Outcome) -> Proc:

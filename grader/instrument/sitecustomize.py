@@ -12,6 +12,7 @@ connection per process), which stamps each with the sender's kernel-reported pid
   spawned / reaped     a parent started a child / saw it end with an exit code (the parent's view)
   line   one line written to sys.stdout or sys.stderr (pid, thread, text, how it ended)
   open   a file opened for writing, seen by an audit hook (pid, path)
+  task_done   a pool task (or a chunk of a map) came back to the process that handed it out
   exit   the process ends (its peak memory; the most calls in a row that found a Manager queue
          empty without waiting in between: a busy-wait)
 
@@ -344,22 +345,28 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         mp_queues.Queue.put, mp_queues.Queue.get = put, get
 
     def patch_pool(mp_pool) -> None:
-        """An exception inside an apply_async task is kept in its AsyncResult and lost unless
-        someone calls get(): record it, so a check can name what went wrong."""
-        real_set = mp_pool.ApplyResult._set
+        """Record each task that comes back (how many tasks the work was split into), and the
+        exception of a failed one: it is kept in its AsyncResult and lost unless someone calls
+        get(), so a check could not otherwise name what went wrong."""
 
-        def _set(self, i, obj):
-            try:
-                success, value = obj
-                if not success:
-                    cause = getattr(value, "__cause__", None)
-                    emit({"ev": "task_error", "exc": "%s: %s" % (type(value).__name__, value),
-                          "tb": str(cause)[-3000:] if cause is not None else ""})
-            except Exception:
-                pass
-            return real_set(self, i, obj)
+        def recording(real_set, errors):
+            def _set(self, i, obj):
+                try:
+                    success, value = obj
+                    emit({"ev": "task_done"})
+                    if errors and not success:
+                        cause = getattr(value, "__cause__", None)
+                        emit({"ev": "task_error", "exc": "%s: %s" % (type(value).__name__, value),
+                              "tb": str(cause)[-3000:] if cause is not None else ""})
+                except Exception:
+                    pass
+                return real_set(self, i, obj)
+            return _set
 
-        mp_pool.ApplyResult._set = _set
+        mp_pool.ApplyResult._set = recording(mp_pool.ApplyResult._set, errors=True)
+        # map, starmap (and _async) and imap, imap_unordered have their own, called per chunk
+        for result_class in (mp_pool.MapResult, mp_pool.IMapIterator, mp_pool.IMapUnorderedIterator):
+            result_class._set = recording(result_class.__dict__["_set"], errors=False)
 
     def patch_managers(mp_managers) -> None:
         """Count, per process, the calls in a row that asked a Manager's queue for something and

@@ -431,6 +431,11 @@ def test_copied_by_pool_workers(run, trace):
     others = [pid for pid in writers if pid not in workers]
     if len(workers) >= 2 and not others:
         return
+    # One worker may take every task when each is quick and the others are still starting: the
+    # program shared the work out (a pool of 2+, the copy split into tasks), the scheduler did not.
+    pool = trace.procs_of_kind(POOL_WORKER)
+    if len(workers) == 1 and not others and len(pool) >= 2 and trace.tasks_done >= 2:
+        return
     who = ", ".join("%s: %s" % (trace.describe(pid), plural(n, "file")) for pid, n in
                     sorted(writers.items(), key=lambda item: -item[1])[:SHOWN])
     expected = "the files of %s opened for writing by 2 or more pool workers, none by main" % quote(copy)
@@ -443,6 +448,11 @@ def test_copied_by_pool_workers(run, trace):
              hint="hand each file to the pool: pool.apply_async(copy_file, args=(...)); calling "
                   "copy_file(...) yourself runs it in main" if in_main else
                   "copy in the tasks of a multiprocessing.Pool, not in processes of your own")
+    if len(pool) >= 2:
+        fail(expected=expected, observed="only one pool worker wrote copies (%s), in %s of a pool of %d"
+                                         % (who, plural(trace.tasks_done, "task"), len(pool)),
+             hint="one task that copies the whole folder keeps the other workers idle: hand the "
+                  "pool one task per file, pool.apply_async(copy_file, args=(...)) in a loop")
     fail(expected=expected, observed="only one pool worker wrote copies: %s" % who,
          hint="give the pool at least 2 processes, multiprocessing.Pool(3), and hand it every file "
               "with apply_async so that they run at the same time")
