@@ -155,7 +155,7 @@ def prints_own_pid(trace: Trace, pid: int, where: str) -> None:
     who = trace.describe(pid)
     if not said:
         fail(expected="%s prints its own pid, %d" % (who, pid),
-             observed="%s printed no number at all" % who,
+             observed="%s printed no number at all%s" % (who, trace.lost_note(pid)),
              hint="print os.getpid() %s" % where)
     line, n = said[0]
     whose = trace.describe(n) if trace.proc(n) else "not a pid of this run"

@@ -165,6 +165,9 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
         stdin_path.write_text(spec.stdin, encoding="utf-8")
     channel = control / "channel.jsonl"   # written by the supervisor only
     channel.touch()
+    captured = [control / "stdout", control / "stderr"]   # the supervisor opens them again, same files
+    for path in captured:
+        path.touch()
     identity = sandbox.choose(python) if sandbox.reachable(root) else sandbox.Identity(None, python)
     root.chmod(0o755)
     sandbox.hand_over(identity.uid, writable=[work, root / "tmp", control / "stacks", control / "ready"],
@@ -173,13 +176,14 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
     before = snapshot(work, hashes)  # after hand_over: its chown changes every file's ctime
     env = learner_env(control, spec)
     env["PYTHONPATH"] = str(prog / "instrument")
+    env["PROCGRADE_OUTPUTS"] = ",".join("%d:%d" % (st.st_dev, st.st_ino) for st in map(os.stat, captured))
     sup_spec = {
         "python": identity.python, "program": str(program), "argv": list(spec.argv), "cwd": str(work),
         "user": identity.uid, "limits": sandbox.limits_for(spec.budget, identity),
         "write_cap": sandbox.WRITE_CAP_BYTES,
         "env": env, "budget": spec.budget, "output_cap": OUTPUT_CAP_BYTES,
         "stdin_path": str(stdin_path) if stdin_path else None,
-        "stdout_path": str(control / "stdout"), "stderr_path": str(control / "stderr"),
+        "stdout_path": str(captured[0]), "stderr_path": str(captured[1]),
         "socket_path": str(control / "rec.sock"), "channel_path": str(channel),
         "result_path": str(control / "result.json"),
     }

@@ -114,6 +114,7 @@ class Trace:
     flooded: tuple[int, ...] = ()
     task_errors: tuple[TaskError, ...] = ()
     tasks_done: int = 0               # pool tasks (or map chunks) that came back, whatever their result
+    lost_lines: tuple[tuple[int, int], ...] = ()  # (pid, n): lines written where nobody saw them
 
     # --- processes -------------------------------------------------------------------------
     @property
@@ -160,6 +161,13 @@ class Trace:
         return bool(self.lines) or len(self.learner_procs()) > 1 or self.outcome.returncode != 0
 
     # --- output ----------------------------------------------------------------------------
+    def lost_note(self, pid: int) -> str:
+        """For a message about what `pid` printed: the lines it wrote that never reached the
+        program's output, if any ("" if none)."""
+        lost = dict(self.lost_lines).get(pid, 0)
+        return (" that reached the output: %d line%s went where its stdout no longer leads (was file "
+                "descriptor 1 replaced, with os.dup2?)" % (lost, "" if lost == 1 else "s")) if lost else ""
+
     def lines_by(self, pid: int, stream: str = "out") -> list[Line]:
         return [line for line in self.lines if line.pid == pid and line.stream == stream]
 
@@ -273,6 +281,7 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
     flooded: list[int] = []
     task_errors: list[TaskError] = []
     tasks_done = 0
+    lost: dict[int, int] = {}
 
     def fact(pid: int, t: float) -> _ProcFacts:
         if pid not in facts:
@@ -310,6 +319,8 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
         elif ev == "reaped":
             child = fact(record.get("child"), t)
             child.parent_saw = record.get("exitcode")
+        elif ev == "line" and record.get("lost"):
+            lost[pid] = lost.get(pid, 0) + 1   # its fd 1 or 2 led elsewhere (/dev/null, a file)
         elif ev == "line":
             lines.append(Line(len(lines), pid, t, "err" if record.get("s") == "e" else "out",
                               str(record.get("th", "")), str(record.get("x", "")), str(record.get("end", ""))))
@@ -328,7 +339,7 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
     if not any(p.pid == main_pid for p in procs):
         procs = (Proc(main_pid, MAIN, None, None, started=0.0, ended=outcome.duration),) + procs
     return Trace(main_pid, procs, tuple(lines), tuple(opened), outcome, warp, start_method,
-                 stacks, tuple(flooded), tuple(task_errors), tasks_done)
+                 stacks, tuple(flooded), tuple(task_errors), tasks_done, tuple(sorted(lost.items())))
 
 
 def _classify(f: _ProcFacts, main_pid: int, outcome: Outcome) -> Proc:

@@ -10,7 +10,9 @@ connection per process), which stamps each with the sender's kernel-reported pid
   fork   os.fork() returned in a child (pid, ppid)
   mp_start / mp_end    a multiprocessing child ran its target (logical parent, name, target, exit code)
   spawned / reaped     a parent started a child / saw it end with an exit code (the parent's view)
-  line   one line written to sys.stdout or sys.stderr (pid, thread, text, how it ended)
+  line   one line written to sys.stdout or sys.stderr (pid, thread, text, how it ended; "lost"
+         when the file descriptor under it no longer led to the run's captured output, as after
+         os.dup2(devnull, 1): the line was written, but nobody could see it)
   open   a file opened for writing, seen by an audit hook (pid, path)
   task_done   a pool task (or a chunk of a map) came back to the process that handed it out
   exit   the process ends (its peak memory; the most calls in a row that found a Manager queue
@@ -43,6 +45,9 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
     start_method = os.environ.get("PROCGRADE_START_METHOD", "")
     max_records = int(os.environ.get("PROCGRADE_MAX_LINES", "20000"))
     max_text = 4000
+    # (st_dev, st_ino) of the files the supervisor captures fds 1 and 2 into
+    captured = [tuple(int(n) for n in ident.split(":")) for ident in
+                os.environ.get("PROCGRADE_OUTPUTS", "").split(",") if ident.count(":") == 1]
     control_dir = os.path.dirname(_SOCKET)  # the grader's own files: never recorded as the learner's
     import _socket
 
@@ -106,27 +111,44 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
     class LineRecorder:
         """Wraps sys.stdout / sys.stderr: passes writes through and records each line."""
 
-        def __init__(self, inner, stream: str) -> None:
+        def __init__(self, inner, stream: str, expected) -> None:
             self._inner = inner
             self._stream = stream
             self._partial = ""
+            self._partial_lost = False
+            self._expected = expected   # (st_dev, st_ino) its fd must lead to; None: unknown
+            try:
+                self._fd = inner.fileno()
+            except Exception:
+                self._fd = None
 
         def write(self, text):
             n = self._inner.write(text)
             try:
-                self._record(text)
+                self._record(text, self._lost())
             except Exception:  # the recorder must never break the learner's print
                 pass
             return n
+
+        def _lost(self) -> bool:
+            """The write went somewhere other than the run's captured output."""
+            if self._expected is None or self._fd is None:
+                return False
+            try:
+                st = os.fstat(self._fd)
+            except OSError:
+                return True
+            return (st.st_dev, st.st_ino) != self._expected
 
         def writelines(self, lines):
             for line in lines:
                 self.write(line)
 
-        def _record(self, text) -> None:
+        def _record(self, text, lost: bool) -> None:
             if not isinstance(text, str):
                 return
             buf = self._partial + text
+            self._partial_lost = self._partial_lost or lost
             start = 0
             for i, ch in enumerate(buf):
                 if ch == "\n" or ch == "\r":
@@ -138,6 +160,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                 self._partial = ""
 
         def _emit_line(self, text: str, end: str) -> None:
+            lost, self._partial_lost = self._partial_lost, False
             if end == "\r" and not text:
                 return  # a bare "\r" before the next progress value is not a line
             state["lines"] += 1
@@ -145,8 +168,11 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                 if state["lines"] == max_records + 1:
                     emit({"ev": "flood", "s": self._stream})
                 return
-            emit({"ev": "line", "s": self._stream, "th": threading.current_thread().name,
-                  "x": text[:max_text], "end": end})
+            record = {"ev": "line", "s": self._stream, "th": threading.current_thread().name,
+                      "x": text[:max_text], "end": end}
+            if lost:
+                record["lost"] = True
+            emit(record)
 
         def flush_partial(self) -> None:
             if self._partial:
@@ -155,6 +181,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
 
         def reset_after_fork(self) -> None:
             self._partial = ""
+            self._partial_lost = False
 
         def flush(self):
             return self._inner.flush()
@@ -163,10 +190,10 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
             return getattr(self._inner, name)
 
     recorders = []
-    for name, tag in (("stdout", "o"), ("stderr", "e")):
+    for i, (name, tag) in enumerate((("stdout", "o"), ("stderr", "e"))):
         inner = getattr(sys, name, None)
         if inner is not None:
-            recorder = LineRecorder(inner, tag)
+            recorder = LineRecorder(inner, tag, captured[i] if len(captured) == 2 else None)
             recorders.append(recorder)
             setattr(sys, name, recorder)
             setattr(sys, "__%s__" % name, recorder)

@@ -6,8 +6,9 @@ what it really printed, it printed nothing.
 
 Exercise: ex02
 Expect: failing
-Fails: main_prints_its_pid child_prints_its_pid
-Message: main_prints_its_pid: printed no number
+Fails: main_prints_its_pid child_prints_its_pid child_finishes_first
+Message: main_prints_its_pid: printed no number at all that reached the output
+Message: child_prints_its_pid: went where its stdout no longer leads
 Bounds: none needed.
 """
 import os
