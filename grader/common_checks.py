@@ -65,10 +65,9 @@ def learner_leftovers(trace: Trace) -> list[dict]:
 def ended_by_itself(trace: Trace, expected_code: Optional[int] = 0) -> None:
     not_idle(trace)
     outcome = trace.outcome
-    if outcome.reason == "timeout":
+    if outcome.hung:
         fail(expected="the program ends by itself",
-             observed="it was still running after %.1f s and was stopped%s"
-                      % (outcome.budget, hang_diagnosis(trace)),
+             observed=outcome.why_stopped() + hang_diagnosis(trace),
              hint="look for a loop without an end, or a get()/join() that waits for something "
                   "that never comes")
     if outcome.reason == "supervisor killed":

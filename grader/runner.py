@@ -32,6 +32,10 @@ START_METHODS = ("fork", "spawn", "forkserver")
 WATCH_SECONDS = 0.01
 CRASH_LOOP_TRACEBACKS = 20   # a program whose processes crashed this often is stopped: it will not recover
 OUTPUT_CAP_BYTES = 8 * 1024 * 1024
+# A run in which no process used CPU, printed or sent a record for this long is stopped as
+# "stalled" (a deadlock) rather than left to its budget: the suites scale every sleep of the
+# tutorial's programs to a fraction of a second, so a correct program is never still this long.
+STALL_SECONDS = 2.0
 SUPERVISOR_SLACK_SECONDS = 15.0  # beyond the budget: the supervisor's own kill and write-up
 
 
@@ -185,7 +189,7 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
         "stdin_path": str(stdin_path) if stdin_path else None,
         "stdout_path": str(captured[0]), "stderr_path": str(captured[1]),
         "socket_path": str(control / "rec.sock"), "channel_path": str(channel),
-        "result_path": str(control / "result.json"),
+        "result_path": str(control / "result.json"), "stall_after": STALL_SECONDS,
     }
     spec_path = control / "spec.json"
     spec_path.write_text(json.dumps(sup_spec), encoding="utf-8")
@@ -225,7 +229,7 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
         duration=result["ended"] - result["started"], budget=spec.budget,
         leftovers=tuple(result["leftovers"]), remaining=tuple(result["remaining"]),
         peak_rss_kb=tuple((int(pid), kb) for pid, kb in result.get("peak_rss_kb", {}).items()),
-        strays=tuple(result.get("strays", ())),
+        strays=tuple(result.get("strays", ())), stall_after=STALL_SECONDS,
     )
     records = parse_records(channel.read_bytes())
     # main is the first process that reported (in a sandbox, it knows itself by another pid)

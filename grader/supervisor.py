@@ -215,6 +215,7 @@ class Channel:
         self.listener.setblocking(False)
         self.out = open(channel_path, "ab")
         self.peers: dict[socket.socket, list] = {}   # connection -> [pid, unread bytes]
+        self.records = 0
         # epoll, not select(): a fork bomb can open more than select's 1024 descriptors
         self.selector = selectors.DefaultSelector()
         self.selector.register(self.listener, selectors.EVENT_READ)
@@ -288,6 +289,7 @@ class Channel:
         if not isinstance(record, dict):
             return
         record["pid"] = peer[0]
+        self.records += 1
         self.out.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
 
 
@@ -319,6 +321,43 @@ def sample_peaks(peaks: dict[int, int]) -> None:
             pass
 
 
+def tree_cpu_ticks() -> int:
+    """CPU time (user + system, in clock ticks) that the processes below this one have used so
+    far, from /proc/PID/stat (world-readable, also for a run's own user id)."""
+    total = 0
+    for pid in tree_pids():
+        try:
+            with open("/proc/%d/stat" % pid, "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])   # utime, stime: fields 14 and 15
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
+
+
+class Stillness:
+    """Whether the program has stopped moving: no CPU used by any of its processes, no record
+    and no output for `limit` seconds. With the suites' sleeps scaled to a fraction of a second,
+    a correct program is never that still; a deadlock (every process waiting in get(), join() or
+    a lock for something that cannot come) is, from its first moment on, and would only wait
+    for the budget."""
+
+    def __init__(self, limit: float | None) -> None:
+        self.limit = limit
+        self.seen: tuple = ()
+        self.since = time.monotonic()
+
+    def still_for_too_long(self, channel: "Channel", outputs: list[str]) -> bool:
+        if not self.limit:
+            return False
+        now = time.monotonic()
+        seen = (tree_cpu_ticks(), channel.records, output_size(outputs), len(tree_pids()))
+        if seen != self.seen:
+            self.seen, self.since = seen, now
+            return False
+        return now - self.since > self.limit
+
+
 def sample_writes(written: dict[int, int]) -> None:
     """Bytes each process has written so far (Linux: /proc/PID/io wchar), kept by pid, so that
     what an ended process wrote still counts."""
@@ -334,9 +373,10 @@ def sample_writes(written: dict[int, int]) -> None:
 
 
 def wait_for_end(main_pid: int, statuses: dict[int, int], deadline: float, outputs: list[str],
-                 output_cap: int, peaks: dict[int, int], write_cap: int, channel: Channel) -> str:
-    """Why the run stopped: exited, stopped (asked by the runner), timeout, flood (too much
-    output) or disk (too much written)."""
+                 output_cap: int, peaks: dict[int, int], write_cap: int, channel: Channel,
+                 stillness: Stillness) -> str:
+    """Why the run stopped: exited, stopped (asked by the runner), timeout, stalled (nothing
+    moved for a while), flood (too much output) or disk (too much written)."""
     rounds = 0
     written: dict[int, int] = {}
     while True:
@@ -346,6 +386,8 @@ def wait_for_end(main_pid: int, statuses: dict[int, int], deadline: float, outpu
             sample_writes(written)
             if sum(written.values()) > write_cap:
                 return "disk"
+            if stillness.still_for_too_long(channel, outputs):
+                return "stalled"
         reap(statuses)
         if main_pid in statuses:
             channel.pump(0.0)
@@ -398,13 +440,13 @@ def supervise(spec: dict) -> dict:
     peaks: dict[int, int] = {}
     try:
         reason = wait_for_end(main.pid, statuses, deadline, outputs, spec["output_cap"], peaks,
-                              spec.get("write_cap", 1 << 40), channel)
+                              spec.get("write_cap", 1 << 40), channel, Stillness(spec.get("stall_after")))
     except Interrupted:
         kill_tree(main.pid, statuses)
         raise
     ended = time.monotonic()
 
-    if reason == "timeout":
+    if reason in ("timeout", "stalled"):
         dump_stacks()
 
     leftovers: list[dict] = []

@@ -91,7 +91,7 @@ class TaskError:
 class Outcome:
     """How the run ended, as the supervisor saw it."""
 
-    reason: str  # exited | stopped | timeout | flood | disk | crash loop | supervisor killed
+    reason: str  # exited | stopped | timeout | stalled | flood | disk | crash loop | supervisor killed
     returncode: Optional[int]        # main's exit status (negative: killed by that signal)
     duration: float                  # seconds from start to main's end (or the stop)
     budget: float
@@ -99,6 +99,20 @@ class Outcome:
     remaining: tuple[dict, ...] = ()  # still running after the kill: must be empty
     peak_rss_kb: tuple[tuple[int, int], ...] = ()  # (pid, KiB) as the supervisor sampled them
     strays: tuple[str, ...] = ()      # files it left outside its folder (removed since)
+    stall_after: float = 0.0          # seconds of total stillness after which a run is stopped
+
+    @property
+    def hung(self) -> bool:
+        """Stopped by the grader because it would not end: its budget ran out, or it stalled."""
+        return self.reason in ("timeout", "stalled")
+
+    def why_stopped(self) -> str:
+        """For a check's message: how a run that hung was stopped."""
+        if self.reason == "stalled":
+            return ("it was stopped after %.1f s: for %.0f s none of its processes had used any CPU or "
+                    "printed anything, all waiting for something that never came"
+                    % (self.duration, self.stall_after))
+        return "it was still running after %.1f s and was stopped" % self.budget
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,39 @@ def test_endless_program_is_stopped_at_its_budget_with_a_stack(tmp_path):
     assert "spin" in run.trace.stack_of(run.trace.main_pid)
 
 
+def test_a_deadlocked_program_is_stopped_as_stalled_long_before_its_budget(tmp_path):
+    source = """
+        import multiprocessing
+
+        def never_puts(q):
+            q.get()   # waits for an item that nobody sends
+
+        if __name__ == "__main__":
+            q = multiprocessing.Queue()
+            p = multiprocessing.Process(target=never_puts, args=(q,))
+            p.start()
+            p.join()
+    """
+    run = run_program(RunSpec(program(tmp_path, source), budget=30))
+    assert run.trace.outcome.reason == "stalled"
+    assert run.trace.outcome.duration < 10   # 2 s of stillness, plus start-up, on a busy machine
+    assert "join" in run.trace.stack_of(run.trace.main_pid)
+    assert run.trace.outcome.remaining == ()
+
+
+def test_a_program_that_waits_less_than_the_stall_limit_ends_by_itself(tmp_path):
+    # still (no CPU, no output) for 1.2 s at a time, below the 2 s limit: never stopped early
+    source = """
+        import threading
+        for i in range(3):
+            threading.Event().wait(1.2)   # a real wait: the time warp scales time.sleep only
+            print("woke", i)
+    """
+    run = run_program(RunSpec(program(tmp_path, source), budget=30))
+    assert run.trace.outcome.reason == "exited"
+    assert [line.text for line in run.trace.out()] == ["woke 0", "woke 1", "woke 2"]
+
+
 def test_stop_when_ends_the_run_early(tmp_path):
     source = """
         import time

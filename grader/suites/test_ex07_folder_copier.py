@@ -258,16 +258,16 @@ def must_have_ended(run: Run, expected: str, hang_hint: str = "") -> None:
     outcome = run.trace.outcome
     if outcome.reason == "exited":
         return
-    if outcome.reason == "timeout":
+    if outcome.hung:
         found = progress(run.trace)
-        stopped = " with the progress at %s %%" % found[-1].text if found else ""
+        stopped = " (the progress at %s %%)" % found[-1].text if found else ""
         try:
             source = run.spec.program.read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError:
             source = None
         fail(expected=expected,
-             observed="it was still running after %.0f s%s and was stopped%s"
-                      % (outcome.budget, stopped, common_checks.hang_diagnosis(run.trace, source)),
+             observed="%s%s%s" % (outcome.why_stopped(), stopped,
+                                  common_checks.hang_diagnosis(run.trace, source)),
              hint=hang_hint or (
                  "a task that fails before its put() never reports, and main waits for that "
                  "report forever: catch the error inside the task and put a report in every case"
