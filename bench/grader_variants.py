@@ -1,7 +1,7 @@
 """Measure a proposed change to the grader before anyone makes it: patched copies in /tmp.
 
     python -m bench.grader_variants [CHECK ARGS ...]     default: --target solutions
-    RUNS=5 ONLY="supervisor /proc walk" python -m bench.grader_variants ex07 --target solutions
+    RUNS=5 ONLY="longest first" python -m bench.grader_variants ex07 --target solutions
 
 Each variant is a copy of grader/ taken now (so all of them see the same grader), with one change
 made by text replacement; `python -m grader check ARGS` runs from the copy, the variants taking
@@ -24,38 +24,6 @@ from pathlib import Path
 
 from bench.timing import KIT, children_cpu, load
 
-WALK = '''
-
-class _Pid:
-    __slots__ = ("pid",)
-
-    def __init__(self, pid):
-        self.pid = pid
-
-
-def cheap_descendants():
-    """Descendants by the kernel's per-thread lists of children: O(the tree), where psutil's
-    children(recursive=True) reads /proc/PID/stat of every process on the machine."""
-    found, stack = [], [os.getpid()]
-    while stack:
-        pid = stack.pop()
-        try:
-            tids = os.listdir("/proc/%d/task" % pid)
-        except OSError:
-            continue
-        for tid in tids:
-            try:
-                with open("/proc/%d/task/%s/children" % (pid, tid), "rb") as handle:
-                    kids = [int(x) for x in handle.read().split()]
-            except (OSError, ValueError):
-                continue
-            found.extend(_Pid(k) for k in kids)
-            stack.extend(kids)
-    return found
-
-
-def describe('''
-
 
 class Skip(Exception):
     pass
@@ -66,26 +34,6 @@ def _replace(path: Path, old: str, new: str, count: int = 1) -> None:
     if text.count(old) != count:
         raise Skip("%s: %r found %d times, expected %d" % (path.name, old[:50], text.count(old), count))
     path.write_text(text.replace(old, new), encoding="utf-8")
-
-
-def supervisor_walk(grader: Path) -> None:
-    """supervisor.py: the memory and write sampling (every 4th round of the wait loop, i.e. up to
-    every few ms when the channel is busy) and the leftover-grace loop find the descendants
-    through /proc/PID/task/TID/children instead of psutil's scan of the whole machine."""
-    sup = grader / "supervisor.py"
-    if "def tree_pids" in sup.read_text(encoding="utf-8"):
-        raise Skip("already in the grader (supervisor.tree_pids)")
-    _replace(sup, "\n\ndef describe(", WALK)
-    text = sup.read_text(encoding="utf-8")
-    for function in ("def sample_peaks", "def sample_writes"):
-        start = text.find(function)
-        at = text.find("for proc in descendants():", start)
-        if start < 0 or at < 0:
-            raise Skip("supervisor.py: %s no longer loops over descendants()" % function)
-        text = text[:at] + "for proc in cheap_descendants():" + text[at + len("for proc in descendants():"):]
-    sup.write_text(text, encoding="utf-8")
-    _replace(sup, "while descendants() and time.monotonic() < grace_end:",
-             "while cheap_descendants() and time.monotonic() < grace_end:")
 
 
 PRECOMPILED = '''
@@ -115,17 +63,6 @@ def precompiled_sitecustomize(grader: Path) -> None:
         _replace(runner, "import hashlib", "import functools\nimport hashlib")
 
 
-NO_PLUGINS = ("unraisableexception", "threadexception", "doctest", "pastebin", "legacypath", "recwarn",
-              "setuponly", "setupplan", "stepwise", "logging", "debugging")
-
-
-def pytest_plugins_off(grader: Path) -> None:
-    """__main__.py grade(): block pytest plugins the grader does not use (the unraisable-exception
-    plugin alone runs gc.collect() twice at the end of a session: 35 ms after a full check)."""
-    _replace(grader / "__main__.py", '"-p", "no:cacheprovider",',
-             '"-p", "no:cacheprovider", ' + ", ".join('"-p", "no:%s"' % p for p in NO_PLUGINS) + ",")
-
-
 def longest_first(grader: Path) -> None:
     """plugin.py: submit the runs of the costliest suites first (ex07: 7 runs, then ex06), so the
     end of the pool's queue holds short runs."""
@@ -138,7 +75,7 @@ def longest_first(grader: Path) -> None:
 def everything(grader: Path) -> None:
     """Every change that still applies."""
     applied = 0
-    for change in (supervisor_walk, precompiled_sitecustomize, pytest_plugins_off, longest_first):
+    for change in (precompiled_sitecustomize, longest_first):
         try:
             change(grader)
             applied += 1
@@ -150,9 +87,7 @@ def everything(grader: Path) -> None:
 
 VARIANTS = {
     "unpatched": None,
-    "supervisor /proc walk": supervisor_walk,
     "precompiled sitecustomize": precompiled_sitecustomize,
-    "pytest plugins off": pytest_plugins_off,
     "longest first": longest_first,
     "all that apply": everything,
 }

@@ -13,7 +13,7 @@ Started by the runner as `python -I supervisor.py SPEC.json` in its own process,
    again until nothing is left, and reaps it;
 6. writes the facts it saw (exit status, why it stopped, leftovers, times) as JSON.
 
-It gives verdicts on nothing. Standard library and psutil only.
+It gives verdicts on nothing. Standard library only on Linux (it reads /proc); psutil elsewhere.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ import subprocess
 import sys
 import time
 
-import psutil
 
 PR_SET_CHILD_SUBREAPER = 36
 STRAY_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")  # world-writable: where a program could leave files
@@ -70,62 +69,91 @@ def reap(statuses: dict[int, int]) -> None:
         statuses[pid] = os.waitstatus_to_exitcode(status)
 
 
-def descendants() -> list[psutil.Process]:
+LINUX = sys.platform.startswith("linux")
+# /proc/PID/stat's state letters, as psutil names them
+STATES = {"R": "running", "S": "sleeping", "D": "disk-sleep", "T": "stopped", "t": "tracing-stop",
+          "X": "dead", "I": "idle", "P": "parked", "W": "waking", "K": "wake-kill"}
+
+
+def thread_files(pid: int, name: str) -> list[bytes]:
+    """/proc/PID/task/TID/<name> of each of the process's threads (those that could be read)."""
+    found = []
     try:
-        return psutil.Process().children(recursive=True)
-    except psutil.Error:
-        return []
+        threads = os.listdir("/proc/%d/task" % pid)
+    except OSError:
+        return found
+    for tid in threads:
+        try:
+            with open("/proc/%d/task/%s/%s" % (pid, tid, name), "rb") as handle:
+                found.append(handle.read())
+        except OSError:
+            continue
+    return found
 
 
 def tree_pids() -> list[int]:
     """The pids below this process, from the kernel's per-thread child lists: O(the tree), where
-    psutil's children(recursive=True) reads /proc of every process on the machine. For the
-    frequent samples; the final kill still uses psutil (nothing may be missed there)."""
-    if not sys.platform.startswith("linux"):
-        return [p.pid for p in descendants()]
+    psutil's children(recursive=True) reads /proc of every process on the machine. The lists can
+    miss a child being created at that very moment: kill_tree walks again until none is left."""
+    if not LINUX:
+        import psutil
+        try:
+            return [p.pid for p in psutil.Process().children(recursive=True)]
+        except psutil.Error:
+            return []
     found, stack = [], [os.getpid()]
     while stack:
-        pid = stack.pop()
-        try:
-            threads = os.listdir("/proc/%d/task" % pid)
-        except OSError:
-            continue
-        for tid in threads:
-            try:
-                with open("/proc/%d/task/%s/children" % (pid, tid), "rb") as handle:
-                    kids = [int(x) for x in handle.read().split()]
-            except (OSError, ValueError):
-                continue
+        for listed in thread_files(stack.pop(), "children"):
+            kids = [int(x) for x in listed.split() if x.isdigit()]
             found.extend(kids)
             stack.extend(kids)
     return found
 
 
-def describe(proc: psutil.Process) -> dict | None:
+def describe(pid: int) -> dict | None:
+    """A live process: pid, parent, command line, state; None once it is gone or a zombie."""
+    if not LINUX:
+        import psutil
+        try:
+            proc = psutil.Process(pid)
+            with proc.oneshot():
+                if proc.status() == psutil.STATUS_ZOMBIE:
+                    return None
+                return {"pid": pid, "ppid": proc.ppid(), "cmdline": proc.cmdline()[:8], "status": proc.status()}
+        except psutil.Error:
+            return None
     try:
-        with proc.oneshot():
-            if proc.status() == psutil.STATUS_ZOMBIE:
-                return None
-            return {"pid": proc.pid, "ppid": proc.ppid(), "cmdline": proc.cmdline()[:8],
-                    "status": proc.status()}
-    except psutil.Error:
+        with open("/proc/%d/stat" % pid, "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()
+        with open("/proc/%d/cmdline" % pid, "rb") as handle:
+            cmdline = [arg.decode("utf-8", "replace") for arg in handle.read().split(b"\0") if arg]
+        state, ppid = fields[0].decode(), int(fields[1])
+    except (OSError, IndexError, ValueError):
         return None
+    if state == "Z":
+        return None
+    return {"pid": pid, "ppid": ppid, "cmdline": cmdline[:8], "status": STATES.get(state, state)}
+
+
+def send(pid: int, sig: int) -> bool:
+    try:
+        os.kill(pid, sig)
+        return True
+    except OSError:
+        return False
 
 
 def kill_tree(session_id: int, statuses: dict[int, int]) -> int:
     """SIGKILL every descendant until none is left; stop first so a fork bomb cannot outrun us."""
     killed: set[int] = set()
     for _ in range(200):
-        procs = descendants()
-        if not procs:
+        pids = tree_pids()
+        if not pids:
             break
         for sig in (signal.SIGSTOP, signal.SIGKILL):
-            for proc in procs:
-                try:
-                    proc.send_signal(sig)
-                    killed.add(proc.pid)
-                except psutil.Error:
-                    pass
+            for pid in pids:
+                if send(pid, sig):
+                    killed.add(pid)
         try:
             os.killpg(session_id, signal.SIGKILL)
         except OSError:
@@ -136,19 +164,43 @@ def kill_tree(session_id: int, statuses: dict[int, int]) -> int:
     return len(killed)
 
 
-def kill_user(uid: int) -> int:
-    """Every process of the run's own user id, wherever it ended up: the last sweep."""
-    victims = []
-    for proc in psutil.process_iter(["uids"]):
-        uids = proc.info.get("uids")
-        if uids is not None and uid in (uids.real, uids.effective):
-            victims.append(proc)
-    for proc in victims:
+def user_pids(uid: int) -> list[int]:
+    """Every process whose real or effective user id is `uid`."""
+    if not LINUX:
+        import psutil
+        return [p.pid for p in psutil.process_iter(["uids"])
+                if p.info.get("uids") is not None and uid in (p.info["uids"].real, p.info["uids"].effective)]
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
         try:
-            proc.kill()
-        except psutil.Error:
-            pass
-    psutil.wait_procs(victims, timeout=2)
+            with open("/proc/%s/status" % name, "rb") as handle:
+                for line in handle:
+                    if line.startswith(b"Uid:"):
+                        real, effective = (int(x) for x in line.split()[1:3])
+                        if uid in (real, effective):
+                            found.append(int(name))
+                        break
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def kill_user(uid: int, statuses: dict[int, int], wait_seconds: float = 2.0) -> int:
+    """Every process of the run's own user id, wherever it ended up: the last sweep. Waits (a
+    while) until they are gone."""
+    victims: list[int] = []
+    for _ in range(5):   # again while some appear: one may fork between the scan and its kill
+        fresh = [pid for pid in user_pids(uid) if pid not in victims and send(pid, signal.SIGKILL)]
+        if not fresh:
+            break
+        victims += fresh
+    deadline = time.monotonic() + wait_seconds
+    while any(describe(pid) for pid in victims) and time.monotonic() < deadline:
+        reap(statuses)
+        time.sleep(0.01)
+    reap(statuses)
     return len(victims)
 
 
@@ -182,11 +234,8 @@ def remove_strays(uid: int) -> list[str]:
 
 
 def dump_stacks() -> None:
-    for proc in descendants():
-        try:
-            proc.send_signal(signal.SIGUSR1)
-        except psutil.Error:
-            pass
+    for pid in tree_pids():
+        send(pid, signal.SIGUSR1)
     time.sleep(STACK_DUMP_SECONDS)
 
 
@@ -321,41 +370,60 @@ def sample_peaks(peaks: dict[int, int]) -> None:
             pass
 
 
-def tree_cpu_ticks() -> int:
-    """CPU time (user + system, in clock ticks) that the processes below this one have used so
-    far, from /proc/PID/stat (world-readable, also for a run's own user id)."""
+TICK_NS = 10 ** 9 // os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_ns() -> int:
+    """CPU time the processes below this one have used so far, in nanoseconds: the sum over
+    every thread of /proc/PID/task/TID/schedstat's first field (exact, where /proc/PID/stat
+    counts 10 ms ticks: too coarse for a program that polls lightly); the ticks where a kernel
+    has no schedstat."""
     total = 0
     for pid in tree_pids():
+        per_thread = thread_files(pid, "schedstat")
+        if per_thread:
+            total += sum(int(data.split()[0]) for data in per_thread if data.split())
+            continue
         try:
             with open("/proc/%d/stat" % pid, "rb") as handle:
                 fields = handle.read().rsplit(b")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])   # utime, stime: fields 14 and 15
+            total += (int(fields[11]) + int(fields[12])) * TICK_NS   # utime, stime
         except (OSError, ValueError, IndexError):
             pass
     return total
 
 
 class Stillness:
-    """Whether the program has stopped moving: no CPU used by any of its processes, no record
-    and no output for `limit` seconds. With the suites' sleeps scaled to a fraction of a second,
-    a correct program is never that still; a deadlock (every process waiting in get(), join() or
-    a lock for something that cannot come) is, from its first moment on, and would only wait
-    for the budget."""
+    """Whether the program has stopped moving: for `limit` seconds no record, no output, no
+    process started or ended, and its processes together used less than STILL_CPU of a CPU
+    (a Manager's server wakes once a second to look at its stop flag: microseconds). With the
+    suites' sleeps scaled to a fraction of a second, a correct program is never that still; a
+    deadlock (every process waiting in get(), join() or a lock for what cannot come) is, from
+    its first moment on, and would only wait for its budget."""
+
+    STILL_CPU = 0.001   # seconds of CPU per second
 
     def __init__(self, limit: float | None) -> None:
         self.limit = limit
-        self.seen: tuple = ()
+        self.events: tuple = ()
         self.since = time.monotonic()
+        self.cpu_then = 0
 
     def still_for_too_long(self, channel: "Channel", outputs: list[str]) -> bool:
         if not self.limit:
             return False
         now = time.monotonic()
-        seen = (tree_cpu_ticks(), channel.records, output_size(outputs), len(tree_pids()))
-        if seen != self.seen:
-            self.seen, self.since = seen, now
+        events = (channel.records, output_size(outputs), len(tree_pids()))
+        if events != self.events:
+            self.events, self.since, self.cpu_then = events, now, tree_cpu_ns()
             return False
-        return now - self.since > self.limit
+        if now - self.since < self.limit:
+            return False
+        cpu_now = tree_cpu_ns()
+        if cpu_now - self.cpu_then < self.STILL_CPU * self.limit * 1e9:
+            return True
+        self.since, self.cpu_then = now, cpu_now   # it worked in silence: watch a new window
+        return False
 
 
 def sample_writes(written: dict[int, int]) -> None:
@@ -386,8 +454,8 @@ def wait_for_end(main_pid: int, statuses: dict[int, int], deadline: float, outpu
             sample_writes(written)
             if sum(written.values()) > write_cap:
                 return "disk"
-            if stillness.still_for_too_long(channel, outputs):
-                return "stalled"
+        if rounds % 20 == 0 and stillness.still_for_too_long(channel, outputs):
+            return "stalled"
         reap(statuses)
         if main_pid in statuses:
             channel.pump(0.0)
@@ -457,11 +525,11 @@ def supervise(spec: dict) -> dict:
         while tree_pids() and time.monotonic() < grace_end:
             reap(statuses)
             channel.pump(POLL_SECONDS)
-        leftovers = [d for d in map(describe, descendants()) if d]
+        leftovers = [d for d in map(describe, tree_pids()) if d]
 
     killed = kill_tree(main.pid, statuses)
     if user is not None:
-        killed += kill_user(user)
+        killed += kill_user(user, statuses)
     channel.drain()
     strays = remove_strays(user) if user is not None else []
     return {
@@ -473,7 +541,7 @@ def supervise(spec: dict) -> dict:
         "finished": time.monotonic(),
         "leftovers": leftovers,
         "killed": killed,
-        "remaining": [d for d in map(describe, descendants()) if d],
+        "remaining": [d for d in map(describe, tree_pids()) if d],
         "subreaper": subreaper,
         "offline": offline,
         "peak_rss_kb": {str(pid): kb for pid, kb in peaks.items()},
