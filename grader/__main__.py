@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
-import os
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -18,7 +17,7 @@ import pytest
 
 from . import report as terminal
 from .exercises import SUITES, select
-from .plugin import GraderPlugin, GradingConfig
+from .plugin import JOBS, GraderPlugin, GradingConfig
 from .runner import START_METHODS
 from .sandbox import SANDBOXES
 
@@ -147,8 +146,8 @@ def parser() -> argparse.ArgumentParser:
                        help="folder holding the exercise programs (default: exercises/); may be repeated")
     check.add_argument("--start-method", default="spawn", choices=[*START_METHODS, "default", "all"],
                        help="how child processes start (default: spawn, as on macOS and Windows)")
-    check.add_argument("--jobs", type=int, default=max(2, os.cpu_count() or 2),
-                       help="programs run at the same time (default: %(default)s)")
+    check.add_argument("--jobs", type=int, default=JOBS,
+                       help="programs run at the same time (default: twice the cores, %(default)s)")
     check.add_argument("--json", default="", help="also write the results (a list, one per target) as JSON")
     check.add_argument("--junitxml", default="", help="also write JUnit XML (pytest's own) to this file")
     check.add_argument("--sandbox", default="none", choices=SANDBOXES,
@@ -165,10 +164,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def instructor_commands(sub) -> None:
-    # Graded programs wait more than they compute (scaled sleeps, the budgets of hangs): twice as
-    # many as there are cores keeps the cores busy (a class of 20 on 2 cores: 50 s, not 93 s at 2).
-    jobs = dict(type=int, default=2 * (os.cpu_count() or 1),
-                help="programs run at the same time (default: twice the cores, %(default)s)")
+    jobs = dict(type=int, default=JOBS, help="programs run at the same time (default: twice the cores, %(default)s)")
     grade_ = sub.add_parser("grade", help="grade a class: one folder or .zip per student")
     grade_.add_argument("submissions", help="the folder that holds the submissions")
     grade_.add_argument("exercises", nargs="*", help="exercises to grade (default: all)")

@@ -6,7 +6,7 @@ SIG_IGN, then main sleeps in real time: a polite "please stop" does nothing, onl
 Exercise: ex02
 Expect: failing
 Fails: ends_cleanly
-Message: ends_cleanly: stopped after [0-9.]+ s: for 2 s its processes had printed nothing and used next to no CPU
+Message: ends_cleanly: stopped moving and was stopped: for 2 s its processes had printed nothing and used next to no CPU
 Bounds: main ends by itself after 60 s.
 """
 import os

@@ -6,7 +6,7 @@ is gone, and main stays on for 20 s, hoping to outlive the grading.
 Exercise: ex02
 Expect: failing
 Fails: ends_cleanly
-Message: ends_cleanly: stopped after [0-9.]+ s: for 2 s its processes had printed nothing and used next to no CPU
+Message: ends_cleanly: stopped moving and was stopped: for 2 s its processes had printed nothing and used next to no CPU
 Alone: if its parent dies, the grader command is the next one it could take down
 Bounds: signals its parent only when the parent's command line names this run's folder (the
     grader's supervisor does; a shell does not), never pid 1; main ends by itself after 20 s.
