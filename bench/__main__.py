@@ -35,6 +35,9 @@ NOTES = Path(__file__).resolve().parent / "NOTES.md"
 
 TARGET_ALL = 3.0
 TARGET_ONE = 1.0
+TARGET_STUB = 0.5
+TARGET_FOUR = 2.0
+TARGET_SOLUTIONS = 3.0
 TARGET_CLASS = 120.0
 TARGET_COPY = 1.3
 
@@ -47,9 +50,9 @@ class Plan:
     bare_runs: int = 10
     instrumented_runs: int = 5
     check_runs: int = 3
-    # (jobs, submissions): --jobs 1 on the first 20 of the same class (every kind of submission
-    # once): 100 at --jobs 1 alone would take 15 minutes here
-    classes: tuple = ((2, 100), (1, 20))
+    # (jobs, submissions): the target's --jobs 2, the default (twice the cores), and --jobs 1 on the
+    # first 20 of the same class (every kind of submission once): 100 at --jobs 1 would take long
+    classes: tuple = ((2, 100), (4, 100), (1, 20))
     class_runs: int = 1
     copy_runs: int = 3
     tree_runs: int = 3
@@ -151,6 +154,15 @@ def targets(out: dict) -> str:
     s = find(warm, "nox -s check -- ex02  (1 done")
     row("one exercise, warm (`nox -s check -- ex02`, done)", "≤ %g s" % TARGET_ONE, s, s and s.median,
         s and seconds(s.median), TARGET_ONE)
+    s = find(warm, "nox -s check -- ex02  (1 pristine")
+    row("one pristine stub, warm (`nox -s check -- ex02`)", "≤ %g s" % TARGET_STUB, s, s and s.median,
+        s and seconds(s.median), TARGET_STUB)
+    s = find(warm, "nox -s check -- ex01 ex02 ex03 ex04")
+    row("the first four exercises, done (`nox -s check -- ex01 ex02 ex03 ex04`)", "≤ %g s" % TARGET_FOUR, s,
+        s and s.median, s and seconds(s.median), TARGET_FOUR)
+    s = find(warm, "nox -s solutions")
+    row("`nox -s solutions`: 7 exercises under fork, spawn and forkserver", "≤ %g s" % TARGET_SOLUTIONS, s,
+        s and s.median, s and seconds(s.median), TARGET_SOLUTIONS)
     for s in out.get("per_exercise", []):
         row("each exercise alone: `nox -s check -- %s`, done" % s.name, "≤ %g s" % TARGET_ONE, s, s.median,
             seconds(s.median), TARGET_ONE)

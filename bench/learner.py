@@ -18,6 +18,7 @@ from bench.timing import KIT, Sample, learner_env, load, nox_command, repeat_com
 
 CHECK_PYTHON = KIT / ".nox" / "check" / "bin" / "python"
 ONE = "ex02"   # the "one exercise" of the targets: a typical one (every exercise is also timed alone)
+FIRST_FOUR = ("ex01", "ex02", "ex03", "ex04")   # the foundation issue's target: all four done in 2 s
 
 
 def exercise_ids() -> list[str]:
@@ -36,6 +37,10 @@ def warm(runs: int) -> list[Sample]:
                        [*nox, "-s", "check", "--", "--target", "solutions"], runs, **kwargs),
         repeat_command("nox -s check -- %s  (1 done)" % ONE,
                        [*nox, "-s", "check", "--", ONE, "--target", "solutions"], runs, **kwargs),
+        repeat_command("nox -s check -- %s  (4 done: --target solutions)" % " ".join(FIRST_FOUR),
+                       [*nox, "-s", "check", "--", *FIRST_FOUR, "--target", "solutions"], runs, **kwargs),
+        repeat_command("nox -s solutions  (7 exercises x 3 start methods)", [*nox, "-s", "solutions"], runs,
+                       **kwargs),
     ]
     py = [str(CHECK_PYTHON), "-m", "grader", "check"]
     samples += [
