@@ -1,11 +1,14 @@
 """Flake study: grade the reference solutions many times while other processes keep every core
-busy, and count false failures (a solution failing any check is one).
+busy, and count false failures (a solution failing any check is one); with --wrong, grade the
+known-wrong programs of tests/programs instead, and count false passes (a program that does not
+fail every check its `Fails:` line names, or fails one it does not name).
 
     python bench/flake_study.py --runs 100 --methods fork spawn forkserver --load 2
+    python bench/flake_study.py --wrong --runs 20 --exercises ex05 --jobs 4
 
-Each round grades RUNS copies of solutions/ in one grader command (its --jobs runs in
-parallel too, adding to the load). Prints one line per start method and every failure seen,
-with its message, so a flake can be traced to its root. Exit code 1 if any false failure.
+Each round grades RUNS copies in one grader command (its --jobs runs in parallel too, adding to
+the load). Prints one line per start method and every failure seen, with its message, so a
+flake can be traced to its root. Exit code 1 if any false failure (or false pass).
 """
 
 from __future__ import annotations
@@ -32,7 +35,11 @@ def main() -> int:
     parser.add_argument("--load", type=int, default=os.cpu_count() or 2, help="busy processes beside the grader")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--exercises", nargs="*", default=[])
+    parser.add_argument("--wrong", action="store_true",
+                        help="grade tests/programs' known-wrong programs (bad_*) instead of the solutions")
     args = parser.parse_args()
+    if args.wrong:
+        return wrong_programs(args)
 
     root = Path(tempfile.mkdtemp(prefix="procgrade-flake-"))
     os.chmod(root, 0o755)
@@ -45,18 +52,11 @@ def main() -> int:
             shutil.copytree(KIT / "solutions", target)
             targets.append(target)
         for method in args.methods:
-            out = root / ("%s.json" % method)
-            cmd = [sys.executable, "-m", "grader", "check", "--start-method", method, "--jobs", str(args.jobs),
-                   "--json", str(out), *args.exercises]
-            for target in targets:
-                cmd += ["--target", str(target)]
-            started = time.monotonic()
-            subprocess.run(cmd, cwd=KIT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
-            took = time.monotonic() - started
+            reports, took = grade(root, targets, method, args)
             failures = Counter()
             examples = {}
             checks = 0
-            for report in json.loads(out.read_text(encoding="utf-8")):
+            for report in reports:
                 for exercise in report["exercises"]:
                     for check in exercise["checks"]:
                         checks += 1
@@ -75,6 +75,63 @@ def main() -> int:
             proc.wait()
         shutil.rmtree(root, ignore_errors=True)
     return 1 if false_failures else 0
+
+
+def grade(root: Path, targets: list[Path], method: str, args) -> tuple[list[dict], float]:
+    """One grader command over every target under `method`: its JSON reports, and how long it took."""
+    out = root / ("%s.json" % method)
+    cmd = [sys.executable, "-m", "grader", "check", "--start-method", method, "--jobs", str(args.jobs),
+           "--json", str(out), *args.exercises]
+    for target in targets:
+        cmd += ["--target", str(target)]
+    started = time.monotonic()
+    subprocess.run(cmd, cwd=KIT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    return json.loads(out.read_text(encoding="utf-8")), time.monotonic() - started
+
+
+def wrong_programs(args) -> int:
+    """Each bad_* program of the chosen exercises, RUNS copies of each, graded under load: every
+    copy must fail exactly the checks its docstring names (tests/graded.py's Variant)."""
+    sys.path.insert(0, str(KIT / "tests"))
+    from graded import variants
+
+    chosen = [v for v in variants("bad_") if not args.exercises or v.exercise in args.exercises]
+    root = Path(tempfile.mkdtemp(prefix="procgrade-flake-wrong-"))
+    os.chmod(root, 0o755)
+    busy = [subprocess.Popen([sys.executable, "-c", BUSY]) for _ in range(args.load)]
+    wrong = 0
+    try:
+        targets = {}
+        for v in chosen:
+            for i in range(args.runs):
+                target = root / ("%s-%s-%03d" % (v.exercise, v.path.stem, i))
+                target.mkdir()
+                shutil.copyfile(v.path, target / v.exercise_file)
+                targets[target] = v
+        for method in args.methods:
+            reports, took = grade(root, list(targets), method, args)
+            misgraded = Counter()
+            for report in reports:
+                v = targets[Path(report["target"])]
+                (ex,) = [e for e in report["exercises"] if e["exercise"] == v.exercise]
+                failed = {c["check"] for c in ex["checks"] if c["status"] in ("failed", "error")}
+                if failed != v.expected_failures(method):
+                    surprise = sorted(failed ^ v.expected_failures(method))
+                    said = next((c["observed"] for c in ex["checks"] if c["check"] == surprise[0]), "")
+                    misgraded["%s/%s: failed %s, expected %s; %s: %s" % (
+                        v.exercise, v.path.stem, sorted(failed), sorted(v.expected_failures(method)),
+                        surprise[0], said[:400])] += 1
+            wrong += sum(misgraded.values())
+            print("%-10s %d programs x %d runs, %d misgraded, %.1f s, load %s"
+                  % (method, len(chosen), args.runs, sum(misgraded.values()), took, os.getloadavg()[0]))
+            for key, n in misgraded.most_common():
+                print("    x%d %s" % (n, key))
+    finally:
+        for proc in busy:
+            proc.kill()
+            proc.wait()
+        shutil.rmtree(root, ignore_errors=True)
+    return 1 if wrong else 0
 
 
 if __name__ == "__main__":

@@ -40,10 +40,12 @@ def start_methods(choice: str) -> list[str]:
 
 def grade(targets: list[Path], exercises: list[str], methods: list[str], jobs: int,
           junitxml: str = "", verbose: bool = False, plugins: Sequence[object] = (),
-          sandbox: str = "none") -> GraderPlugin:
+          sandbox: str = "none", notes: bool = True) -> GraderPlugin:
     """Run the suites of `exercises` against every target; the plugin holds the results.
-    `plugins`: more pytest plugin objects for the session (the instructor's progress display)."""
-    plugin = GraderPlugin(GradingConfig(targets, methods, jobs, sandbox))
+    `plugins`: more pytest plugin objects for the session (the instructor's progress display);
+    `notes`: the suites' notes for the learner (timed: an instructor's outputs leave them out, so
+    that grading the same class twice gives the same bytes)."""
+    plugin = GraderPlugin(GradingConfig(targets, methods, jobs, sandbox, notes))
     args = [str(e.suite) for e in select(exercises)]
     args += ["-p", "grader.plugin", "--noconftest", "-c", str(PYTEST_INI),
              "--rootdir", str(SUITES.parent)]

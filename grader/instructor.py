@@ -106,7 +106,7 @@ def grade_folders(taken: list[Submission], grade: GradeFunction, exercises: Sequ
     instructor's files show them (outputs.stable)."""
     plugin = grade([s.folder for s in taken], list(exercises), list(methods), jobs,
                    junitxml=str(junitxml) if junitxml else "", plugins=[progress] if progress else [],
-                   sandbox=sandbox)
+                   sandbox=sandbox, notes=False)
     reports = {r.target: r for r in plugin.reports()}
     return [(s, outputs.stable(reports[str(s.folder)], s.id, str(s.folder))) for s in taken]
 

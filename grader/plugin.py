@@ -51,12 +51,14 @@ class GradingConfig:
     start_methods: list[str]
     jobs: int = JOBS
     sandbox: str = "none"
+    notes: bool = True   # a suite's notes for the learner (timed, so they differ from run to run)
 
 
 @dataclass
 class _Collected:
     results: dict[tuple[Path, str], list[CheckResult]] = field(default_factory=dict)
     did_something: dict[tuple[Path, str], bool] = field(default_factory=dict)
+    notes: dict[tuple[Path, str], list[str]] = field(default_factory=dict)
 
 
 class GraderPlugin:
@@ -132,10 +134,19 @@ class GraderPlugin:
         if not program.is_file():
             return None
         spec = dataclasses.replace(module.run_spec(program, subject.start_method), sandbox=self.config.sandbox)
+        # a suite may tell the learner something beyond its checks: `measure` (a RunSpec.measure
+        # hook) and `notes(run) -> [str]`
+        wants_notes = self.config.notes and hasattr(module, "notes")
+        if wants_notes and hasattr(module, "measure"):
+            spec = dataclasses.replace(spec, measure=module.measure)
         run = run_program(spec)
         did = run.trace.did_anything
         key = (subject.target, exercise.id)
         self.collected.did_something[key] = self.collected.did_something.get(key, False) or did
+        if wants_notes:
+            many = len(self.config.start_methods) > 1
+            self.collected.notes.setdefault(key, []).extend(
+                ("%s: %s" % (subject.start_method, note) if many else note) for note in module.notes(run))
         return run
 
     @pytest.hookimpl
@@ -184,7 +195,8 @@ class GraderPlugin:
                 checks = tuple(self.collected.results.get((target, exercise.id), []))
                 state = exercise_state(checks, (target / exercise.file).is_file(),
                                        self.collected.did_something.get((target, exercise.id), False))
-                results.append(ExerciseResult(exercise.id, exercise.title, exercise.file, state, checks))
+                results.append(ExerciseResult(exercise.id, exercise.title, exercise.file, state, checks,
+                                              tuple(self.collected.notes.get((target, exercise.id), ()))))
             reports.append(Report(str(target), tuple(self.config.start_methods), tuple(results)))
         return reports
 

@@ -18,6 +18,8 @@ def render(report: Report, folder: str) -> str:
     for e in report.exercises:
         out.append("  %s %s  %-*s  %-13s %d/%d" % (MARK[e.state], e.exercise, title_width, e.title,
                                                 e.state.value, e.score, e.max_score))
+        for note in e.notes:
+            out.extend(_wrapped(note, indent="          "))
     shown = [e for e in report.exercises if e.state is State.FAILING]
     for e in shown:
         out.append("")

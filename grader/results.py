@@ -57,6 +57,7 @@ class ExerciseResult:
     file: str
     state: State
     checks: tuple[CheckResult, ...] = field(default_factory=tuple)
+    notes: tuple[str, ...] = ()   # information for the learner, never part of a grade
 
     @property
     def score(self) -> int:
@@ -105,6 +106,7 @@ class Report:
                     "exercise": e.exercise, "title": e.title, "file": e.file, "state": e.state.value,
                     "score": e.score, "max_score": e.max_score,
                     "checks": [dict(asdict(c), status=c.status.value) for c in e.checks],
+                    "notes": list(e.notes),
                 }
                 for e in self.exercises
             ],
@@ -115,7 +117,8 @@ class Report:
         exercises = []
         for e in data["exercises"]:
             checks = tuple(CheckResult(**dict(c, status=Status(c["status"]))) for c in e["checks"])
-            exercises.append(ExerciseResult(e["exercise"], e["title"], e["file"], State(e["state"]), checks))
+            exercises.append(ExerciseResult(e["exercise"], e["title"], e["file"], State(e["state"]), checks,
+                                            tuple(e.get("notes", ()))))
         return cls(data["target"], tuple(data["start_methods"]), tuple(exercises))
 
 

@@ -70,6 +70,10 @@ class RunSpec:
     # what it returns
     inspect: Optional[Callable[[Path, tuple["FileFact", ...], tuple["FileFact", ...]], object]] = \
         field(default=None, compare=False)
+    # the same, for information only (a yardstick timed beside the program's run, say; never a
+    # verdict): set by the plugin when the report shows notes; Run.measured holds what it returns
+    measure: Optional[Callable[[Path, tuple["FileFact", ...], tuple["FileFact", ...]], object]] = \
+        field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,7 @@ class Run:
     stdout: str
     stderr: str
     inspection: object = None   # what spec.inspect returned
+    measured: object = None     # what spec.measure returned
 
 
 def snapshot(root: Path, known: Optional[dict[tuple, str]] = None) -> tuple[FileFact, ...]:
@@ -238,7 +243,9 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
                         outcome, spec.warp, spec.start_method, _stacks(control / "stacks"))
     after = snapshot(work, hashes)
     inspection = spec.inspect(work, before, after) if spec.inspect else None
-    return Run(spec, trace, before, after, _text(control / "stdout"), _text(control / "stderr"), inspection)
+    measured = spec.measure(work, before, after) if spec.measure else None
+    return Run(spec, trace, before, after, _text(control / "stdout"), _text(control / "stderr"), inspection,
+               measured)
 
 
 def _supervisor_lost(root: Path, control: Path, spec: RunSpec) -> dict:

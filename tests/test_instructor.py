@@ -277,6 +277,20 @@ def test_an_earlier_output_folder_of_ours_is_replaced(tmp_path):
     assert read_csv(out / "grades.csv")["ada"]["ex02"] == str(max_score(E["ex02"]))
 
 
+def test_the_instructors_files_carry_no_timed_notes(tmp_path):
+    """The copier's speed note (timed, so it differs from run to run) is for the learner's check
+    only: a student's JSON stays the same when the class is graded again."""
+    subs = tmp_path / "subs"
+    (subs / "ada").mkdir(parents=True)
+    (copier,) = select(["ex07"])
+    shutil.copyfile(KIT / "solutions" / copier.file, subs / "ada" / copier.file)
+    proc = grade_command(str(subs), "ex07", "--out", str(tmp_path / "out"), timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads((tmp_path / "out" / "students" / "ada.json").read_text(encoding="utf-8"))
+    (graded,) = report["exercises"]
+    assert graded["state"] == "done" and graded["notes"] == []
+
+
 # --- taking submissions in -------------------------------------------------------------------------
 
 def test_student_ids_are_safe_file_names():

@@ -75,3 +75,10 @@ def test_hint_prints_the_hints():
                           text=True, timeout=60)
     assert proc.returncode == 0
     assert "Hint 1" in proc.stdout
+
+
+def test_the_copier_note_is_given_under_each_start_method_and_not_for_a_stub(solutions_report, stubs_report):
+    (copier,) = [e for e in solutions_report["exercises"] if e["exercise"] == "ex07"]
+    assert sorted(note.split(": ", 1)[0] for note in copier["notes"]) == sorted(METHODS), copier["notes"]
+    assert all("your copier: " in note for note in copier["notes"])
+    assert not any(e["notes"] for e in stubs_report["exercises"])

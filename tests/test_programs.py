@@ -3,6 +3,8 @@ program written another way passes; under fork, spawn and forkserver."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from graded import failed_checks, variant_methods, variants
@@ -24,7 +26,6 @@ def test_program_fails_exactly_the_expected_checks(variant, method, variant_repo
 def test_every_check_has_a_program_that_fails_it_alone_or_first(variant_reports):
     """Each check of each suite is named by at least one bad program's `Fails:` line."""
     from graded import KIT
-    import re
     named = {(v.exercise, check) for v in variants("bad_") for m in variant_methods(v.exercise)
              for check in v.expected_failures(m)}
     missing = []
@@ -36,3 +37,18 @@ def test_every_check_has_a_program_that_fails_it_alone_or_first(variant_reports)
             if (exercise, check) not in named:
                 missing.append("%s:%s" % (exercise, check))
     assert not missing, "checks with no known-wrong program that fails them: %s" % missing
+
+
+SPEED_NOTE = re.compile(r"^your copier: \d+ MB/s \(\d+ MiB in \d+ files in [\d.]+ s\), [\d.]+ times the speed "
+                        r"of shutil\.copytree")
+
+
+@pytest.mark.parametrize("variant", [v for v in variants() if v.exercise == "ex07"], ids=lambda v: v.path.stem)
+def test_a_copier_that_copies_right_is_told_its_speed_and_no_other(variant, variant_reports):
+    """The ex07 note (information, not a check): for every copier that copied the whole folder
+    byte for byte and left it as it was, never for one that did not."""
+    (ex,) = [e for e in variant_reports[variant.path]["exercises"] if e["exercise"] == "ex07"]
+    copied = {c["check"]: c["status"] for c in ex["checks"]}
+    right = all(copied.get(check) == "passed"
+                for check in ("every_file_copied", "copies_are_identical", "source_untouched"))
+    assert [bool(SPEED_NOTE.match(note)) for note in ex["notes"]] == ([True] if right else []), ex["notes"]

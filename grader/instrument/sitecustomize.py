@@ -286,10 +286,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         emit({"ev": "mp_start", "parent": getattr(self, "_parent_pid", None), "name": self.name,
               "target": target, "daemon": bool(self.daemon)})
         if ready_dir and waits_for_start(target):
-            try:
-                os.close(os.open(os.path.join(ready_dir, str(os.getpid())), os.O_CREAT | os.O_WRONLY, 0o600))
-            except OSError:
-                pass
+            touch_flag(str(os.getpid()))
         exitcode = real_bootstrap(self, *args, **kwargs)
         flush_partials()
         emit({"ev": "mp_end", "exitcode": exitcode, "rss_kb": max_rss_kb(),
@@ -313,6 +310,23 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         popen.poll = poll
         if ready_dir and waits_for_start(target):
             wait_until_running(popen)
+
+    def touch_flag(name: str) -> None:
+        try:
+            os.close(os.open(os.path.join(ready_dir, name), os.O_CREAT | os.O_WRONLY, 0o600))
+        except OSError:
+            pass
+
+    real_join = mp_process.BaseProcess.join
+
+    def join(self, timeout=None):
+        # said before waiting, for a child that holds its puts back until someone waits for it
+        # (PROCGRADE_SLOW_PUT): a parent that joins it lets it go on
+        if ready_dir and self._popen is not None:
+            touch_flag("joining-%d" % self._popen.pid)
+        return real_join(self, timeout)
+
+    mp_process.BaseProcess.join = join
 
     def wait_until_running(popen) -> None:
         """Return once the child runs its target (or died): start-up cost stays out of the
@@ -350,6 +364,27 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
 
     # --- patches applied when the learner's program imports these modules ---------------
     slow_put = float(os.environ.get("PROCGRADE_SLOW_PUT", "0") or 0)
+    PUT_HOLD_SECONDS = 1.0
+
+    def hold_back_put() -> None:
+        """A child's put waits, the first time, until another child of the program is running
+        its target, or its parent joins it (at most PUT_HOLD_SECONDS in all): a reader started
+        after the writer then always finds the writer still putting, however late it boots
+        on a busy machine, so a reader that stops on empty() loses items every time, not only
+        when it happens to start early."""
+        if not ready_dir or state.get("put_released"):
+            return
+        me = str(os.getpid())
+        deadline = monotonic() + PUT_HOLD_SECONDS
+        while monotonic() < deadline:
+            try:
+                names = os.listdir(ready_dir)
+            except OSError:
+                break
+            if "joining-" + me in names or any(n.isdigit() and n != me for n in names):
+                break
+            real_sleep(0.002)
+        state["put_released"] = True
 
     def patch_queues(mp_queues) -> None:
         """Queue timeouts are waits in the learner's program too: scale them like sleep. And,
@@ -359,6 +394,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
 
         def put(self, obj, block=True, timeout=None):
             if slow_put and state.get("child"):
+                hold_back_put()
                 real_sleep(slow_put)
             if timeout is not None:
                 timeout = timeout * warp

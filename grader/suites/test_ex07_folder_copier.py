@@ -19,6 +19,8 @@ from __future__ import annotations
 import functools
 import os
 import re
+import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Optional
@@ -69,6 +71,58 @@ def extra_runs(program: Path, start_method: str) -> dict:
         "trailing_slash": _small_run(program, start_method, source_trees.build_small, SOURCE + "/"),
         "second_run": second_run,
     }
+
+
+# --- the learner's note: how fast the copier is (information, never a verdict) ---------------
+
+# The reference solution's speed on the main tree, as a multiple of the yardstick's, measured the
+# same way (its note over 8 checks on the kit's 2-core machine: 0.7 in 6, 0.8 and 0.9 once each);
+# a ratio of two speeds timed on one machine carries over to others far better than MB/s.
+REFERENCE_VS_YARDSTICK = 0.7
+YARDSTICK = ".procgrade-yardstick"
+
+
+def measure(work: Path, before: tuple[FileFact, ...], after: tuple[FileFact, ...]) -> Optional[float]:
+    """RunSpec.measure of the main run: seconds that shutil.copytree, in one process, takes to
+    copy the same folder on this machine just after the program's run, or None when the program
+    made no copy or changed its source (then it is not the grader's tree any more)."""
+    if len(new_folders_beside(before, after)) != 1 or entries_under(before, SOURCE) != entries_under(after, SOURCE):
+        return None
+    started = time.perf_counter()
+    try:
+        shutil.copytree(work / SOURCE, work / YARDSTICK, symlinks=True)
+        return time.perf_counter() - started
+    except OSError:
+        return None
+    finally:
+        shutil.rmtree(work / YARDSTICK, ignore_errors=True)
+
+
+def copying_seconds(trace: Trace) -> Optional[float]:
+    """From the first pool worker's start to the last progress line (main's end if it printed
+    none); None without a pool."""
+    starts = [p.started for p in trace.procs_of_kind(POOL_WORKER) if p.started is not None]
+    shown = [step.line.t for step in progress(trace)]
+    end = shown[-1] if shown else trace.main.ended
+    if not starts or end is None or end <= min(starts):
+        return None
+    return end - min(starts)
+
+
+def notes(run: Run) -> list[str]:
+    """One line on the copier's speed, when it copied the whole folder right."""
+    copy, yardstick, took = the_copy(run), run.measured, copying_seconds(run.trace)
+    if copy is None or not yardstick or not took:
+        return []
+    result = compare(run, copy)
+    if result.missing or result.differing:
+        return []
+    files = [f for f in entries_under(run.files_before, SOURCE).values() if f.kind == "file"]
+    mib = sum(f.size for f in files) / 2**20
+    return ["your copier: %.0f MB/s (%.0f MiB in %d files in %.2f s), %.1f times the speed of "
+            "shutil.copytree in one process, timed here just after it; the reference copier: about %.1f "
+            "times"
+            % (mib / took, mib, len(files), took, yardstick / took, REFERENCE_VS_YARDSTICK)]
 
 
 # --- the files --------------------------------------------------------------------------------
