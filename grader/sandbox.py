@@ -1,7 +1,8 @@
 """Who runs a learner's program, and with what limits.
 
 A grader running as root runs each program under its own unprivileged user id, picked at random
-from a large range: root is exempt from RLIMIT_NPROC (so a fork bomb would be limited only by
+from a large range, never one this grader gave out before nor one that owns a process now (the
+final sweep of a run kills every process of its id: two runs sharing one would kill each other): root is exempt from RLIMIT_NPROC (so a fork bomb would be limited only by
 the supervisor's polling), can signal the supervisor, and can write anywhere. Under its own id
 the program cannot signal the grader or another student's run, cannot write to the grader's
 folders or to its own program, and its processes are counted by RLIMIT_NPROC.
@@ -20,6 +21,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -58,7 +60,37 @@ def choose(python: str = sys.executable) -> Identity:
     runnable = usable_python(python)
     if runnable is None:
         return Identity(None, python)
-    return Identity(FIRST_UID + secrets.randbelow(UID_COUNT), runnable)
+    with _GIVEN_LOCK:
+        if len(_GIVEN) > UID_COUNT // 2:   # a very long grading: the oldest runs are long over
+            _GIVEN.clear()
+        in_use = uids_in_use()
+        while True:
+            uid = FIRST_UID + secrets.randbelow(UID_COUNT)
+            if uid not in _GIVEN and uid not in in_use:
+                _GIVEN.add(uid)
+                return Identity(uid, runnable)
+
+
+_GIVEN: set[int] = set()          # user ids this grader process gave to runs (runs start from threads)
+_GIVEN_LOCK = threading.Lock()
+
+
+def uids_in_use() -> set[int]:
+    """The user ids of the range that own a process now (the owner of /proc/PID)."""
+    found = set()
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return found
+    for name in names:
+        if name.isdigit():
+            try:
+                uid = os.stat("/proc/" + name).st_uid
+            except OSError:
+                continue
+            if FIRST_UID <= uid < FIRST_UID + UID_COUNT:
+                found.add(uid)
+    return found
 
 
 @functools.lru_cache(maxsize=None)

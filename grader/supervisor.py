@@ -154,10 +154,14 @@ def kill_tree(session_id: int, statuses: dict[int, int]) -> int:
             for pid in pids:
                 if send(pid, sig):
                     killed.add(pid)
-        try:
-            os.killpg(session_id, signal.SIGKILL)
-        except OSError:
-            pass
+        # The whole session at once, but only while its leader (main) is not reaped: its pid is
+        # then still its own. Once reaped, the pid and so the group id can belong to a process of
+        # another run (pids wrap at 32768 here), whose whole run killpg would kill.
+        if session_id not in statuses:
+            try:
+                os.killpg(session_id, signal.SIGKILL)
+            except OSError:
+                pass
         time.sleep(0.002)
         reap(statuses)
     reap(statuses)

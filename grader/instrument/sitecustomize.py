@@ -87,6 +87,35 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
     shortest_sleep = 0.001
     owed = [0.0]
 
+    # PROCGRADE_PARENT_PACES (a grader's perturbation, for ex03): a child's sleep does not end
+    # before its parent has begun to sleep (or to join it), nor while the parent is asleep past
+    # the moment its sleep should have ended. On a busy machine a parent can run hundreds of ms
+    # late; without this its child would run ahead meanwhile, and a program that stops the child
+    # in time (by its own clock) would be seen stopping it late. At most 1 s of holding in all.
+    parent_paces = bool(os.environ.get("PROCGRADE_PARENT_PACES")) and bool(ready_dir)
+
+    def asleep_flag(pid) -> str:
+        return os.path.join(ready_dir, "asleep-%s" % pid)
+
+    def parent_lets_me_go(parent) -> bool:
+        if not (os.path.exists(os.path.join(ready_dir, "slept-%s" % parent)) or
+                os.path.exists(os.path.join(ready_dir, "joining-%d" % os.getpid()))):
+            return False   # the parent has not reached its sleep (or join) yet
+        try:
+            with open(asleep_flag(parent)) as handle:
+                due = float(handle.read() or 0)
+        except (OSError, ValueError):
+            return True    # awake
+        return monotonic() <= due   # asleep, and not late
+
+    def wait_for_parent() -> None:
+        parent = state.get("mp_parent")
+        if parent is None:
+            return
+        while state.get("held", 0.0) < 1.0 and not parent_lets_me_go(parent):
+            real_sleep(0.002)
+            state["held"] = state.get("held", 0.0) + 0.002
+
     def sleep(seconds):
         state["idle_polls"] = 0  # a loop that sleeps between its polls is not spinning
         if warp == 1.0 or not seconds > 0:
@@ -95,7 +124,24 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         if owed[0] < shortest_sleep:
             return None
         due, owed[0] = owed[0], 0.0
-        return real_sleep(due)
+        if not parent_paces:
+            return real_sleep(due)
+        flag = asleep_flag(os.getpid())
+        try:
+            with open(flag + ".tmp", "w") as handle:
+                handle.write(repr(monotonic() + due))
+            os.replace(flag + ".tmp", flag)
+            touch_flag("slept-%d" % os.getpid())
+        except OSError:
+            pass
+        try:
+            return real_sleep(due)
+        finally:
+            try:
+                os.unlink(flag)
+            except OSError:
+                pass
+            wait_for_parent()
 
     sleep.__doc__ = real_sleep.__doc__
     time.sleep = sleep
@@ -282,6 +328,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
 
     def _bootstrap(self, *args, **kwargs):
         state["child"] = True
+        state["mp_parent"] = getattr(self, "_parent_pid", None)
         target = describe_target(self)
         emit({"ev": "mp_start", "parent": getattr(self, "_parent_pid", None), "name": self.name,
               "target": target, "daemon": bool(self.daemon)})

@@ -28,9 +28,13 @@ EXITCODE = re.compile(r"exit\s*code\s*[=:：]?\s*(-?\d+|None)", re.I)
 
 def run_spec(program: Path, start_method: str) -> RunSpec:
     # sleep(1) in main lasts 200 ms and the child's rounds 40 ms: terminate() lands after about
-    # 5 rounds, far from both 0 and 10 even when the machine is busy.
+    # 5 rounds, far from both 0 and 10. On a busy machine main can wake late (by 200 ms and more
+    # at a load of 9 on 2 cores: 1 run in 100): PARENT_PACES holds the child's sleeps while main
+    # is asleep past its time, so the child cannot run ahead of a main that is on time by its own
+    # clock.
     return RunSpec(program, start_method=start_method, warp=0.2, budget=10.0,
-                   env=(("PROCGRADE_TERMINATE_SIGNAL", "SIGKILL"), ("PROCGRADE_TERMINATE_DELAY", "0.02")))
+                   env=(("PROCGRADE_TERMINATE_SIGNAL", "SIGKILL"), ("PROCGRADE_TERMINATE_DELAY", "0.02"),
+                        ("PROCGRADE_PARENT_PACES", "1")))
 
 
 def the_child(trace: Trace) -> Optional[Proc]:
