@@ -98,20 +98,23 @@ def measure(work: Path, before: tuple[FileFact, ...], after: tuple[FileFact, ...
         shutil.rmtree(work / YARDSTICK, ignore_errors=True)
 
 
-def copying_seconds(trace: Trace) -> Optional[float]:
-    """From the first pool worker's start to the last progress line (main's end if it printed
-    none); None without a pool."""
-    starts = [p.started for p in trace.procs_of_kind(POOL_WORKER) if p.started is not None]
+def copying_seconds(trace: Trace, copy: str) -> Optional[float]:
+    """From the first pool worker's start (the program's, when no pool worker wrote a copy) to
+    the last progress line (main's end if it printed none)."""
+    writers = {pid for pid, path in trace.opened_for_writing if copied_file(path, copy)}
+    pool = [p for p in trace.procs_of_kind(POOL_WORKER) if p.started is not None]
+    start = min(p.started for p in pool) if any(p.pid in writers for p in pool) else 0.0
     shown = [step.line.t for step in progress(trace)]
     end = shown[-1] if shown else trace.main.ended
-    if not starts or end is None or end <= min(starts):
+    if end is None or end <= start:
         return None
-    return end - min(starts)
+    return end - start
 
 
 def notes(run: Run) -> list[str]:
     """One line on the copier's speed, when it copied the whole folder right."""
-    copy, yardstick, took = the_copy(run), run.measured, copying_seconds(run.trace)
+    copy, yardstick = the_copy(run), run.measured
+    took = copying_seconds(run.trace, copy) if copy is not None else None
     if copy is None or not yardstick or not took:
         return []
     result = compare(run, copy)
