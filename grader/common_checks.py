@@ -8,7 +8,7 @@ import re
 from typing import Optional
 
 from . import sandbox
-from .checks import fail, quote
+from .checks import fail, plural, quote
 from .trace import HELPER, MANAGER, Crash, Trace
 
 # What a known crash means for a beginner, keyed on the exception's last line.
@@ -146,6 +146,14 @@ def numbers(text: str) -> list[int]:
     return [int(n) for n in re.findall(r"\d+", text)]
 
 
+def lost_note(trace: Trace, pid: int) -> str:
+    """For a message about what `pid` printed: the lines it wrote that never reached the
+    program's output, if any ("" if none)."""
+    lost = dict(trace.lost_lines).get(pid, 0)
+    return (" that reached the output: %s went where its stdout no longer leads (was file descriptor 1 "
+            "replaced, with os.dup2?)" % plural(lost, "line")) if lost else ""
+
+
 def prints_own_pid(trace: Trace, pid: int, where: str) -> None:
     """`pid` printed a line holding its own pid. `where` says where to call os.getpid()."""
     said = [(line, n) for line in trace.lines_by(pid) for n in numbers(line.text)]
@@ -154,7 +162,7 @@ def prints_own_pid(trace: Trace, pid: int, where: str) -> None:
     who = trace.describe(pid)
     if not said:
         fail(expected="%s prints its own pid, %d" % (who, pid),
-             observed="%s printed no number at all%s" % (who, trace.lost_note(pid)),
+             observed="%s printed no number at all%s" % (who, lost_note(trace, pid)),
              hint="print os.getpid() %s" % where)
     line, n = said[0]
     whose = trace.describe(n) if trace.proc(n) else "not a pid of this run"

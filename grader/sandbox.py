@@ -2,10 +2,11 @@
 
 A grader running as root runs each program under its own unprivileged user id, picked at random
 from a large range, never one this grader gave out before nor one that owns a process now (the
-final sweep of a run kills every process of its id: two runs sharing one would kill each other): root is exempt from RLIMIT_NPROC (so a fork bomb would be limited only by
-the supervisor's polling), can signal the supervisor, and can write anywhere. Under its own id
-the program cannot signal the grader or another student's run, cannot write to the grader's
-folders or to its own program, and its processes are counted by RLIMIT_NPROC.
+final sweep of a run kills every process of its id: two runs sharing one would kill each other).
+Root is exempt from RLIMIT_NPROC (so a fork bomb would be limited only by the supervisor's
+polling), can signal the supervisor, and can write anywhere. Under its own id the program
+cannot signal the grader or another student's run, cannot write to the grader's folders or to
+its own program, and its processes are counted by RLIMIT_NPROC.
 
 That user must be able to execute an interpreter: the grader's own when it is readable by
 others, else the system's /usr/bin/python3 (pyenv installs live in root's 0700 home). Without a

@@ -31,6 +31,7 @@ import time
 
 
 PR_SET_CHILD_SUBREAPER = 36
+LINUX = sys.platform.startswith("linux")
 STRAY_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")  # world-writable: where a program could leave files
 POLL_SECONDS = 0.005
 LEFTOVER_GRACE_SECONDS = 1.0
@@ -44,14 +45,14 @@ def leave_the_network() -> bool:
     """Move this process (and so the program it starts) into a network namespace of its own,
     with no interface up: a program cannot reach any address, loopback included. Needs root on
     Linux; Unix sockets by path (the records' channel) still work."""
-    if not sys.platform.startswith("linux") or os.geteuid() != 0:
+    if not LINUX or os.geteuid() != 0:
         return False
     libc = ctypes.CDLL(None, use_errno=True)
     return libc.unshare(CLONE_NEWNET) == 0
 
 
 def become_subreaper() -> bool:
-    if not sys.platform.startswith("linux"):
+    if not LINUX:
         return False
     libc = ctypes.CDLL(None, use_errno=True)
     return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
@@ -69,15 +70,14 @@ def reap(statuses: dict[int, int]) -> None:
         statuses[pid] = os.waitstatus_to_exitcode(status)
 
 
-LINUX = sys.platform.startswith("linux")
 # /proc/PID/stat's state letters, as psutil names them
 STATES = {"R": "running", "S": "sleeping", "D": "disk-sleep", "T": "stopped", "t": "tracing-stop",
           "X": "dead", "I": "idle", "P": "parked", "W": "waking", "K": "wake-kill"}
 
 
-def thread_files(pid: int, name: str) -> list[bytes]:
-    """/proc/PID/task/TID/<name> of each of the process's threads (those that could be read)."""
-    found = []
+def thread_files(pid: int, name: str) -> dict[str, bytes]:
+    """/proc/PID/task/TID/<name> of each of the process's threads (those that could be read), by tid."""
+    found = {}
     try:
         threads = os.listdir("/proc/%d/task" % pid)
     except OSError:
@@ -85,10 +85,16 @@ def thread_files(pid: int, name: str) -> list[bytes]:
     for tid in threads:
         try:
             with open("/proc/%d/task/%s/%s" % (pid, tid, name), "rb") as handle:
-                found.append(handle.read())
+                found[tid] = handle.read()
         except OSError:
             continue
     return found
+
+
+def stat_fields(pid: int) -> list[bytes]:
+    """The fields of /proc/PID/stat after the command name: [0] is field 3 (the state)."""
+    with open("/proc/%d/stat" % pid, "rb") as handle:
+        return handle.read().rsplit(b")", 1)[1].split()
 
 
 def tree_pids() -> list[int]:
@@ -103,7 +109,7 @@ def tree_pids() -> list[int]:
             return []
     found, stack = [], [os.getpid()]
     while stack:
-        for listed in thread_files(stack.pop(), "children"):
+        for listed in thread_files(stack.pop(), "children").values():
             kids = [int(x) for x in listed.split() if x.isdigit()]
             found.extend(kids)
             stack.extend(kids)
@@ -123,8 +129,7 @@ def describe(pid: int) -> dict | None:
         except psutil.Error:
             return None
     try:
-        with open("/proc/%d/stat" % pid, "rb") as handle:
-            fields = handle.read().rsplit(b")", 1)[1].split()
+        fields = stat_fields(pid)
         with open("/proc/%d/cmdline" % pid, "rb") as handle:
             cmdline = [arg.decode("utf-8", "replace") for arg in handle.read().split(b"\0") if arg]
         state, ppid = fields[0].decode(), int(fields[1])
@@ -377,24 +382,25 @@ def sample_peaks(peaks: dict[int, int]) -> None:
 TICK_NS = 10 ** 9 // os.sysconf("SC_CLK_TCK")
 
 
-def tree_cpu_ns() -> int:
-    """CPU time the processes below this one have used so far, in nanoseconds: the sum over
-    every thread of /proc/PID/task/TID/schedstat's first field (exact, where /proc/PID/stat
-    counts 10 ms ticks: too coarse for a program that polls lightly); the ticks where a kernel
-    has no schedstat."""
-    total = 0
+def tree_threads_cpu_ns() -> dict[tuple[int, str], int]:
+    """CPU time each thread below this process has used so far, in nanoseconds, by (pid, tid):
+    /proc/PID/task/TID/schedstat's first field (exact, where /proc/PID/stat counts 10 ms ticks:
+    too coarse for a program that polls lightly); a process's ticks where a kernel has no
+    schedstat."""
+    found = {}
     for pid in tree_pids():
         per_thread = thread_files(pid, "schedstat")
+        for tid, data in per_thread.items():
+            if data.split():
+                found[(pid, tid)] = int(data.split()[0])
         if per_thread:
-            total += sum(int(data.split()[0]) for data in per_thread if data.split())
             continue
         try:
-            with open("/proc/%d/stat" % pid, "rb") as handle:
-                fields = handle.read().rsplit(b")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) * TICK_NS   # utime, stime
+            fields = stat_fields(pid)
+            found[(pid, "")] = (int(fields[11]) + int(fields[12])) * TICK_NS   # utime, stime
         except (OSError, ValueError, IndexError):
             pass
-    return total
+    return found
 
 
 class Stillness:
@@ -417,16 +423,18 @@ class Stillness:
         if not self.limit:
             return False
         now = time.monotonic()
-        events = (channel.records, output_size(outputs), len(tree_pids()))
+        cpu = tree_threads_cpu_ns()
+        # a thread or process that starts or ends is an event too: the CPU sum is then taken over
+        # the same threads at both ends of a window, never one that lost an ended thread's time
+        events = (channel.records, output_size(outputs), frozenset(cpu))
         if events != self.events:
-            self.events, self.since, self.cpu_then = events, now, tree_cpu_ns()
+            self.events, self.since, self.cpu_then = events, now, sum(cpu.values())
             return False
         if now - self.since < self.limit:
             return False
-        cpu_now = tree_cpu_ns()
-        if cpu_now - self.cpu_then < self.STILL_CPU * self.limit * 1e9:
+        if sum(cpu.values()) - self.cpu_then < self.STILL_CPU * self.limit * 1e9:
             return True
-        self.since, self.cpu_then = now, cpu_now   # it worked in silence: watch a new window
+        self.since, self.cpu_then = now, sum(cpu.values())   # it worked in silence: a new window
         return False
 
 

@@ -175,13 +175,6 @@ class Trace:
         return bool(self.lines) or len(self.learner_procs()) > 1 or self.outcome.returncode != 0
 
     # --- output ----------------------------------------------------------------------------
-    def lost_note(self, pid: int) -> str:
-        """For a message about what `pid` printed: the lines it wrote that never reached the
-        program's output, if any ("" if none)."""
-        lost = dict(self.lost_lines).get(pid, 0)
-        return (" that reached the output: %d line%s went where its stdout no longer leads (was file "
-                "descriptor 1 replaced, with os.dup2?)" % (lost, "" if lost == 1 else "s")) if lost else ""
-
     def lines_by(self, pid: int, stream: str = "out") -> list[Line]:
         return [line for line in self.lines if line.pid == pid and line.stream == stream]
 

@@ -72,7 +72,7 @@ def test_child_prints_its_pid(trace):
         fail(expected="the child prints a line with its pid",
              observed="%s printed nothing%s" % (trace.describe(child.pid) if child else "no child",
                                                 ": it was killed (exit code %s) when main ended" % child.parent_saw
-                                                if killed else trace.lost_note(child.pid) if child else ""),
+                                                if killed else common_checks.lost_note(trace, child.pid) if child else ""),
              hint="a daemon child (daemon=True) is killed as soon as main ends; leave daemon off" if killed
                   else "print os.getpid() inside run_proc, the function the child runs")
     common_checks.prints_own_pid(trace, child.pid, "inside run_proc, in the child itself")
