@@ -104,6 +104,21 @@ def ended_by_itself(trace: Trace, expected_code: Optional[int] = 0) -> None:
              hint="join() the processes you start, and do not detach them (no setsid, no double fork)")
 
 
+def stays_in_tree(trace: Trace) -> None:
+    """No process left the program's tree while main ran: seen by the supervisor, which watches
+    every process's session and parent (an orphan is re-parented to it)."""
+    not_idle(trace)
+    detached = trace.detached()
+    if not detached:
+        return
+    more = " (and %s more)" % len(detached[3:]) if len(detached) > 3 else ""
+    fail(expected="every process of the program stays in its tree: started by main or by a process "
+                  "of main's, in main's session, and waited for by its parent",
+         observed="%s%s" % ("; ".join(d.explain() for d in detached[:3]), more),
+         hint="start processes with multiprocessing.Process and join() them; a process that calls "
+              "os.setsid() or is forked twice on purpose is a daemon, which this exercise does not ask for")
+
+
 _FRAME = re.compile(r'File "([^"]+)", line (\d+) in (\S+)')
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from . import sandbox
-from .trace import Outcome, Trace, build_trace, parse_records
+from .trace import Detached, Outcome, Trace, build_trace, parse_records
 
 HERE = Path(__file__).resolve().parent
 SUPERVISOR = HERE / "supervisor.py"
@@ -235,6 +235,10 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
         leftovers=tuple(result["leftovers"]), remaining=tuple(result["remaining"]),
         peak_rss_kb=tuple((int(pid), kb) for pid, kb in result.get("peak_rss_kb", {}).items()),
         strays=tuple(result.get("strays", ())), stall_after=STALL_SECONDS,
+        exits=tuple((int(pid), int(code), None if when is None else when - result["started"])
+                    for pid, code, when in result.get("exits", ())),
+        detached=tuple(Detached(int(d["pid"]), str(d["how"]), tuple(d.get("cmdline") or ()))
+                       for d in result.get("detached", ())),
     )
     records = parse_records(channel.read_bytes())
     # main is the first process that reported (in a sandbox, it knows itself by another pid)

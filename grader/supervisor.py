@@ -58,8 +58,10 @@ def become_subreaper() -> bool:
     return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
 
 
-def reap(statuses: dict[int, int]) -> None:
-    """Collect every ended child (ours or re-parented to us), keeping exit statuses by pid."""
+def reap(statuses: dict[int, int], times: dict[int, float] | None = None) -> None:
+    """Collect every ended child (ours or re-parented to us), keeping exit statuses by pid (and,
+    given `times`, when each was reaped). The pid is the one the process knew itself by: in a
+    sandbox this supervisor runs inside the program's pid namespace."""
     while True:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
@@ -68,6 +70,8 @@ def reap(statuses: dict[int, int]) -> None:
         if pid == 0:
             return
         statuses[pid] = os.waitstatus_to_exitcode(status)
+        if times is not None:
+            times[pid] = time.monotonic()
 
 
 # /proc/PID/stat's state letters, as psutil names them
@@ -95,6 +99,56 @@ def stat_fields(pid: int) -> list[bytes]:
     """The fields of /proc/PID/stat after the command name: [0] is field 3 (the state)."""
     with open("/proc/%d/stat" % pid, "rb") as handle:
         return handle.read().rsplit(b")", 1)[1].split()
+
+
+def own_pid(pid: int) -> int:
+    """The pid a process knows itself by (NSpid's last: inside a sandbox's pid namespace)."""
+    try:
+        with open("/proc/%d/status" % pid, "rb") as handle:
+            for line in handle:
+                if line.startswith(b"NSpid:"):
+                    return int(line.split()[-1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return pid
+
+
+def note_detached(main_pid: int, found: dict[int, dict], main_ended: bool = False) -> None:
+    """Processes that left the program's tree while main runs, kept by pid (the first sighting):
+    one in a session other than main's (os.setsid(); main leads its own session), or one
+    re-parented to this subreaper although main still runs (its parent ended first: a double
+    fork). Linux only: elsewhere nothing is found."""
+    if not LINUX:
+        return
+    orphans = []
+    for pid in tree_pids():
+        if pid == main_pid or pid in found:
+            continue
+        try:
+            fields = stat_fields(pid)
+            state, ppid, session = fields[0], int(fields[1]), int(fields[3])
+        except (OSError, IndexError, ValueError):
+            continue
+        if state == b"Z":
+            continue
+        if session != main_pid:
+            found[pid] = detachment(pid, "setsid")
+        elif ppid == os.getpid():
+            orphans.append(pid)
+    # An orphan counts only while main still runs once it was seen: main's own end re-parents
+    # its children to us, and that is no fault of theirs.
+    try:
+        main_runs = not main_ended and stat_fields(main_pid)[0] != b"Z"
+    except (OSError, IndexError):
+        main_runs = False
+    if main_runs:
+        for pid in orphans:
+            found[pid] = detachment(pid, "orphaned")
+
+
+def detachment(pid: int, how: str) -> dict:
+    live = describe(pid) or {"cmdline": []}
+    return {"pid": own_pid(pid), "how": how, "cmdline": live["cmdline"]}
 
 
 def tree_pids() -> list[int]:
@@ -454,7 +508,7 @@ def sample_writes(written: dict[int, int]) -> None:
 
 def wait_for_end(main_pid: int, statuses: dict[int, int], deadline: float, outputs: list[str],
                  output_cap: int, peaks: dict[int, int], write_cap: int, channel: Channel,
-                 stillness: Stillness) -> str:
+                 stillness: Stillness, reaped_at: dict[int, float], detached: dict[int, dict]) -> str:
     """Why the run stopped: exited, stopped (asked by the runner), timeout, stalled (nothing
     moved for a while), flood (too much output) or disk (too much written)."""
     rounds = 0
@@ -464,11 +518,12 @@ def wait_for_end(main_pid: int, statuses: dict[int, int], deadline: float, outpu
         if rounds % 4 == 0:
             sample_peaks(peaks)
             sample_writes(written)
+            note_detached(main_pid, detached)
             if sum(written.values()) > write_cap:
                 return "disk"
         if rounds % 20 == 0 and stillness.still_for_too_long(channel, outputs):
             return "stalled"
-        reap(statuses)
+        reap(statuses, reaped_at)
         if main_pid in statuses:
             channel.pump(0.0)
             return "exited"
@@ -518,9 +573,12 @@ def supervise(spec: dict) -> dict:
     deadline = started + spec["budget"]
     outputs = [spec["stdout_path"], spec["stderr_path"], spec["channel_path"]]
     peaks: dict[int, int] = {}
+    reaped_at: dict[int, float] = {}
+    detached: dict[int, dict] = {}
     try:
         reason = wait_for_end(main.pid, statuses, deadline, outputs, spec["output_cap"], peaks,
-                              spec.get("write_cap", 1 << 40), channel, Stillness(spec.get("stall_after")))
+                              spec.get("write_cap", 1 << 40), channel, Stillness(spec.get("stall_after")),
+                              reaped_at, detached)
     except Interrupted:
         kill_tree(main.pid, statuses)
         raise
@@ -535,10 +593,13 @@ def supervise(spec: dict) -> dict:
         # still runs after the grace period was left behind by the program.
         grace_end = time.monotonic() + LEFTOVER_GRACE_SECONDS
         while tree_pids() and time.monotonic() < grace_end:
-            reap(statuses)
+            note_detached(main.pid, detached, main_ended=True)   # sessions only
+            reap(statuses, reaped_at)
             channel.pump(POLL_SECONDS)
         leftovers = [d for d in map(describe, tree_pids()) if d]
 
+    # how each process the supervisor reaped ended by itself, before the grader killed anything
+    exits = [[pid, code, reaped_at.get(pid)] for pid, code in statuses.items()]
     killed = kill_tree(main.pid, statuses)
     if user is not None:
         killed += kill_user(user, statuses)
@@ -558,6 +619,8 @@ def supervise(spec: dict) -> dict:
         "offline": offline,
         "peak_rss_kb": {str(pid): kb for pid, kb in peaks.items()},
         "strays": strays,
+        "exits": exits,
+        "detached": list(detached.values()),
     }
 
 

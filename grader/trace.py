@@ -51,10 +51,15 @@ class Proc:
     name: Optional[str] = None       # multiprocessing's name, e.g. "Process-1"
     target: Optional[str] = None     # "module:function" the child ran
     daemon: bool = False
-    started: Optional[float] = None  # seconds since the program started
+    started: Optional[float] = None  # seconds since the program started (when it began to run)
+    start_called: Optional[float] = None  # when its parent called start() (spawn boots later)
     ended: Optional[float] = None    # when it finished its work (None: killed or still running)
     exitcode: Optional[int] = None   # what the child itself returned (None: it never returned)
     parent_saw: Optional[int] = None  # the exit code its parent observed (e.g. -15 after terminate)
+    reaped_at: Optional[float] = None  # when its parent (join(), is_alive(), os.waitpid) saw it end
+    os_exit: Optional[int] = None    # its exit status as the OS gave it (negative: killed by that signal)
+    terminate_called: Optional[float] = None  # when its parent called terminate() on it
+    terminate_sent: Optional[float] = None    # when that SIGTERM was sent
     argv: tuple[str, ...] = ()
     max_rss_kb: int = 0              # its peak memory, when it reported one at its end
     idle_polls: int = 0              # most calls in a row that found a Manager queue empty, no wait between
@@ -88,6 +93,36 @@ class TaskError:
 
 
 @dataclass(frozen=True)
+class Detached:
+    """A process that left the program's tree while main ran, as the supervisor saw it."""
+
+    pid: int               # the pid it knows itself by
+    how: str               # "setsid": a session of its own; "orphaned": its parent ended before it
+    cmdline: tuple[str, ...] = ()
+
+    def explain(self) -> str:
+        """For a check's message: what this process did, as a teacher says it."""
+        command = " ".join(self.cmdline)[:60] or "?"
+        if self.how == "setsid":
+            return ("pid %d (%s) left the program's session (os.setsid()): Ctrl+C and the end of "
+                    "the program no longer reach it" % (self.pid, command))
+        return ("pid %d (%s) lost its parent while main was running (a double fork, or a process "
+                "its parent did not wait for): nothing of the program waits for it any more"
+                % (self.pid, command))
+
+
+@dataclass(frozen=True)
+class Read:
+    """The program read a child's state from its Process object, and got `value`."""
+
+    pid: int          # the process that read it
+    child: int
+    what: str         # "is_alive" or "exitcode"
+    value: object
+    t: float
+
+
+@dataclass(frozen=True)
 class Outcome:
     """How the run ended, as the supervisor saw it."""
 
@@ -100,6 +135,8 @@ class Outcome:
     peak_rss_kb: tuple[tuple[int, int], ...] = ()  # (pid, KiB) as the supervisor sampled them
     strays: tuple[str, ...] = ()      # files it left outside its folder (removed since)
     stall_after: float = 0.0          # seconds of total stillness after which a run is stopped
+    exits: tuple[tuple[int, int, Optional[float]], ...] = ()  # (pid, exit status, when) the supervisor reaped
+    detached: tuple[Detached, ...] = ()  # processes that left the tree while main ran
 
     @property
     def hung(self) -> bool:
@@ -129,6 +166,7 @@ class Trace:
     task_errors: tuple[TaskError, ...] = ()
     tasks_done: int = 0               # pool tasks (or map chunks) that came back, whatever their result
     lost_lines: tuple[tuple[int, int], ...] = ()  # (pid, n): lines written where nobody saw them
+    reads: tuple[Read, ...] = ()      # is_alive()/exitcode reads, when their value changed
 
     # --- processes -------------------------------------------------------------------------
     @property
@@ -225,6 +263,16 @@ class Trace:
             best = max(best, current)
         return best
 
+    def detached(self) -> tuple[Detached, ...]:
+        """The processes that left the program's tree while main ran (os.setsid(), a double fork)."""
+        return self.outcome.detached
+
+    def last_read(self, pid: int, child: int, what: str, before: float) -> Optional[Read]:
+        """What `pid` last got, before `before`, when it read `what` of `child`'s Process object
+        (None: it never read it)."""
+        seen = [r for r in self.reads if r.pid == pid and r.child == child and r.what == what and r.t <= before]
+        return seen[-1] if seen else None
+
     def stack_of(self, pid: int) -> str:
         return next((text for p, text in self.stacks if p == pid), "")
 
@@ -263,7 +311,10 @@ class _ProcFacts:
     exit_at: Optional[float] = None
     rss_kb: int = 0
     idle_polls: int = 0
-    parent_saw: Optional[int] = None
+    reaps: dict = field(default_factory=dict)     # reaper's pid -> (exit code, when): who saw it end
+    start_called: Optional[float] = None
+    terminate_called: Optional[float] = None
+    terminate_sent: Optional[float] = None
     last_seen: float = 0.0
 
 
@@ -289,6 +340,8 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
     task_errors: list[TaskError] = []
     tasks_done = 0
     lost: dict[int, int] = {}
+    reads: list[Read] = []
+    start_calls: dict[tuple[int, object], float] = {}   # (parent, key) -> when start() was called
 
     def fact(pid: int, t: float) -> _ProcFacts:
         if pid not in facts:
@@ -320,12 +373,23 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
             tasks_done += 1
         elif ev == "task_error":
             task_errors.append(TaskError(pid, str(record.get("exc", "")), str(record.get("tb", ""))))
+        elif ev == "start_called":
+            start_calls[(pid, record.get("key"))] = t
         elif ev == "spawned":
             child = fact(record.get("child"), t)
             child.spawned = {"parent": pid, "name": record.get("name"), "target": record.get("target")}
+            child.start_called = start_calls.get((pid, record.get("key")), t)
         elif ev == "reaped":
             child = fact(record.get("child"), t)
-            child.parent_saw = record.get("exitcode")
+            child.reaps.setdefault(pid, (record.get("exitcode"), t))
+        elif ev == "asked":
+            reads.append(Read(pid, record.get("child"), str(record.get("what")), record.get("value"), t))
+        elif ev == "terminate":
+            child = fact(record.get("child"), t)
+            child.terminate_called = child.terminate_called if child.terminate_called is not None else t
+        elif ev == "terminate_sent":
+            child = fact(record.get("child"), t)
+            child.terminate_sent = child.terminate_sent if child.terminate_sent is not None else t
         elif ev == "line" and record.get("lost"):
             lost[pid] = lost.get(pid, 0) + 1   # its fd 1 or 2 led elsewhere (/dev/null, a file)
         elif ev == "line":
@@ -342,14 +406,35 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
     # A process is one that spoke for itself: what others said of a pid (spawned, reaped) only
     # describes a process that also sent its own records.
     senders = {record["pid"] for record in records}
-    procs = tuple(_classify(f, main_pid, outcome) for f in facts.values() if f.pid in senders)
+    exits = {pid: (code, when) for pid, code, when in outcome.exits}
+    procs = tuple(_classify(f, main_pid, outcome, exits.get(f.pid)) for f in facts.values() if f.pid in senders)
     if not any(p.pid == main_pid for p in procs):
         procs = (Proc(main_pid, MAIN, None, None, started=0.0, ended=outcome.duration),) + procs
     return Trace(main_pid, procs, tuple(lines), tuple(opened), outcome, warp, start_method,
-                 stacks, tuple(flooded), tuple(task_errors), tasks_done, tuple(sorted(lost.items())))
+                 stacks, tuple(flooded), tuple(task_errors), tasks_done, tuple(sorted(lost.items())),
+                 tuple(reads))
 
 
-def _classify(f: _ProcFacts, main_pid: int, outcome: Outcome) -> Proc:
+def _parent_saw(f: _ProcFacts, parent: Optional[int]) -> tuple[Optional[int], Optional[float]]:
+    """The exit code the process's parent saw, and when (join(), is_alive(), os.waitpid); else
+    what another reaper saw (the forkserver reaps its children too), with no time."""
+    if parent in f.reaps:
+        return f.reaps[parent]
+    return (next(iter(f.reaps.values()))[0], None) if f.reaps else (None, None)
+
+
+def _os_end(f: _ProcFacts, reaped: Optional[tuple[int, Optional[float]]]) -> tuple[Optional[int], Optional[float]]:
+    """A process's exit status as the OS gave it, and when it was seen: from the supervisor (it
+    reaps main and every orphan) or from whoever waited for it."""
+    if reaped is not None:
+        return reaped[0], reaped[1] if reaped[1] is not None else f.last_seen
+    if f.reaps:
+        return min(f.reaps.values(), key=lambda seen: seen[1])
+    return None, None
+
+
+def _classify(f: _ProcFacts, main_pid: int, outcome: Outcome,
+              reaped: Optional[tuple[int, Optional[float]]] = None) -> Proc:
     if f.pid == main_pid:
         ended = f.exit_at if f.exit_at is not None else (outcome.duration if outcome.reason == "exited" else None)
         return Proc(f.pid, MAIN, f.os_ppid, None, started=f.first_seen, ended=ended,
@@ -377,8 +462,20 @@ def _classify(f: _ProcFacts, main_pid: int, outcome: Outcome) -> Proc:
     else:
         kind = OTHER
     parent = mp.get("parent") if mp else f.os_ppid
-    ended, exitcode = (f.mp_end if f.mp_end else (None, None))
+    os_exit, os_seen = _os_end(f, reaped)
+    parent_saw, reaped_at = _parent_saw(f, parent)
+    if f.mp_end:
+        ended, exitcode = f.mp_end
+    elif not mp and os_exit is not None and os_exit >= 0:
+        # not a multiprocessing child (os.fork, a subprocess): the OS's word on how it ended is
+        # the only one; it finished when it said its last (its atexit record), else when reaped
+        ended, exitcode = (f.exit_at if f.exit_at is not None else os_seen), os_exit
+    else:
+        ended, exitcode = None, None
     return Proc(f.pid, kind, f.os_ppid, parent, name=mp.get("name"), target=target or None,
                 daemon=bool(f.mp.get("daemon")), started=f.mp.get("t", f.first_seen),
-                ended=ended, exitcode=exitcode, parent_saw=f.parent_saw, argv=f.argv,
-                max_rss_kb=f.rss_kb, idle_polls=f.idle_polls)
+                start_called=f.start_called if f.start_called is not None else f.mp.get("t", f.first_seen),
+                ended=ended, exitcode=exitcode,
+                parent_saw=parent_saw if parent_saw is not None else os_exit, reaped_at=reaped_at,
+                os_exit=os_exit, terminate_called=f.terminate_called, terminate_sent=f.terminate_sent,
+                argv=f.argv, max_rss_kb=f.rss_kb, idle_polls=f.idle_polls)

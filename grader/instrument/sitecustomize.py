@@ -9,7 +9,13 @@ connection per process), which stamps each with the sender's kernel-reported pid
   exec   a new interpreter started (pid, ppid, argv)
   fork   os.fork() returned in a child (pid, ppid)
   mp_start / mp_end    a multiprocessing child ran its target (logical parent, name, target, exit code)
-  spawned / reaped     a parent started a child / saw it end with an exit code (the parent's view)
+  start_called         main called Process.start() (before the real start: when the child was
+                       asked for, not when it began to run, which under spawn is 0.2 s later or more)
+  spawned / reaped     a parent started a child / saw it end with an exit code (the parent's view;
+                       also a raw child reaped with os.wait*/waitpid)
+  asked                the program read a child's state from its Process object: is_alive() or
+                       exitcode, with the value it got (recorded when the value changes)
+  terminate / terminate_sent   terminate() was called / its SIGTERM was sent
   line   one line written to sys.stdout or sys.stderr (pid, thread, text, how it ended; "lost"
          when the file descriptor under it no longer led to the run's captured output, as after
          os.dup2(devnull, 1): the line was written, but nobody could see it)
@@ -350,9 +356,11 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
 
     def start(self):
         target = describe_target(self)
+        # before the real start: what "started after" means to the program is when it asked
+        emit({"ev": "start_called", "key": id(self), "name": self.name, "target": target})
         real_start(self)
         popen = self._popen
-        emit({"ev": "spawned", "child": popen.pid, "name": self.name, "target": target})
+        emit({"ev": "spawned", "child": popen.pid, "name": self.name, "target": target, "key": id(self)})
         real_poll = popen.poll
 
         def poll(*args, **kwargs):
@@ -379,9 +387,42 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         # (PROCGRADE_SLOW_PUT): a parent that joins it lets it go on
         if ready_dir and self._popen is not None:
             touch_flag("joining-%d" % self._popen.pid)
+        send_deferred_terminate(self._popen)
         return real_join(self, timeout)
 
     mp_process.BaseProcess.join = join
+
+    # --- what the program read of its children's state ------------------------------------
+    real_is_alive = mp_process.BaseProcess.is_alive
+    real_exitcode = mp_process.BaseProcess.exitcode
+
+    def note_read(proc, what: str, value) -> None:
+        """Record a read of a child's state when its value differs from the last one recorded
+        for that child: a loop on is_alive() makes one record per change, not one per call."""
+        try:
+            popen = proc._popen
+            if popen is None:
+                return
+            key = ("asked", popen.pid, what)
+            if key in state and state[key] == value:
+                return
+            state[key] = value
+            emit({"ev": "asked", "child": popen.pid, "what": what, "value": value})
+        except Exception:
+            pass
+
+    def is_alive(self):
+        value = real_is_alive(self)
+        note_read(self, "is_alive", value)
+        return value
+
+    def exitcode(self):
+        value = real_exitcode.fget(self)
+        note_read(self, "exitcode", value)
+        return value
+
+    mp_process.BaseProcess.is_alive = is_alive
+    mp_process.BaseProcess.exitcode = property(exitcode, doc=real_exitcode.__doc__)
 
     def wait_until_running(popen) -> None:
         """Return once the child runs its target (or died): start-up cost stays out of the
@@ -396,26 +437,58 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
     mp_process.BaseProcess._bootstrap = _bootstrap
     mp_process.BaseProcess.start = start
 
-    # A grader's perturbation: terminate() takes effect a moment later, and with another signal,
-    # so that a program that prints exit codes it did not read (or reads them too early) shows it.
-    terminate_with = os.environ.get("PROCGRADE_TERMINATE_SIGNAL", "")
-    if terminate_with:
-        import signal as signal_module
-        signum = getattr(signal_module, terminate_with)
-        delay = float(os.environ.get("PROCGRADE_TERMINATE_DELAY", "0") or 0)
+    # terminate() is always recorded, and sends what it always sends (SIGTERM). A grader's
+    # perturbation (PROCGRADE_TERMINATE_DEFER, seconds): its signal is sent only when the program
+    # next waits for that child in join(), or that many seconds later, so that a state read
+    # between terminate() and join() always finds the child still alive, however the machine
+    # schedules the processes; a program that joins loses nothing.
+    terminate_defer = float(os.environ.get("PROCGRADE_TERMINATE_DEFER", "0") or 0)
+    real_terminate = mp_process.BaseProcess.terminate
 
-        def terminate(self):
-            self._check_closed()
-            popen = self._popen
+    def send_deferred_terminate(popen) -> None:
+        try:
+            pending = popen is not None and popen.__dict__.pop("_procgrade_pending", False)
+        except Exception:
+            return
+        if pending:
+            emit({"ev": "terminate_sent", "child": popen.pid})
+            popen.terminate()
+
+    def terminate(self):
+        popen = self._popen
+        if popen is not None:
             emit({"ev": "terminate", "child": popen.pid})
-            if delay > 0:
-                timer = threading.Timer(delay, popen._send_signal, (signum,))
-                timer.daemon = True
-                timer.start()
-            else:
-                popen._send_signal(signum)
+        if not terminate_defer or popen is None or popen.returncode is not None:
+            if popen is not None:
+                emit({"ev": "terminate_sent", "child": popen.pid})
+            return real_terminate(self)
+        self._check_closed()
+        popen._procgrade_pending = True
+        timer = threading.Timer(terminate_defer, send_deferred_terminate, (popen,))
+        timer.daemon = True
+        timer.start()
+        return None
 
-        mp_process.BaseProcess.terminate = terminate
+    mp_process.BaseProcess.terminate = terminate
+
+    # --- raw children reaped by the program: os.fork()'s children ---------------------------
+    def reaped_by(real_wait, pid_and_status):
+        def wait(*args, **kwargs):
+            result = real_wait(*args, **kwargs)
+            try:
+                pid, status = pid_and_status(result)
+                if pid > 0 and (os.WIFEXITED(status) or os.WIFSIGNALED(status)):
+                    emit({"ev": "reaped", "child": pid, "exitcode": os.waitstatus_to_exitcode(status)})
+            except Exception:
+                pass
+            return result
+        wait.__doc__ = real_wait.__doc__
+        return wait
+
+    first_two = lambda result: (result[0], result[1])  # noqa: E731 - (pid, status, ...) of every os.wait*
+    for wait_name in ("wait", "waitpid", "wait3", "wait4"):
+        if hasattr(os, wait_name):
+            setattr(os, wait_name, reaped_by(getattr(os, wait_name), first_two))
 
     # --- patches applied when the learner's program imports these modules ---------------
     slow_put = float(os.environ.get("PROCGRADE_SLOW_PUT", "0") or 0)

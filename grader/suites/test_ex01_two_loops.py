@@ -151,3 +151,8 @@ def test_loops_paced(trace):
             fail(expected="%s about once a second" % quote(text),
                  observed="%s came every %.3f s (the median gap between its lines)" % (quote(text), typical),
                  hint="put time.sleep(1) inside each loop, after the print")
+
+
+@check("every process stays in the program's tree: none detached itself")
+def test_stays_in_tree(trace):
+    common_checks.stays_in_tree(trace)

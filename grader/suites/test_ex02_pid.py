@@ -115,3 +115,7 @@ def test_child_finishes_first(trace):
 @check("the program ends by itself, leaving nothing running")
 def test_ends_cleanly(trace):
     common_checks.ended_by_itself(trace)
+
+@check("every process stays in the program's tree: none detached itself")
+def test_stays_in_tree(trace):
+    common_checks.stays_in_tree(trace)

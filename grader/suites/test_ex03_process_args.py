@@ -156,3 +156,7 @@ def test_main_reports_exit_state(trace):
 @check("the program ends by itself, leaving nothing running")
 def test_ends_cleanly(trace):
     common_checks.ended_by_itself(trace)
+
+@check("every process stays in the program's tree: none detached itself")
+def test_stays_in_tree(trace):
+    common_checks.stays_in_tree(trace)

@@ -101,12 +101,22 @@ def test_work2_sees_original(trace):
 
 @check("work2 starts after work1 has ended", needs=["two_child_processes"])
 def test_work2_after_work1(trace):
+    # When main CALLED start(), not when the child began to run: under spawn a child boots 0.2 s
+    # and more after start(), long enough to hide a p2.start() that came before work1 ended.
     work1, work2 = (trace.proc(p) for p in workers(trace)[:2])
-    if work1.ended is not None and work2.started is not None and work2.started >= work1.ended:
-        return
-    fail(expected="work2's process starts only after work1's process has ended",
-         observed="%s started while %s was still running" % (trace.describe(work2.pid), trace.describe(work1.pid)),
-         hint="call p1.join() before creating and starting p2")
+    called = work2.start_called
+    if work1.ended is None or called is None or called < work1.ended:
+        fail(expected="main calls start() for work2's process only after work1's process has ended",
+             observed="main called start() for %s while %s was still running"
+                      % (trace.describe(work2.pid), trace.describe(work1.pid)),
+             hint="call p1.join() before creating and starting p2")
+    if work1.reaped_at is None or work1.reaped_at > called:
+        fail(expected="main waits until work1's process has ended, then starts work2's",
+             observed="%s had ended when main called start() for %s, but main had not waited for it: "
+                      "no join() (or is_alive()) of it had returned by then"
+                      % (trace.describe(work1.pid), trace.describe(work2.pid)),
+             hint="call p1.join() before creating and starting p2: without it, work2 starting later "
+                  "is luck (a busy machine, a slow start), not order")
 
 
 @check("main prints its own nums last, still [11, 22]", needs=["two_child_processes"])
@@ -133,3 +143,7 @@ def test_main_keeps_its_nums(trace):
 @check("the program ends by itself, leaving nothing running")
 def test_ends_cleanly(trace):
     common_checks.ended_by_itself(trace)
+
+@check("every process stays in the program's tree: none detached itself")
+def test_stays_in_tree(trace):
+    common_checks.stays_in_tree(trace)

@@ -171,6 +171,10 @@ def test_every_item_got_once_in_order(trace):
 def test_ends_cleanly(trace):
     common_checks.ended_by_itself(trace)
 
+@check("every process stays in the program's tree: none detached itself")
+def test_stays_in_tree(trace):
+    common_checks.stays_in_tree(trace)
+
 
 @check("main prints its last line after the writer and the reader have ended",
        needs=["writer_and_reader_are_two_children", "ends_cleanly"])

@@ -567,6 +567,10 @@ def test_waits_without_spinning(trace):
 def test_ends_cleanly(trace):
     common_checks.ended_by_itself(trace)
 
+@check("every process stays in the program's tree: none detached itself")
+def test_stays_in_tree(trace):
+    common_checks.stays_in_tree(trace)
+
 
 # --- the extra runs ---------------------------------------------------------------------------
 
