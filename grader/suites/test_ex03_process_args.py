@@ -1,9 +1,11 @@
 """Exercise 3: a child gets args and kwargs, main stops it early with terminate() and reports its
 state from the Process object.
 
-To see that main reads the child's state instead of typing it, the grader changes what terminate()
-does in the graded run: it takes effect 20 ms later and with SIGKILL, so the child's real exit
-code is -9, and a status printed before join() still says the child is alive.
+terminate() does what it does on every platform: it sends SIGTERM, and the child's exit code is
+-15. To see that main reads the child's state instead of typing it, the instrumentation records
+every is_alive() and exitcode read of the child's Process object (with the value it returned),
+and the graded run sends terminate()'s SIGTERM only when main next joins the child (or 1 s
+later): a status printed between terminate() and join() then always finds the child alive.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ ROUNDS = 10
 NAME = re.compile(r"name\s*[=:：]?\s*['\"]?([^\s,'\"，]+)", re.I)
 AGE = re.compile(r"age\s*[=:：]?\s*['\"]?(-?\d+)", re.I)
 ALIVE = re.compile(r"alive\s*[=:：]?\s*(True|False)", re.I)
+READS = {"is_alive": "p.is_alive()", "exitcode": "p.exitcode"}
 EXITCODE = re.compile(r"exit\s*code\s*[=:：]?\s*(-?\d+|None)", re.I)
 
 
@@ -33,8 +36,7 @@ def run_spec(program: Path, start_method: str) -> RunSpec:
     # is asleep past its time, so the child cannot run ahead of a main that is on time by its own
     # clock.
     return RunSpec(program, start_method=start_method, warp=0.2, budget=10.0,
-                   env=(("PROCGRADE_TERMINATE_SIGNAL", "SIGKILL"), ("PROCGRADE_TERMINATE_DELAY", "0.02"),
-                        ("PROCGRADE_PARENT_PACES", "1")))
+                   env=(("PROCGRADE_TERMINATE_DEFER", "1.0"), ("PROCGRADE_PARENT_PACES", "1")))
 
 
 def the_child(trace: Trace) -> Optional[Proc]:
@@ -116,6 +118,9 @@ def test_child_prints_its_pid(trace):
 def test_child_terminated_early(trace):
     child = child_or_fail(trace)
     rounds = len(round_lines(trace, child))
+    survived = child.exitcode is not None or (trace.outcome.hung and child.parent_saw is None)
+    if child.terminate_sent is not None and survived:
+        ignored_terminate(trace, child)
     if child.exitcode is None and 1 <= rounds < ROUNDS:
         return
     if child.exitcode is not None:
@@ -126,6 +131,21 @@ def test_child_terminated_early(trace):
     fail(expected="the child prints some rounds (not 0, not all %d) before it is stopped" % ROUNDS,
          observed="%s printed %d rounds" % (trace.describe(child.pid), rounds),
          hint="start the child, sleep(1) in main, then p.terminate()")
+
+
+def ignored_terminate(trace: Trace, child: Proc) -> None:
+    """The child was sent terminate()'s SIGTERM and did not die of it (it ignored or caught it)."""
+    lines = round_lines(trace, child)
+    before = sum(l.t <= child.terminate_sent for l in lines)
+    end = ("it ended by itself with exit code %s; had its loop no end, main would have waited in "
+           "join() forever" % child.exitcode if child.exitcode is not None else
+           "main waited in join() until the grader stopped the run")
+    fail(expected="the child stops when main calls terminate() (it ends by SIGTERM, exit code -15)",
+         observed="the child ignored terminate(): main sent %s SIGTERM after %d of its rounds and "
+                  "waited in join(), but it went on with %d more rounds; %s"
+                  % (trace.describe(child.pid), before, len(lines) - before, end),
+         hint="terminate() only sends SIGTERM: a child that ignores it (signal.signal(SIGTERM, "
+              "SIG_IGN)) or catches it and goes on never stops. Let SIGTERM end the child")
 
 
 @check("after join(), main prints the child's real state: alive=False exitcode=…",
@@ -140,17 +160,30 @@ def test_main_reports_exit_state(trace):
              hint="print(f\"alive={p.is_alive()} exitcode={p.exitcode}\") after p.join()")
     line = status[-1]
     alive, code = ALIVE.search(line.text).group(1), EXITCODE.search(line.text).group(1)
-    if alive == "False" and code == str(truth):
-        return
     if alive == "True" or code == "None":
         fail(expected="alive=False exitcode=%s, read after join()" % truth,
              observed="main printed %s: the child had not ended yet when main asked" % quote(line.text),
              hint="terminate() only sends a signal; call p.join() to wait for the end, then read "
                   "p.is_alive() and p.exitcode")
-    fail(expected="alive=False exitcode=%s: the values the Process object reports" % truth,
-         observed="main printed %s, but the child's real exit code was %s (the grader ends it with "
-                  "SIGKILL, %s, to see that the values are read, not typed in)" % (quote(line.text), truth, truth),
-         hint="print p.is_alive() and p.exitcode themselves, not fixed text")
+    if alive != "False" or code != str(truth):
+        fail(expected="alive=False exitcode=%s: the values the Process object reports" % truth,
+             observed="main printed %s, but the child's real exit code was %s" % (quote(line.text), truth),
+             hint="print p.is_alive() and p.exitcode themselves, not fixed text")
+    unread = [what for what in ("is_alive", "exitcode")
+              if trace.last_read(trace.main_pid, child.pid, what, line.t) is None]
+    if unread:
+        fail(expected="main reads alive and exitcode from the Process object, after join()",
+             observed="main printed %s without ever reading %s of %s: the values were typed in"
+                      % (quote(line.text), " or ".join(READS[what] for what in unread), trace.describe(child.pid)),
+             hint="print p.is_alive() and p.exitcode themselves, not fixed text")
+    misread = [(what, read.value) for what in ("is_alive", "exitcode")
+               for read in [trace.last_read(trace.main_pid, child.pid, what, line.t)]
+               if str(read.value) != (alive if what == "is_alive" else code)]
+    if misread:
+        fail(expected="main prints the values its Process object returned",
+             observed="main printed %s, but the last time it asked, %s"
+                      % (quote(line.text), ", ".join("%s returned %s" % (READS[w], v) for w, v in misread)),
+             hint="print p.is_alive() and p.exitcode themselves, read after p.join()")
 
 
 @check("the program ends by itself, leaving nothing running")

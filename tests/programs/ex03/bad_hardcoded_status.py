@@ -1,9 +1,11 @@
 """Wrong: the final line is typed in, not read from the Process object.
 
 Mistake: print('alive=False exitcode=-15') instead of asking p.is_alive() and p.exitcode.
-Caught by: not by a plain run, where the typed line happens to be true. The grader must change the truth:
-when the child ends otherwise than by SIGTERM (the grader kills it with SIGKILL, giving -9; or its sleeps are
-scaled so that it finishes its 10 rounds before terminate(), giving 0), the line still says exitcode=-15.
+Caught by: not by the values, which a plain run makes true (SIGTERM gives -15 on every
+platform), but by what main asked: it never called p.is_alive() nor read p.exitcode (the
+instrumentation records every read of a child's state). Before (base commit 97efe3a) the grader
+replaced terminate()'s SIGTERM with SIGKILL to make the typed -15 false, and so expected -9 where
+a learner's own run prints -15.
 Fails: main_reports_exit_state
 """
 import os
