@@ -114,7 +114,7 @@ def stays_in_tree(trace: Trace) -> None:
     more = " (and %s more)" % len(detached[3:]) if len(detached) > 3 else ""
     fail(expected="every process of the program stays in its tree: started by main or by a process "
                   "of main's, in main's session, and waited for by its parent",
-         observed="%s%s" % ("; ".join(d.explain() for d in detached[:3]), more),
+         observed="%s%s" % ("; ".join(trace.describe_detached(d) for d in detached[:3]), more),
          hint="start processes with multiprocessing.Process and join() them; a process that calls "
               "os.setsid() or is forked twice on purpose is a daemon, which this exercise does not ask for")
 

@@ -100,15 +100,17 @@ class Detached:
     how: str               # "setsid": a session of its own; "orphaned": its parent ended before it
     cmdline: tuple[str, ...] = ()
 
-    def explain(self) -> str:
-        """For a check's message: what this process did, as a teacher says it."""
-        command = " ".join(self.cmdline)[:60] or "?"
+    def command(self) -> str:
+        """Its command line, with file names instead of whole paths."""
+        return " ".join(arg.rsplit("/", 1)[-1] for arg in self.cmdline)[:60] or "?"
+
+    def explain(self, who: str) -> str:
+        """For a check's message: what this process, named `who`, did, as a teacher says it."""
         if self.how == "setsid":
-            return ("pid %d (%s) left the program's session (os.setsid()): Ctrl+C and the end of "
-                    "the program no longer reach it" % (self.pid, command))
-        return ("pid %d (%s) lost its parent while main was running (a double fork, or a process "
-                "its parent did not wait for): nothing of the program waits for it any more"
-                % (self.pid, command))
+            return ("%s left the program's session (os.setsid()): Ctrl+C and the end of the program "
+                    "no longer reach it" % who)
+        return ("%s lost its parent while main was running (a double fork, or a process its parent "
+                "did not wait for): nothing of the program waits for it any more" % who)
 
 
 @dataclass(frozen=True)
@@ -266,6 +268,12 @@ class Trace:
     def detached(self) -> tuple[Detached, ...]:
         """The processes that left the program's tree while main ran (os.setsid(), a double fork)."""
         return self.outcome.detached
+
+    def describe_detached(self, detached: Detached) -> str:
+        """What a detached process did, naming it as the trace knows it (else by its command)."""
+        who = (self.describe(detached.pid) if self.proc(detached.pid) else
+               "pid %d (`%s`)" % (detached.pid, detached.command()))
+        return detached.explain(who)
 
     def last_read(self, pid: int, child: int, what: str, before: float) -> Optional[Read]:
         """What `pid` last got, before `before`, when it read `what` of `child`'s Process object

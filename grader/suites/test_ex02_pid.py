@@ -11,6 +11,7 @@ from grader.runner import RunSpec
 from grader.trace import Proc, Trace
 
 TITLE = "pids"
+WHEN_MAIN_ENDED = " when main ended"   # said only of a daemon child: main's end kills only those
 
 
 def run_spec(program: Path, start_method: str) -> RunSpec:
@@ -64,6 +65,16 @@ def was_killed(child) -> bool:
     return child.exitcode is None and child.parent_saw is not None and child.parent_saw < 0
 
 
+def killed_hint(child: Proc) -> str:
+    """Why a child may have been killed, from what is known of it: only a daemon is killed by
+    main's end (a raw os.fork() child never is)."""
+    if child.daemon:
+        return ("a daemon child (daemon=True) is killed as soon as main ends; leave daemon off "
+                "(or join() the child) so it can finish")
+    return ("exit code -N means the child was killed by signal N: look for a terminate(), kill() or "
+            "os.kill() that reaches it before it is done")
+
+
 @check("the child prints its own pid", needs=["one_child"])
 def test_child_prints_its_pid(trace):
     child = the_child(trace)
@@ -71,10 +82,9 @@ def test_child_prints_its_pid(trace):
         killed = child is not None and was_killed(child)
         fail(expected="the child prints a line with its pid",
              observed="%s printed nothing%s" % (trace.describe(child.pid) if child else "no child",
-                                                ": it was killed (exit code %s) when main ended" % child.parent_saw
+                                                ": it was killed (exit code %s)%s" % (child.parent_saw, WHEN_MAIN_ENDED if child.daemon else "")
                                                 if killed else common_checks.lost_note(trace, child.pid) if child else ""),
-             hint="a daemon child (daemon=True) is killed as soon as main ends; leave daemon off" if killed
-                  else "print os.getpid() inside run_proc, the function the child runs")
+             hint=killed_hint(child) if killed else "print os.getpid() inside run_proc, the function the child runs")
     common_checks.prints_own_pid(trace, child.pid, "inside run_proc, in the child itself")
 
 
@@ -98,10 +108,10 @@ def test_child_finishes_first(trace):
         if main_end is None or child.ended <= main_end:
             return
     if child.exitcode is None and (child.parent_saw is None or was_killed(child)):
-        how = ("was killed when main ended (exit code %s)" % child.parent_saw
-               if child.parent_saw is not None else "never finished")
-        hint = ("a daemon child (daemon=True) is killed as soon as main ends; leave daemon off "
-                "(or join() the child) so it can finish")
+        how = ("was killed (exit code %s)%s" % (child.parent_saw, WHEN_MAIN_ENDED if child.daemon else "")
+               if child.parent_saw is not None else "never finished: no exit of it was seen")
+        hint = killed_hint(child) if child.parent_saw is not None else \
+            "let the child's code run to its end, and have main wait for it (join(), or os.wait() after os.fork())"
         fail(expected="the child prints its last line and exits with code 0",
              observed="%s printed %d line(s) and %s" % (trace.describe(child.pid), len(lines), how),
              hint=hint)
