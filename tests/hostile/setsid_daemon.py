@@ -7,7 +7,7 @@ misses it.
 
 Exercise: ex02
 Expect: failing
-Fails: ends_cleanly
+Fails: ends_cleanly stays_in_tree
 Message: ends_cleanly: still running after main ended
 Bounds: the daemon ends by itself after 60 s.
 """
