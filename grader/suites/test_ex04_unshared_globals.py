@@ -2,7 +2,8 @@
 
 work1 appends 0, 1, 2 in its own process; work2, started after work1 ended, still sees [11, 22];
 so does main, which prints its own `nums` last. The processes are told apart by who printed,
-not by the words of their lines: the first child that prints a list is work1, the second work2.
+not by the words of their lines: of the children that print a list, the one main started first
+is work1, the next work2 (when main called start(), not who printed first).
 """
 
 from __future__ import annotations
@@ -43,9 +44,17 @@ def list_lines(trace: Trace, pid: int) -> list[tuple[Line, list]]:
 
 
 def workers(trace: Trace) -> list[int]:
-    """The non-main processes that printed a list, in the order they first printed one."""
+    """The non-main processes that printed a list, in the order main called their start(): work1
+    is the one started first, even when work2 (started too early) prints first."""
     lines = [l for l in trace.out() if l.pid != trace.main_pid and printed_list(l) is not None]
-    return trace.printers(lines)
+    printers = trace.printers(lines)
+
+    def asked_for(pid: int) -> float:
+        proc = trace.proc(pid)
+        called = proc.start_called if proc is not None else None
+        return called if called is not None else float("inf")
+
+    return sorted(printers, key=lambda pid: (asked_for(pid), printers.index(pid)))
 
 
 @check("no process crashes")
