@@ -129,8 +129,9 @@ def cmd_gradescope(args: argparse.Namespace) -> int:
 
 
 def cmd_gradescope_bundle(args: argparse.Namespace) -> int:
-    from .platforms import build_gradescope_bundle
-    print("wrote %s" % build_gradescope_bundle(Path(args.out).resolve()))
+    from .platforms import assignment_total, build_gradescope_bundle
+    print("wrote %s; set the assignment's total points on Gradescope to %d (every check of every exercise)"
+          % (build_gradescope_bundle(Path(args.out).resolve()), assignment_total()))
     return 0
 
 

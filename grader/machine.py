@@ -14,14 +14,18 @@ CGROUP_V1_QUOTA_ALT = Path("/sys/fs/cgroup/cpu/cpu.cfs_quota_us")
 
 
 def usable_cpus() -> int:
-    """CPUs the process may run on, capped by its cgroup's CPU quota (rounded up, at least 1)."""
+    """CPUs the process may run on, capped by its cgroup's CPU quota."""
     try:
         cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):   # macOS and Windows have no affinity call
         cpus = os.cpu_count() or 1
-    quota = cgroup_cpu_quota()
+    return cpus_within(cpus, cgroup_cpu_quota())
+
+
+def cpus_within(cpus: int, quota: Optional[float]) -> int:
+    """`cpus`, but no more than the quota rounded up; at least 1."""
     if quota is not None:
-        cpus = min(cpus, max(1, math.ceil(quota)))
+        cpus = min(cpus, math.ceil(quota))
     return max(1, cpus)
 
 
