@@ -340,9 +340,17 @@ def keep_junit_of(part: Path, ids: set[str]) -> None:
     for suite in tree.getroot().iter("testsuite"):
         for case in list(suite.iter("testcase")):
             match = CASE_SUBJECT.search(case.get("name", ""))
-            if not match or match.group(1) not in ids:
+            # pytest writes an id's non-ASCII letters as \\uXXXX escapes
+            if not match or {match.group(1), _unescaped(match.group(1))}.isdisjoint(ids):
                 suite.remove(case)
     tree.write(part, encoding="utf-8", xml_declaration=True)
+
+
+def _unescaped(text: str) -> str:
+    try:
+        return text.encode("ascii", "backslashreplace").decode("unicode_escape")
+    except UnicodeDecodeError:
+        return text
 
 
 def without_temp_paths(junit: Path) -> None:

@@ -122,7 +122,7 @@ def test_an_interrupted_run_keeps_what_it_graded_and_resume_finishes_it(long_cla
     assert digests(out, skip=("junit.xml",)) == digests(root / "full", skip=("junit.xml",))
     assert not partial_of(out).exists() and not list(tmp.iterdir())
     import xml.etree.ElementTree as ET
-    cases = [c.get("name") for c in ET.parse(out / "junit.xml").iter("testcase")]
+    cases = [(c.get("classname"), c.get("name")) for c in ET.parse(out / "junit.xml").iter("testcase")]
     assert len(cases) == len(set(cases)) == len(list(ET.parse(root / "full" / "junit.xml").iter("testcase")))
 
 
