@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 import tarfile
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -42,8 +43,15 @@ def grade(*args: str, tmp: Path, timeout: float = 600) -> subprocess.CompletedPr
 
 def env_with_tmp(tmp: Path) -> dict[str, str]:
     """A private TMPDIR, so that the test sees the grader's temporary folders and no one else's."""
-    tmp.mkdir(exist_ok=True)
     return dict(os.environ, TMPDIR=str(tmp))
+
+
+def private_tmp() -> Path:
+    """A folder under the session's TMPDIR (reachable, like it, by the runs' own user ids: a
+    pytest tmp_path, mode 0700, is not)."""
+    tmp = Path(tempfile.mkdtemp(prefix="procgrade-night-"))
+    tmp.chmod(0o755)
+    return tmp
 
 
 def digests(root: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
@@ -72,7 +80,7 @@ def long_class(tmp_path_factory):
         folder.mkdir(parents=True)
         for name in (LOOPS, PID, ARGS):
             shutil.copyfile(SOLUTIONS / name, folder / name)
-    proc = grade(str(subs), *INTERRUPT_EXERCISES, "--out", str(root / "full"), tmp=root / "tmp")
+    proc = grade(str(subs), *INTERRUPT_EXERCISES, "--out", str(root / "full"), tmp=private_tmp())
     assert proc.returncode == 0, proc.stderr
     return root
 
@@ -89,7 +97,7 @@ def _wait_for_graded(building: Path, at_least: int, proc: subprocess.Popen, limi
 @pytest.mark.parametrize("how", ["SIGINT to the process group", "SIGTERM to the grader"])
 def test_an_interrupted_run_keeps_what_it_graded_and_resume_finishes_it(long_class, how):
     root = long_class
-    subs, out, tmp = root / "submissions", root / ("out-" + how.split()[0]), root / ("tmp-" + how.split()[0])
+    subs, out, tmp = root / "submissions", root / ("out-" + how.split()[0]), private_tmp()
     shutil.copytree(root / "full", out)          # the previous output of the class
     before = digests(out)
     proc = subprocess.Popen([sys.executable, "-m", "grader", "grade", str(subs), *INTERRUPT_EXERCISES,
@@ -127,36 +135,38 @@ def test_an_interrupted_run_keeps_what_it_graded_and_resume_finishes_it(long_cla
 
 
 def test_a_second_run_does_not_throw_away_an_interrupted_one(tmp_path):
+    tmp = private_tmp()
     subs = tmp_path / "subs"
     (subs / "ada").mkdir(parents=True)
     shutil.copyfile(SOLUTIONS / PID, subs / "ada" / PID)
     out = tmp_path / "out"
     (partial_of(out) / "students").mkdir(parents=True)
-    proc = grade(str(subs), "ex02", "--out", str(out), tmp=tmp_path / "tmp")
+    proc = grade(str(subs), "ex02", "--out", str(out), tmp=tmp)
     assert proc.returncode == 2
     assert "an interrupted run left 0 graded submissions in %s: run again with --resume" % partial_of(out) \
         in proc.stderr
-    assert grade(str(subs), "ex02", "--out", str(out), "--force", tmp=tmp_path / "tmp").returncode == 0
+    assert grade(str(subs), "ex02", "--out", str(out), "--force", tmp=tmp).returncode == 0
     assert not partial_of(out).exists() and rows(out)["ada"]["status"] == "graded"
 
 
 def test_a_hand_edited_grades_csv_is_kept_unless_forced(tmp_path):
+    tmp = private_tmp()
     subs = tmp_path / "subs"
     (subs / "ada").mkdir(parents=True)
     shutil.copyfile(SOLUTIONS / PID, subs / "ada" / PID)
     out = tmp_path / "out"
-    assert grade(str(subs), "ex02", "--out", str(out), tmp=tmp_path / "tmp").returncode == 0
+    assert grade(str(subs), "ex02", "--out", str(out), tmp=tmp).returncode == 0
     edited = (out / "grades.csv").read_text(encoding="utf-8").replace(",graded,", ",graded,late: -2 points")
     (out / "grades.csv").write_text(edited, encoding="utf-8")
-    proc = grade(str(subs), "ex02", "--out", str(out), tmp=tmp_path / "tmp")
+    proc = grade(str(subs), "ex02", "--out", str(out), tmp=tmp)
     assert proc.returncode == 2
     assert proc.stderr.strip() == ("%s was changed since the grader wrote it (by hand?); a new run would overwrite "
                                    "it. Keep a copy of your changes, then run again with --force to replace it."
                                    % (out / "grades.csv"))
     assert (out / "grades.csv").read_text(encoding="utf-8") == edited
-    assert grade(str(subs), "ex02", "--out", str(out), "--force", tmp=tmp_path / "tmp").returncode == 0
+    assert grade(str(subs), "ex02", "--out", str(out), "--force", tmp=tmp).returncode == 0
     assert "late" not in (out / "grades.csv").read_text(encoding="utf-8")
-    assert grade(str(subs), "ex02", "--out", str(out), tmp=tmp_path / "tmp").returncode == 0   # ours again
+    assert grade(str(subs), "ex02", "--out", str(out), tmp=tmp).returncode == 0   # ours again
 
 
 # --- every entry a row --------------------------------------------------------------------------------
@@ -196,7 +206,7 @@ def odd_class(tmp_path_factory):
     (subs / "homework.rar").write_bytes(b"Rar!\x1a\x07\x00")
     (subs / "ex02_pid.py").write_bytes(good)                           # a loose file
     (subs / ".DS_Store").write_bytes(b"junk")
-    proc = grade(str(subs), "ex02", "--out", str(root / "out"), tmp=root / "tmp")
+    proc = grade(str(subs), "ex02", "--out", str(root / "out"), tmp=private_tmp())
     return dict(root=root, out=root / "out", proc=proc)
 
 
@@ -269,7 +279,7 @@ def test_shards_split_a_class_by_id_alone():
 
 def test_two_shards_merged_equal_one_run(long_class, tmp_path):
     subs, full = long_class / "submissions", long_class / "full"
-    tmp = tmp_path / "tmp"
+    tmp = private_tmp()
     outs = []
     for k in (1, 2):
         out = tmp_path / ("shard%d" % k)
