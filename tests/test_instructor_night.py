@@ -214,14 +214,14 @@ def test_every_entry_is_a_row(odd_class):
     proc, got = odd_class["proc"], rows(odd_class["out"])
     assert proc.returncode == 1, proc.stderr                           # graded, with rejections
     assert sorted(got) == sorted(["ada", "leo", "mia", "ned", "evil", "broken", "kim", "kim-2", "pat", "quinn",
-                                  "oz", "homework", "ex02_pid.py"])
+                                  "oz", "homework.rar", "ex02_pid.py"])
     top = got["ada"]["max"]
     for sid in ("ada", "leo", "mia", "ned", "kim", "kim-2", "pat", "quinn"):
         assert (got[sid]["ex02"], got[sid]["status"]) == (top, "graded"), sid
     assert got["evil"]["status"] == "rejected"
     assert got["evil"]["note"] == "the tar archive holds a path that leaves its folder: '../../escaped.py'"
     assert got["broken"]["status"] == "rejected" and got["broken"]["note"].startswith("not a readable tar archive")
-    assert got["homework"]["note"] == "a .rar file is not a folder, a .zip, a .tar or a .tar.gz: hand in one of those"
+    assert got["homework.rar"]["note"] == "a .rar file is not a folder, a .zip, a .tar or a .tar.gz: hand in one of those"
     assert got["ex02_pid.py"]["status"] == "rejected"
     assert not (odd_class["root"] / "escaped.py").exists()
 
@@ -232,8 +232,8 @@ def test_near_miss_names_are_graded_with_a_note_that_names_the_file(odd_class):
             "(rename it ex02_pid.py)") in got["kim"]["note"]
     assert "ex02_pid.py: graded EX02_PID.py" in got["pat"]["note"]
     assert "ex02_pid.py: graded pid.py" in got["quinn"]["note"]
-    assert (got["oz"]["ex02"], got["oz"]["status"]) == ("0", "incomplete")
-    assert got["oz"]["note"] == ("not submitted: ex02; ex02_pid.py: not graded: ex02_pid (1).py, "
+    assert (got["oz"]["ex02"], got["oz"]["status"]) == ("0", "empty")
+    assert got["oz"]["note"] == ("no exercise file found; ex02_pid.py: not graded: ex02_pid (1).py, "
                                  "ex02_pid - 副本.py could each be it; keep one and name it ex02_pid.py")
 
 
@@ -245,12 +245,12 @@ def test_two_entries_with_one_id_are_both_flagged(odd_class):
 
 
 def test_a_rejected_students_json_says_why_once(odd_class):
-    text = (odd_class["out"] / "students" / "homework.json").read_text(encoding="utf-8")
+    text = (odd_class["out"] / "students" / "homework.rar.json").read_text(encoding="utf-8")
     data = json.loads(text)
     assert data["status"] == "rejected" and data["score"] == 0 and data["max_score"] > 0
     assert text.count("is not a folder, a .zip") == 1
     assert "no such file" not in text
-    results = json.loads((odd_class["out"] / "gradescope" / "homework" / "results.json").read_text(encoding="utf-8"))
+    results = json.loads((odd_class["out"] / "gradescope" / "homework.rar" / "results.json").read_text(encoding="utf-8"))
     assert json.dumps(results, ensure_ascii=False).count("is not a folder, a .zip") == 1
 
 
