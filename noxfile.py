@@ -84,14 +84,57 @@ def tests(session: nox.Session) -> None:
                     env={"PROCGRADE_HOSTILE_SANDBOX": "bwrap"})
 
 
+# `grade` exits with 1 when it graded everything but rejected some submission (their rows say
+# why): the run is complete, so nox must not call it failed. 2: it could not run, or was stopped.
+GRADED_EXIT_CODES = [0, 1]
+# On Ctrl+C nox waits this long for the grader before it sends SIGTERM, then SIGKILL: the grader
+# stops its runs, removes its temporary folders and keeps what it graded in well under that.
+GRADE_INTERRUPT_SECONDS = 30.0
+GRADE_TERMINATE_SECONDS = 15.0
+
+
 @nox.session
 def grade(session: nox.Session) -> None:
-    """Grade a class: `nox -s grade -- SUBMISSIONS [--out DIR] [--jobs N] [--start-method M]`."""
+    """Grade a class: `nox -s grade -- SUBMISSIONS [--out DIR] [--jobs N] [--start-method M]
+    [--resume] [--force] [--shard K/N]`."""
     install(session)
     if not session.posargs:
         session.error("name the folder of submissions: nox -s grade -- SUBMISSIONS")
     session.chdir(session.invoked_from)   # so that relative paths mean what they meant where nox was run
-    session.run("python", "-m", "grader", "grade", *session.posargs, env={"PYTHONPATH": str(ROOT)})
+    session.run("python", "-m", "grader", "grade", *session.posargs, env={"PYTHONPATH": str(ROOT)},
+                success_codes=GRADED_EXIT_CODES, interrupt_timeout=GRADE_INTERRUPT_SECONDS,
+                terminate_timeout=GRADE_TERMINATE_SECONDS)
+
+
+@nox.session
+def merge(session: nox.Session) -> None:
+    """Join the outputs of `grade --shard K/N` runs: `nox -s merge -- OUT1 OUT2 ... --out ALL`."""
+    install(session)
+    if not session.posargs:
+        session.error("name the outputs to join: nox -s merge -- OUT1 OUT2 --out ALL")
+    session.chdir(session.invoked_from)
+    session.run("python", "-m", "grader", "merge", *session.posargs, env={"PYTHONPATH": str(ROOT)})
+
+
+CONSTRAINTS = ROOT / "platforms" / "gradescope" / "constraints.txt"
+
+
+@nox.session
+def constraints(session: nox.Session) -> None:
+    """Rewrite platforms/gradescope/constraints.txt: the exact versions of the grader's
+    dependencies (and theirs) that `nox -s tests` installs, which Gradescope's setup.sh installs."""
+    install(session)
+    frozen = session.run("python", "-m", "pip", "freeze", "--exclude-editable", silent=True)
+    CONSTRAINTS.write_text(constraints_text(str(frozen), dependencies()), encoding="utf-8")
+    session.log("wrote %s" % CONSTRAINTS)
+
+
+def constraints_text(frozen: str, wanted: list[str]) -> str:
+    pins = sorted((line.strip() for line in frozen.splitlines() if "==" in line and not line.startswith("#")),
+                  key=str.lower)
+    return ("# The versions the kit is tested with (`nox -s constraints` rewrites this file from a fresh\n"
+            "# environment holding the kit's dependencies). Gradescope's setup.sh installs %s with them.\n"
+            % ", ".join(wanted)) + "\n".join(pins) + "\n"
 
 
 @nox.session

@@ -55,6 +55,8 @@ def grade(targets: list[Path], exercises: list[str], methods: list[str], jobs: i
     if junitxml:
         args += ["--junitxml", junitxml]
     code = pytest.main(args, plugins=[plugin, *plugins])
+    if code == pytest.ExitCode.INTERRUPTED:   # Ctrl+C (or, while a class is graded, SIGTERM)
+        raise KeyboardInterrupt
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise SystemExit("the grader could not run its suites (pytest exit code %s)" % int(code))
     return plugin
@@ -95,14 +97,25 @@ def cmd_hint(args: argparse.Namespace) -> int:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    from .instructor import grade_class
+    from .instructor import EXIT_COULD_NOT_RUN, Shard, grade_class
     from .submissions import BadInput
     try:
         return grade_class(Path(args.submissions), Path(args.out) if args.out else None, grade, args.exercises,
-                           start_methods(args.start_method), args.jobs, sandbox=args.sandbox)
+                           start_methods(args.start_method), args.jobs, sandbox=args.sandbox, resume=args.resume,
+                           force=args.force, shard=Shard.parse(args.shard) if args.shard else None)
     except (BadInput, ValueError) as error:
         print(error, file=sys.stderr)
-        return 2
+        return EXIT_COULD_NOT_RUN
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from .instructor import EXIT_COULD_NOT_RUN, merge
+    from .submissions import BadInput
+    try:
+        return merge([Path(p) for p in args.outputs], Path(args.out), force=args.force)
+    except (BadInput, ValueError, OSError) as error:
+        print(error, file=sys.stderr)
+        return EXIT_COULD_NOT_RUN
 
 
 def cmd_gradescope(args: argparse.Namespace) -> int:
@@ -116,8 +129,9 @@ def cmd_gradescope(args: argparse.Namespace) -> int:
 
 
 def cmd_gradescope_bundle(args: argparse.Namespace) -> int:
-    from .platforms import build_gradescope_bundle
-    print("wrote %s" % build_gradescope_bundle(Path(args.out).resolve()))
+    from .platforms import assignment_total, build_gradescope_bundle
+    print("wrote %s; set the assignment's total points on Gradescope to %d (every check of every exercise)"
+          % (build_gradescope_bundle(Path(args.out).resolve()), assignment_total()))
     return 0
 
 
@@ -149,7 +163,8 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--start-method", default="spawn", choices=[*START_METHODS, "default", "all"],
                        help="how child processes start (default: spawn, as on macOS and Windows)")
     check.add_argument("--jobs", type=int, default=JOBS,
-                       help="programs run at the same time (default: twice the cores, %(default)s)")
+                       help="programs run at the same time (default: twice the CPUs this process may use, "
+                            "%(default)s)")
     check.add_argument("--json", default="", help="also write the results (a list, one per target) as JSON")
     check.add_argument("--junitxml", default="", help="also write JUnit XML (pytest's own) to this file")
     check.add_argument("--sandbox", default="none", choices=SANDBOXES,
@@ -165,9 +180,14 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+EXIT_CODES = ("exit codes: 0 every submission graded; 1 graded, but some submission was rejected or broke "
+              "the grader (its row says why); 2 could not run, or interrupted (finish with --resume)")
+
+
 def instructor_commands(sub) -> None:
-    jobs = dict(type=int, default=JOBS, help="programs run at the same time (default: twice the cores, %(default)s)")
-    grade_ = sub.add_parser("grade", help="grade a class: one folder or .zip per student")
+    jobs = dict(type=int, default=JOBS, help="programs run at the same time (default: twice the CPUs this "
+                                             "process may use, %(default)s)")
+    grade_ = sub.add_parser("grade", help="grade a class: one folder or .zip per student", epilog=EXIT_CODES)
     grade_.add_argument("submissions", help="the folder that holds the submissions")
     grade_.add_argument("exercises", nargs="*", help="exercises to grade (default: all)")
     grade_.add_argument("--out", default="", help="output folder (default: SUBMISSIONS-grades, next to it)")
@@ -175,7 +195,19 @@ def instructor_commands(sub) -> None:
     grade_.add_argument("--start-method", default="spawn", choices=[*START_METHODS, "default", "all"],
                         help="how child processes start (default: spawn)")
     grade_.add_argument("--sandbox", default="none", choices=SANDBOXES, help="as for check (default: %(default)s)")
+    grade_.add_argument("--resume", action="store_true",
+                        help="finish an interrupted run: grade only the submissions it did not grade")
+    grade_.add_argument("--force", action="store_true",
+                        help="replace a grades.csv edited by hand, or start over from an interrupted run")
+    grade_.add_argument("--shard", default="",
+                        help="K/N: grade only shard K of N (by id; join the N outputs with `merge`)")
     grade_.set_defaults(func=cmd_grade)
+
+    merge = sub.add_parser("merge", help="join the outputs of several `grade --shard` runs into one")
+    merge.add_argument("outputs", nargs="+", help="the output folders to join")
+    merge.add_argument("--out", required=True, help="the joined output folder")
+    merge.add_argument("--force", action="store_true", help="replace a grades.csv edited by hand")
+    merge.set_defaults(func=cmd_merge)
 
     gradescope = sub.add_parser("gradescope", help="grade ROOT/submission into ROOT/results/results.json")
     gradescope.add_argument("--root", default="", help="default: $PROCGRADE_AUTOGRADER_ROOT or /autograder")
@@ -196,6 +228,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
+    except KeyboardInterrupt:   # the learner's Ctrl+C: the grader's `finally`s have run
+        print("interrupted", file=sys.stderr)
+        return 2
     except BrokenPipeError:  # the report was piped into `head` or a pager that quit early
         sys.stderr.close()
         return 1

@@ -15,6 +15,7 @@ import io
 import json
 import re
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from .results import CheckResult, ExerciseResult, Report, State, Status
@@ -105,12 +106,32 @@ def _exercise_score(result: Optional[ExerciseResult]) -> Any:
 # --- one JSON per submission --------------------------------------------------------------------
 
 def student_json(submission: Submission, report: Report) -> str:
-    """The whole Report (its one JSON form, Report.to_dict) with what was taken in."""
+    """The whole Report (its one JSON form, Report.to_dict) with what was taken in. It holds all
+    that grades.csv shows (student_from_json reads it back), so a class's CSV can always be made
+    again from its students' files: after a resume, and when shards are merged."""
     word, note = status(submission, report)
     data: dict[str, Any] = {"id": submission.id, "source": submission.source, "status": word, "note": note,
-                            "files": list(submission.files)}
+                            "notes": list(submission.notes), "files": list(submission.files)}
     data.update(report.to_dict())
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def student_from_json(text: str) -> tuple[Submission, Report]:
+    """What student_json wrote, read back (the submission's temporary folder is gone: its id
+    stands in for it)."""
+    data = json.loads(text)
+    problem = data["note"] if data["status"] == "rejected" else ""   # a rejected one's note is its problem
+    submission = Submission(data["id"], data["source"], Path(data["id"]), tuple(data["files"]), problem,
+                            tuple(data.get("notes", ())))
+    return submission, Report.from_dict(data)
+
+
+def without_messages(report: Report) -> Report:
+    """A rejected submission's report: every check scores nothing and says nothing, since the one
+    reason (the submission's problem) is given once, beside them."""
+    return replace(report, exercises=tuple(
+        replace(e, checks=tuple(replace(c, expected="", observed="", hint="") for c in e.checks))
+        for e in report.exercises))
 
 
 # --- Gradescope ---------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ bundle, and is what their scripts run.
 from __future__ import annotations
 
 import base64
+import importlib
 import json
 import os
 import re
@@ -72,6 +73,7 @@ def bundle_files(kit: Path = KIT) -> dict[str, tuple[bytes, int]]:
     for name in ("setup.sh", "run_autograder"):
         files[name] = ((kit / "platforms" / "gradescope" / name).read_bytes(), 0o755)
     files["requirements.txt"] = (("\n".join(dependencies(kit / "pyproject.toml")) + "\n").encode(), 0o644)
+    files["constraints.txt"] = ((kit / "platforms" / "gradescope" / "constraints.txt").read_bytes(), 0o644)
     for path in sorted((kit / "grader").rglob("*")):
         rel = path.relative_to(kit).as_posix()
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
@@ -88,6 +90,24 @@ def build_gradescope_bundle(dest: Path, kit: Path = KIT) -> Path:
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, content)
     return dest
+
+
+def assignment_total() -> int:
+    """The most points a submission can score (every check of every exercise, as the suites
+    declare them): the total to set on Gradescope's assignment."""
+    import warnings
+
+    from .exercises import all_exercises
+    total = 0
+    with warnings.catch_warnings():   # outside the grader's session, its `check` mark is unregistered
+        warnings.simplefilter("ignore")
+        for exercise in all_exercises():
+            module = importlib.import_module("grader.suites." + exercise.suite.stem)
+            for name, function in vars(module).items():
+                marks = [m for m in getattr(function, "pytestmark", []) if m.name == "check"]
+                if name.startswith("test_") and marks:
+                    total += int(marks[0].kwargs.get("points", 1))
+    return total
 
 
 # --- GitHub Classroom ---------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
-from typing import Optional, TextIO
+from typing import Callable, Optional, TextIO
 
 import pytest
 
@@ -21,8 +21,10 @@ TICK_SECONDS = 1.0      # on a terminal the clock moves on while a slow program 
 
 
 class Progress:
-    def __init__(self, targets: list[Path], stream: TextIO, label: str = "graded") -> None:
+    def __init__(self, targets: list[Path], stream: TextIO, label: str = "graded",
+                 on_done: Callable[[Path], None] = lambda target: None) -> None:
         self.order = {target: n for n, target in enumerate(targets)}
+        self.on_done = on_done   # called with a target as soon as its last check is reported
         self.stream = stream
         self.label = label
         self.tty = stream.isatty()
@@ -69,6 +71,7 @@ class Progress:
         self.left_by_target[target] -= 1
         if self.left_by_target[target] == 0:
             self.done += 1
+            self.on_done(target)
         self.show()
 
     @pytest.hookimpl

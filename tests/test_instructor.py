@@ -120,7 +120,9 @@ def build_class(dest: Path) -> dict:
     with zipfile.ZipFile(dest / "kim.zip", "w") as archive:
         archive.writestr("ex01_two_loops.py", "print('hi')\n")
         archive.writestr("../../../tmp/escaped.py", "print('out')\n")
-    (dest / "notes.txt").write_text("not a submission\n")
+    (dest / "notes.txt").write_text("not a submission\n")   # every entry a row: rejected, with the reason
+    key["students"]["notes.txt"] = {"entry": "notes.txt", "exercises": {
+        ex: {"kind": "rejected", "state": "not submitted", "score": 0} for ex in EXERCISES}}
     return key
 
 
@@ -148,8 +150,8 @@ def test_rejected_submissions_give_exit_1_and_a_clear_message(graded_class):
     assert proc.returncode == 1, proc.stderr
     assert "rejected jo.zip: not a readable zip" in proc.stderr
     assert "rejected kim.zip: the zip holds a path that leaves its folder: '../../../tmp/escaped.py'" in proc.stderr
-    assert "ignored notes.txt" in proc.stderr
-    assert "12/12 submissions" in proc.stderr          # the progress display's last line
+    assert "rejected notes.txt: a .txt file is not a folder, a .zip, a .tar or a .tar.gz" in proc.stderr
+    assert "13/13 submissions" in proc.stderr          # the progress display's last line
     assert not (Path("/tmp") / "escaped.py").exists()
 
 
@@ -183,7 +185,7 @@ def test_grades_csv_value_by_value(graded_class):
         others = [rows[sid][e] for e in EXERCISES if e != ex]
         assert others == [str(top[e]) for e in EXERCISES if e != ex], sid
         assert int(rows[sid][ex]) < top[ex]
-    for sid in ("jo", "kim"):
+    for sid in ("jo", "kim", "notes.txt"):
         assert row(sid) == ["0"] * 4 + ["0", str(total), "rejected"]
     assert rows["jo"]["note"].startswith("not a readable zip")
 
@@ -230,8 +232,8 @@ def test_nothing_is_written_outside_the_output_folder_and_temp(graded_class):
     root = graded_class["root"]
     assert sorted(p.name for p in root.iterdir()) == ["out1", "out2", "submissions"]
     out = root / "out1"
-    assert sorted(p.name for p in out.iterdir()) == [".procgrade-grades", "grades.csv", "gradescope", "junit.xml",
-                                                      "students"]
+    assert sorted(p.name for p in out.iterdir()) == [".procgrade-grades", ".procgrade-run.json", "grades.csv",
+                                                      "gradescope", "junit.xml", "students"]
     assert not [p for p in out.rglob("*") if p.name in ("conftest.py", "pytest.ini", "sitecustomize.py")]
     assert not [p for p in out.rglob("*.json") if '"score": 999' in p.read_text(encoding="utf-8")]
 
