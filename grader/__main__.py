@@ -58,6 +58,8 @@ def grade(targets: list[Path], exercises: list[str], methods: list[str], jobs: i
     if junitxml:
         args += ["--junitxml", junitxml]
     code = pytest.main(args, plugins=[plugin, *plugins])
+    if code == pytest.ExitCode.INTERRUPTED:   # Ctrl+C: pytest stopped the runs; the caller ends too
+        raise KeyboardInterrupt
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise SystemExit("the grader could not run its suites (pytest exit code %s)" % int(code))
     return plugin
@@ -174,7 +176,11 @@ def _confirmed(exercise: Exercise, workspace: learner.Workspace) -> bool:
 
 def cmd_watch(args: argparse.Namespace) -> int:
     from .watch import watch
-    return watch(_workspace(args), args.jobs)
+    workspace = _workspace(args)
+
+    def render(report: Report, where: learner.Workspace) -> str:
+        return terminal.render(report, _shown(where.exercises), _later(report))
+    return watch(workspace, learner_grader(args.jobs), render, _shown(workspace.exercises))
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
