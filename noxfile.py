@@ -168,7 +168,8 @@ def solutions(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """The kit's own tests: solutions pass, stubs fail fast, known-wrong programs fail the right check."""
     install(session, "jsonschema>=4", "pyyaml>=6")   # to validate the Gradescope and workflow files
-    session.run("python", "-m", "pytest", *session.posargs)
+    # PROCGRADE_NOX_PYTHON: the Python that runs nox, for the tests of the learner's nox sessions
+    session.run("python", "-m", "pytest", *session.posargs, env={"PROCGRADE_NOX_PYTHON": sys.executable})
     if not session.posargs and shutil.which("bwrap"):
         # the hostile corpus once more, every program inside the optional sandbox
         session.run("python", "-m", "pytest", "tests/test_hostile.py", "-q",

@@ -44,15 +44,20 @@ def watch(workspace: learner.Workspace, grade: learner.Grader, render: Renderer,
     on = learner.current(workspace, grade)
     if on is not None:
         _show(grade, render, workspace, [on])
-    print(watching_line(workspace, on, shown), flush=True)
+    watching = False
     try:
+        # yield_on_timeout: an empty batch once the watcher is set up, so that "Watching" is said
+        # only when a save would be seen (a save in between is kept for the next batch)
         for batch in changes(workspace.exercises, watch_filter=_is_source, debounce=400, step=30,
-                             raise_interrupt=True):
-            chosen = saved_exercises(workspace, (path for _, path in batch)) or ([on] if on else [])
-            if chosen:
-                _show(grade, render, workspace, chosen)
-            on = learner.current(workspace, grade)
-            print(watching_line(workspace, on, shown), flush=True)
+                             rust_timeout=500, yield_on_timeout=True, raise_interrupt=True):
+            if batch:
+                chosen = saved_exercises(workspace, (path for _, path in batch)) or ([on] if on else [])
+                if chosen:
+                    _show(grade, render, workspace, chosen)
+                on = learner.current(workspace, grade)
+            if batch or not watching:
+                print(watching_line(workspace, on, shown), flush=True)
+                watching = True
     except KeyboardInterrupt:
         print("\nStopped watching.", flush=True)
     return 0 if learner.current(workspace, grade) is None else 1
