@@ -32,7 +32,7 @@ def _is_source(_change: object, path: str) -> bool:
 
 def watching_line(workspace: learner.Workspace, on: Optional[Exercise], shown: str) -> str:
     if on is None:
-        return "All %d exercises are done. Still watching %s/ for saves · Ctrl+C ends." % (
+        return "All %d exercises are done. Watching %s/ for saves · Ctrl+C ends." % (
             len(all_exercises()), shown)
     return "Watching %s/ for saves · you are on %s (%s) · Ctrl+C ends." % (shown, on.id, on.file)
 
