@@ -1,24 +1,35 @@
-"""Sessions: check (the learner's), solutions, tests (the kit's own), hint; for instructors: grade,
-gradescope (the autograder bundle), classroom (what the GitHub Classroom workflow runs).
+"""Sessions: the learner's (check, watch, list, hint, reset), solutions, tests (the kit's own); for
+instructors: grade, gradescope (the autograder bundle), classroom (what the GitHub Classroom
+workflow runs).
 
 Environments are reused between runs and dependencies are installed only when pyproject.toml's
-list changes, so a learner's `nox -s check` after an edit costs seconds, not an install.
+list changes, so a learner's `nox -s check` after an edit costs seconds, not an install. The
+learner's sessions share one environment (.nox/learner) and hand the terminal over to the grader,
+so that the learner reads the grader's report and not nox's own lines about sessions and commands.
+exercises/noxfile.py loads this file, so the learner's commands also work from exercises/.
 """
 
 from __future__ import annotations
 
 import compileall
 import hashlib
+import logging
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nox
 
 ROOT = Path(__file__).resolve().parent
+LEARNER_ENV = ROOT / ".nox" / "learner"
+LEARNER_SESSIONS = ("check", "watch", "list", "hint", "reset")
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_existing_virtualenvs = True
 nox.options.sessions = ["check"]
+nox.options.envdir = str(ROOT / ".nox")   # the same environments whichever folder nox runs from
 
 
 def dependencies() -> list[str]:
@@ -49,11 +60,100 @@ def compile_kit() -> None:
     compileall.compile_dir(ROOT / "grader", quiet=2)
 
 
-@nox.session
+class _LearnerSessionChatter(logging.Filter):
+    """Drops nox's "Running session check" line, so that the learner's sessions print only the
+    grader's report (nox's other lines come after the session, and the grader replaces nox before
+    that), and "uv binary not found", which only says that nox uses virtualenv, as "uv|virtualenv"
+    asks, but reads to a beginner as the tool breaking."""
+
+    DROPPED = frozenset(["uv binary not found."] + ["Running session " + name for name in LEARNER_SESSIONS])
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() not in self.DROPPED
+
+
+logging.getLogger("nox").addFilter(_LearnerSessionChatter())
+
+
+def learner_python() -> Path:
+    """The one environment of every learner session, made once and installed again only when
+    pyproject.toml's dependencies change. Made here, not by nox, because nox gives each session an
+    environment of its own (a second `hint` environment cost 17 s)."""
+    python = LEARNER_ENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    wanted = sorted(dependencies())
+    stamp = LEARNER_ENV / ".procgrade-installed"
+    digest = hashlib.sha256("\n".join(wanted).encode()).hexdigest()
+    compile_kit()
+    if python.is_file() and stamp.is_file() and stamp.read_text() == digest:
+        return python
+    print("Setting up the grader's environment in %s (only this once, about 20 seconds)." % LEARNER_ENV,
+          file=sys.stderr, flush=True)
+    # virtualenv comes with nox and makes an environment in a second; the standard venv otherwise
+    maker = "virtualenv" if _importable("virtualenv") else "venv"
+    _quietly([sys.executable, "-m", maker, str(LEARNER_ENV)])
+    _quietly([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *wanted])
+    _quietly([str(python), "-m", "compileall", "-q", "-j", "0", str(LEARNER_ENV)])
+    stamp.write_text(digest)
+    return python
+
+
+def _importable(module: str) -> bool:
+    import importlib.util
+    return importlib.util.find_spec(module) is not None
+
+
+def _quietly(command: list[str]) -> None:
+    """Run one set-up step; its output is shown only when it fails (then it is the tool's failure)."""
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode:
+        sys.stderr.write(done.stdout + done.stderr)
+        raise SystemExit("Setting up the grader's environment failed at: %s" % " ".join(command))
+
+
+def hand_over(session: nox.Session, *args: str) -> None:
+    """Replace nox by `python -m grader ARGS` in the learner's environment: the grader's output and
+    exit code (0 all done, 1 not yet) become the command's, with nothing of nox's after them, and
+    Ctrl+C reaches one process. Run where nox was started, so that paths mean what they meant there."""
+    command = [str(learner_python()), "-m", "grader", *args, *session.posargs]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    os.chdir(session.invoked_from)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if os.name == "posix":
+        os.execve(command[0], command, env)
+    # Windows has no exec that keeps the console: wait, then leave with the grader's code
+    # (SystemExit passes through nox's handlers, which catch only Exception)
+    raise SystemExit(subprocess.run(command, env=env).returncode)
+
+
+@nox.session(venv_backend="none")
 def check(session: nox.Session) -> None:
     """Grade your exercises: `nox -s check`, or one: `nox -s check -- ex03`."""
-    install(session)
-    session.run("python", "-m", "grader", "check", *session.posargs)
+    hand_over(session, "check")
+
+
+@nox.session(venv_backend="none")
+def watch(session: nox.Session) -> None:
+    """Re-grade the exercise you are on each time you save a file under exercises/ (Ctrl+C ends)."""
+    hand_over(session, "watch")
+
+
+@nox.session(name="list", venv_backend="none")
+def list_(session: nox.Session) -> None:
+    """Every exercise with its title, state and checks passed, and the one to do next."""
+    hand_over(session, "list")
+
+
+@nox.session(venv_backend="none")
+def hint(session: nox.Session) -> None:
+    """The next hint for the exercise you are on, or one: `nox -s hint -- ex03` (`--all`: every hint)."""
+    hand_over(session, "hint")
+
+
+@nox.session(venv_backend="none")
+def reset(session: nox.Session) -> None:
+    """Put back the original stub of one exercise, keeping yours as a backup: `nox -s reset -- ex03`."""
+    hand_over(session, "reset")
 
 
 @nox.session
@@ -65,19 +165,11 @@ def solutions(session: nox.Session) -> None:
 
 
 @nox.session
-def hint(session: nox.Session) -> None:
-    """Hints for one exercise: `nox -s hint -- ex03`."""
-    install(session)
-    if not session.posargs:
-        session.error("name the exercise: nox -s hint -- ex03")
-    session.run("python", "-m", "grader", "hint", *session.posargs)
-
-
-@nox.session
 def tests(session: nox.Session) -> None:
     """The kit's own tests: solutions pass, stubs fail fast, known-wrong programs fail the right check."""
     install(session, "jsonschema>=4", "pyyaml>=6")   # to validate the Gradescope and workflow files
-    session.run("python", "-m", "pytest", *session.posargs)
+    # PROCGRADE_NOX_PYTHON: the Python that runs nox, for the tests of the learner's nox sessions
+    session.run("python", "-m", "pytest", *session.posargs, env={"PROCGRADE_NOX_PYTHON": sys.executable})
     if not session.posargs and shutil.which("bwrap"):
         # the hostile corpus once more, every program inside the optional sandbox
         session.run("python", "-m", "pytest", "tests/test_hostile.py", "-q",

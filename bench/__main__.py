@@ -40,12 +40,14 @@ TARGET_FOUR = 2.0
 TARGET_SOLUTIONS = 3.0
 TARGET_CLASS = 120.0
 TARGET_COPY = 1.3
+TARGET_WATCH = 0.6
 
 
 @dataclass
 class Plan:
     warm_runs: int = 5
     per_exercise_runs: int = 3
+    watch_runs: int = 5
     cold_runs: int = 1
     bare_runs: int = 10
     instrumented_runs: int = 5
@@ -59,7 +61,7 @@ class Plan:
     quick: bool = False
 
 
-QUICK = Plan(warm_runs=2, per_exercise_runs=1, cold_runs=0, bare_runs=5, instrumented_runs=2, check_runs=1,
+QUICK = Plan(warm_runs=2, per_exercise_runs=1, watch_runs=2, cold_runs=0, bare_runs=5, instrumented_runs=2, check_runs=1,
              classes=((2, 20),), copy_runs=1, tree_runs=1, quick=True)
 
 
@@ -98,9 +100,11 @@ def find(samples: list[Sample], start: str) -> Sample | None:
 
 def run_learner(plan: Plan, out: dict) -> None:
     from bench import learner
+    from bench.watch import save_to_verdict
     out["warm"] = learner.warm(plan.warm_runs)
     out["per_exercise"] = learner.per_exercise(plan.per_exercise_runs)
     out["cold"] = learner.cold(plan.cold_runs) if plan.cold_runs else []
+    out["watch"] = save_to_verdict(plan.watch_runs, str(learner.CHECK_PYTHON))
 
 
 def run_floor(plan: Plan, out: dict) -> None:
@@ -227,6 +231,13 @@ def render(out: dict, meta: dict, info: dict) -> str:
                       table(["exercise", "`nox -s check -- exNN`", "`python -m grader check exNN`",
                              "one instrumented run", "the program's lifetime in it", "load"], layers)]
 
+    if out.get("watch"):
+        parts += ["### Watch mode: save -> verdict",
+                  "`nox -s watch` on a fresh copy of the stubs; each exercise's reference solution saved in turn, "
+                  "timed from the save to the line the watch prints after the verdict (one long-lived grader: "
+                  "no Python, nox or pytest start per save). Target: %s median for ex01-ex05." % seconds(TARGET_WATCH),
+                  table(SAMPLE_HEADERS, sample_rows(out["watch"]))]
+
     if "bare" in out:
         parts += ["## 2. The floor",
                   "What the interpreter and the OS cost before the grader adds anything.",
@@ -302,7 +313,7 @@ def render(out: dict, meta: dict, info: dict) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-SECTION_OF = {"warm": "learner", "per_exercise": "learner", "cold": "learner", "bare": "floor",
+SECTION_OF = {"warm": "learner", "per_exercise": "learner", "watch": "learner", "cold": "learner", "bare": "floor",
               "processes": "floor", "instrumented": "floor", "extra_runs": "floor", "grader_check": "floor",
               "class": "class", "copier": "copier", "grader_tree": "copier"}
 

@@ -97,7 +97,7 @@ def main(argv: list[str]) -> int:
     args = argv or ["--target", str(KIT / "solutions")]
     runs = int(os.environ.get("RUNS", "5"))
     only = [v for v in os.environ.get("ONLY", "").split(",") if v]
-    python = str(KIT / ".nox" / "check" / "bin" / "python")
+    python = str(KIT / ".nox" / "learner" / "bin" / "python")
     if not Path(python).exists():
         python = sys.executable
     work = Path(tempfile.mkdtemp(prefix="procgrade-bench-variants-"))

@@ -1,12 +1,14 @@
-"""Command line: `python -m grader check [EXERCISE ...]`, `python -m grader hint EXERCISE`.
+"""Command line: `python -m grader check [EXERCISE ...]`; the learner's loop around it: `watch`,
+`list`, `hint [EXERCISE]`, `reset EXERCISE`; the instructor's commands (`grade`, ...).
 
-`nox -s check` and `nox -s solutions` call this; it runs the exercise suites with pytest (the
+The nox sessions of the same names call this; it runs the exercise suites with pytest (the
 plugin starts the learner's programs, never this process) and prints the learner's report.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import multiprocessing
 import sys
@@ -15,15 +17,16 @@ from typing import Sequence
 
 import pytest
 
+from . import learner
 from . import report as terminal
-from .exercises import SUITES, select
+from .exercises import SUITES, Exercise, select
 from .plugin import JOBS, GraderPlugin, GradingConfig
+from .results import Report, State
 from .runner import START_METHODS
 from .sandbox import SANDBOXES
 
 KIT = Path(__file__).resolve().parent.parent
 PYTEST_INI = Path(__file__).resolve().parent / "pytest.ini"
-HINTS = Path(__file__).resolve().parent / "hints"
 # pytest plugins the suites never use: the grade comes from the plugin's own records, and
 # unraisableexception runs gc.collect() twice at the end of every session (20-35 ms)
 UNUSED_PLUGINS = ("unraisableexception", "threadexception", "doctest", "pastebin", "legacypath",
@@ -75,25 +78,109 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 2
     reports = plugin.reports()
-    print("\n\n".join(terminal.render(r, _shown(Path(r.target))) for r in reports))
+    for r in reports:
+        learner.remember(learner.Workspace(Path(r.target)), r)
+    print("\n\n".join(terminal.render(r, _shown(Path(r.target)), _later(r)) for r in reports))
     if args.json:
         Path(args.json).write_text(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=1),
                                    encoding="utf-8")
     return 0 if all(r.all_done for r in reports) else 1
 
 
+def _later(report: Report) -> list[Exercise]:
+    return learner.later(learner.Workspace(Path(report.target)), [e.exercise for e in report.exercises])
+
+
+def learner_grader(jobs: int = JOBS) -> learner.Grader:
+    """Grades some exercises of one folder under the learner's default start method, quietly."""
+    def grade_folder(folder: Path, exercises: list[str]) -> Report:
+        return grade([folder], exercises, [learner.DEFAULT_METHOD], jobs).reports()[0]
+    return grade_folder
+
+
+def _workspace(args: argparse.Namespace) -> learner.Workspace:
+    return learner.Workspace(Path(args.target).resolve() if args.target else KIT / "exercises")
+
+
+def _one_exercise(name: str) -> Exercise:
+    (exercise,) = select([name])
+    return exercise
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    workspace = _workspace(args)
+    grades = learner.refresh(workspace, learner_grader(args.jobs))
+    print(learner.render_list(grades, _shown(workspace.exercises)))
+    return 0 if all(g.state == State.DONE.value for g in grades.values()) else 1
+
+
 def cmd_hint(args: argparse.Namespace) -> int:
+    workspace = _workspace(args)
     try:
-        (exercise,) = select([args.exercise])
+        exercise = _one_exercise(args.exercise) if args.exercise else learner.current(workspace, learner_grader())
     except ValueError as error:
         print(error, file=sys.stderr)
         return 2
-    path = HINTS / ("%s.md" % exercise.id)
-    if not path.is_file():
+    if exercise is None:
+        print("Every exercise is done: no hint needed. Name one to read its hints: nox -s hint -- ex03")
+        return 0
+    hints = learner.hints_of(exercise)
+    if hints is None:
         print("no hints written yet for %s" % exercise.id, file=sys.stderr)
         return 2
-    print(path.read_text(encoding="utf-8"))
+    print(learner.all_hints(hints) if args.all else learner.next_hint(workspace, exercise, hints))
     return 0
+
+
+def cmd_reset(args: argparse.Namespace) -> int:
+    workspace = _workspace(args)
+    if not args.exercise:
+        print("Name the exercise to put back as it was shipped: nox -s reset -- ex03 (your file is kept "
+              "in %s/)." % _shown(workspace.backups), file=sys.stderr)
+        return 2
+    try:
+        exercise = _one_exercise(args.exercise)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    program = workspace.program(exercise)
+    if program.is_file() and program.read_bytes() == learner.original(exercise).read_bytes():
+        print("%s is already the original stub: nothing to do." % _shown(program))
+        return 0
+    if not args.yes and not _confirmed(exercise, workspace):
+        return 2
+    kept = learner.reset(workspace, exercise, datetime.datetime.now())
+    if kept is not None:
+        print("Your %s is kept as %s." % (exercise.file, _shown(kept)))
+    print("%s is the original stub again." % _shown(program))
+    return 0
+
+
+def _confirmed(exercise: Exercise, workspace: learner.Workspace) -> bool:
+    question = ("Put back the original %s? Your file is kept in %s/. Type y to go on: "
+                % (exercise.file, _shown(workspace.backups)))
+    if not sys.stdin or not sys.stdin.isatty():
+        print("Nothing was changed: reset asks before it replaces your file, and there is no one to ask "
+              "here (no terminal). Add --yes to reset without asking: nox -s reset -- %s --yes"
+              % exercise.id, file=sys.stderr)
+        return False
+    try:
+        answer = input(question)
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() not in ("y", "yes"):
+        print("Nothing was changed.")
+        return False
+    return True
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from .watch import watch
+    workspace = _workspace(args)
+
+    def render(report: Report, where: learner.Workspace) -> str:
+        return terminal.render(report, _shown(where.exercises), _later(report))
+    return watch(workspace, learner_grader(args.jobs), render, _shown(workspace.exercises))
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
@@ -173,15 +260,39 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("-v", "--verbose", action="store_true", help="show pytest's own output too")
     check.set_defaults(func=cmd_check)
 
-    hint = sub.add_parser("hint", help="print the hints for one exercise")
-    hint.add_argument("exercise", help="ex03, 3 or a file name")
-    hint.set_defaults(func=cmd_hint)
+    learner_commands(sub)
     instructor_commands(sub)
     return top
 
 
 EXIT_CODES = ("exit codes: 0 every submission graded; 1 graded, but some submission was rejected or broke "
               "the grader (its row says why); 2 could not run, or interrupted (finish with --resume)")
+
+
+def learner_commands(sub) -> None:
+    target = dict(default="", help="the folder of exercise programs (default: the kit's exercises/)")
+    jobs = dict(type=int, default=JOBS, help="programs run at the same time (default: %(default)s)")
+    watch = sub.add_parser("watch", help="re-grade the exercise you are on at every save (Ctrl+C ends)")
+    watch.add_argument("--target", **target)
+    watch.add_argument("--jobs", **jobs)
+    watch.set_defaults(func=cmd_watch)
+
+    list_ = sub.add_parser("list", help="every exercise with its state and checks passed, and the next one")
+    list_.add_argument("--target", **target)
+    list_.add_argument("--jobs", **jobs)
+    list_.set_defaults(func=cmd_list)
+
+    hint = sub.add_parser("hint", help="the next hint for an exercise (default: the one you are on)")
+    hint.add_argument("exercise", nargs="?", default="", help="ex03, 3 or a file name")
+    hint.add_argument("--all", action="store_true", help="every hint of the exercise at once")
+    hint.add_argument("--target", **target)
+    hint.set_defaults(func=cmd_hint)
+
+    reset = sub.add_parser("reset", help="put an exercise's original stub back (yours goes to backups/)")
+    reset.add_argument("exercise", nargs="?", default="", help="ex03, 3 or a file name")
+    reset.add_argument("--yes", action="store_true", help="do not ask first")
+    reset.add_argument("--target", **target)
+    reset.set_defaults(func=cmd_reset)
 
 
 def instructor_commands(sub) -> None:

@@ -7,8 +7,9 @@ The suites folder is the one list: adding a suite adds an exercise.
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from types import ModuleType
 
 SUITES = Path(__file__).resolve().parent / "suites"
@@ -39,16 +40,23 @@ def all_exercises() -> list[Exercise]:
     return found
 
 
+def exercise_key(name: str) -> str:
+    """The id a learner's name for an exercise means: "ex3", "3", "ex03", "ex03_process_args.py" and
+    "exercises/ex03_process_args.py" all mean "ex03" (a file name keeps its slug: checked by select)."""
+    key = PurePath(name.replace("\\", "/")).name.lower().removesuffix(".py")
+    number = re.fullmatch(r"(?:ex)?0*(\d+)", key)
+    return "ex%02d" % int(number.group(1)) if number else key
+
+
 def select(names: list[str]) -> list[Exercise]:
-    """Exercises named by id ("ex03", "3") or file name; all when `names` is empty."""
+    """Exercises named by id ("ex03", "ex3", "3") or file name (with or without its folder); all when
+    `names` is empty."""
     exercises = all_exercises()
     if not names:
         return exercises
     chosen = []
     for name in names:
-        key = name.lower().removesuffix(".py")
-        if key.isdigit():
-            key = "ex%02d" % int(key)
+        key = exercise_key(name)
         match = [e for e in exercises if e.id == key or e.file.removesuffix(".py") == key]
         if not match:
             known = ", ".join(e.id for e in exercises)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import textwrap
-from typing import Optional
+from typing import Optional, Sequence
 
+from .exercises import Exercise
 from .results import CheckResult, ExerciseResult, Report, State, Status
 
 MARK = {State.DONE: "✓", State.FAILING: "✗", State.NOT_STARTED: "·", State.NOT_SUBMITTED: "?"}
@@ -12,7 +13,9 @@ CHECK_MARK = {Status.PASSED: "✓", Status.FAILED: "✗", Status.SKIPPED: "-", S
 WIDTH = 100
 
 
-def render(report: Report, folder: str) -> str:
+def render(report: Report, folder: str, later: Sequence[Exercise] = ()) -> str:
+    """`later`: the kit's exercises this report did not grade and that are not known to be done;
+    once every graded one is done, the first of them is next (all done only when there is none)."""
     out = ["procgrade · %s · start method: %s" % (folder, ", ".join(report.start_methods)), ""]
     title_width = max((len(e.title) for e in report.exercises), default=10)
     for e in report.exercises:
@@ -29,10 +32,12 @@ def render(report: Report, folder: str) -> str:
     out.append("%d/%d checks · %d of %d exercises done" % (report.score, report.max_score, done,
                                                           len(report.exercises)))
     nxt = next_exercise(report)
-    if nxt is None:
-        out.append("all done. Well done: every check passes.")
-    else:
+    if nxt is not None:
         out.append(_next_line(nxt, folder))
+    elif later:
+        out.append(_done_next_line(report, later[0], folder))
+    else:
+        out.append("all done. Well done: every check passes.")
     return "\n".join(out)
 
 
@@ -48,6 +53,12 @@ def _next_line(e: ExerciseResult, folder: str) -> str:
         return "next: %s is missing: %s" % (e.exercise, where)
     return ("next: %s — read the docstring at the top of %s, fill in its TODOs, then run: "
             "nox -s check -- %s   (stuck? nox -s hint -- %s)" % (e.exercise, where, e.exercise, e.exercise))
+
+
+def _done_next_line(report: Report, upcoming: Exercise, folder: str) -> str:
+    done = ", ".join(e.exercise for e in report.exercises)
+    return ("%s done · next: %s (%s/%s), then run: nox -s check -- %s"
+            % (done, upcoming.id, folder.rstrip("/"), upcoming.file, upcoming.id))
 
 
 def _failures(e: ExerciseResult) -> list[str]:

@@ -1,0 +1,222 @@
+"""The learner's loop around the grader: what was graded before (so that `list`, `hint` and the
+report's next line know which exercise the learner is on), hints one at a time, and putting back
+an exercise's original stub.
+
+A learner's workspace is the folder that holds `exercises/`. What these commands remember lives
+in its `.procgrade/` folder (git-ignored); backups made by `reset` in its `backups/` folder.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import re
+import shutil
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+from .exercises import Exercise, all_exercises
+from .results import Report, State
+
+KIT = Path(__file__).resolve().parent.parent
+ORIGINALS = Path(__file__).resolve().parent / "originals"   # the stubs as shipped: `reset` copies them back
+HINTS = Path(__file__).resolve().parent / "hints"
+DEFAULT_METHOD = "spawn"   # the learner's default: a grade under it is the one remembered as known
+
+
+@dataclass(frozen=True)
+class Workspace:
+    exercises: Path   # the learner's programs
+
+    @property
+    def state(self) -> Path:
+        return self.exercises.parent / ".procgrade"
+
+    @property
+    def backups(self) -> Path:
+        return self.exercises.parent / "backups"
+
+    def program(self, exercise: Exercise) -> Path:
+        return self.exercises / exercise.file
+
+
+@dataclass(frozen=True)
+class Remembered:
+    """An exercise's last grade under the default start method, for the file as it was then."""
+    digest: str
+    state: str
+    score: int
+    max_score: int
+
+
+# -- what was graded before ----------------------------------------------------------------------
+
+def digest(workspace: Workspace, exercise: Exercise) -> str:
+    """The program's bytes and its suite's: a grade stays known until either changes."""
+    program = workspace.program(exercise)
+    content = program.read_bytes() if program.is_file() else b""
+    return hashlib.sha256(content + b"\0" + exercise.suite.read_bytes()).hexdigest()
+
+
+def _progress_file(workspace: Workspace) -> Path:
+    return workspace.state / "progress.json"
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_json(path: Path, data: dict) -> None:
+    """Best effort: a workspace that cannot be written to only forgets (never fails a command)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+    except OSError:
+        pass
+
+
+def remember(workspace: Workspace, report: Report) -> None:
+    if DEFAULT_METHOD not in report.start_methods:
+        return
+    kit = {e.id: e for e in all_exercises()}
+    data = _read_json(_progress_file(workspace))
+    for e in report.exercises:
+        if e.exercise in kit:
+            data[e.exercise] = asdict(Remembered(digest(workspace, kit[e.exercise]), e.state.value, e.score,
+                                                 e.max_score))
+    _write_json(_progress_file(workspace), data)
+
+
+def known(workspace: Workspace, exercises: Sequence[Exercise]) -> dict[str, Remembered]:
+    """The remembered grades that still hold: the program and its suite did not change since."""
+    data = _read_json(_progress_file(workspace))
+    found = {}
+    for e in exercises:
+        try:
+            record = Remembered(**data[e.id])
+        except (KeyError, TypeError):
+            continue
+        if record.digest == digest(workspace, e):
+            found[e.id] = record
+    return found
+
+
+Grader = Callable[[Path, list[str]], Report]   # grades some exercises of one folder (default start method)
+
+
+def refresh(workspace: Workspace, grade: Grader) -> dict[str, Remembered]:
+    """Every exercise's grade: remembered where it still holds, graded (all at once) where not."""
+    exercises = all_exercises()
+    stale = [e.id for e in exercises if e.id not in known(workspace, exercises)]
+    if stale:
+        remember(workspace, grade(workspace.exercises, stale))
+    return known(workspace, exercises)
+
+
+def later(workspace: Workspace, graded: Sequence[str]) -> list[Exercise]:
+    """The kit's exercises outside `graded` that are not known to be done, in the kit's order:
+    what the report names next once the graded ones are done."""
+    exercises = [e for e in all_exercises() if e.id not in graded]
+    done = {i for i, r in known(workspace, exercises).items() if r.state == State.DONE.value}
+    return [e for e in exercises if e.id not in done]
+
+
+def current(workspace: Workspace, grade: Grader) -> Optional[Exercise]:
+    """The exercise the learner is on: the first that is not done (None once all are)."""
+    grades = refresh(workspace, grade)
+    return next((e for e in all_exercises() if grades[e.id].state != State.DONE.value), None)
+
+
+# -- list ----------------------------------------------------------------------------------------
+
+MARK = {State.DONE.value: "✓", State.FAILING.value: "✗", State.NOT_STARTED.value: "·",
+        State.NOT_SUBMITTED.value: "?"}
+
+
+def render_list(grades: dict[str, Remembered], folder: str) -> str:
+    exercises = all_exercises()
+    width = max(len(e.title) for e in exercises)
+    out = []
+    for e in exercises:
+        g = grades[e.id]
+        out.append("  %s %s  %-*s  %-13s %d/%d checks" % (MARK[g.state], e.id, width, e.title, g.state, g.score,
+                                                       g.max_score))
+    done = sum(g.state == State.DONE.value for g in grades.values())
+    out.append("")
+    nxt = next((e for e in exercises if grades[e.id].state != State.DONE.value), None)
+    if nxt is None:
+        out.append("%d of %d exercises done: all done." % (done, len(exercises)))
+    else:
+        out.append("%d of %d exercises done · next: %s (%s/%s), then run: nox -s check -- %s"
+                   % (done, len(exercises), nxt.id, folder.rstrip("/"), nxt.file, nxt.id))
+    return "\n".join(out)
+
+
+# -- hints, one at a time ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Hints:
+    title: str                  # the file's first line, "# ex03 · arguments, terminate(), exitcode"
+    steps: tuple[str, ...]      # each "## " section, in order
+
+
+def hints_of(exercise: Exercise) -> Optional[Hints]:
+    path = HINTS / ("%s.md" % exercise.id)
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8")
+    head, *sections = re.split(r"^(?=## )", text, flags=re.M)
+    return Hints(head.strip().splitlines()[0], tuple(s.strip() for s in sections))
+
+
+def next_hint(workspace: Workspace, exercise: Exercise, hints: Hints) -> str:
+    """The next hint not yet shown for `exercise` (counted in .procgrade/hints.json); after the
+    last one, the last one again with a word that there are no more."""
+    path = workspace.state / "hints.json"
+    seen = _read_json(path)
+    shown = seen.get(exercise.id, 0) if isinstance(seen.get(exercise.id), int) else 0
+    total = len(hints.steps)
+    number = min(shown + 1, total)
+    seen[exercise.id] = number
+    _write_json(path, seen)
+    text = "%s\n\nhint %d of %d\n\n%s" % (hints.title, number, total, hints.steps[number - 1])
+    if number < total:
+        return text + "\n\nStill stuck after trying it? Run the same command again for hint %d." % (number + 1)
+    if shown >= total:
+        return text + "\n\nThere are no more hints for %s: that was the last of %d (`--all` shows them all)." % (
+            exercise.id, total)
+    return text + "\n\nThat was the last hint for %s." % exercise.id
+
+
+def all_hints(hints: Hints) -> str:
+    return "\n\n".join([hints.title, *hints.steps])
+
+
+# -- reset ---------------------------------------------------------------------------------------
+
+def original(exercise: Exercise) -> Path:
+    return ORIGINALS / exercise.file
+
+
+def backup_name(exercise: Exercise, now: datetime.datetime) -> str:
+    stem = exercise.file.removesuffix(".py")
+    return "%s.%s.py" % (stem, now.strftime("%Y-%m-%d_%H-%M-%S"))
+
+
+def reset(workspace: Workspace, exercise: Exercise, now: datetime.datetime) -> Optional[Path]:
+    """Put the original stub back; the learner's file, if any, is moved to the backups folder
+    first. Returns the backup's path (None when there was no file to keep)."""
+    program = workspace.program(exercise)
+    kept = None
+    if program.exists():
+        workspace.backups.mkdir(parents=True, exist_ok=True)
+        kept = workspace.backups / backup_name(exercise, now)
+        shutil.copy2(program, kept)
+    shutil.copyfile(original(exercise), program)
+    return kept
