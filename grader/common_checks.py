@@ -9,7 +9,7 @@ from typing import Optional
 
 from . import sandbox
 from .checks import fail, plural, quote
-from .trace import HELPER, MANAGER, Crash, Trace
+from .trace import HELPER, MANAGER, Crash, Frame, StartError, Trace
 
 # What a known crash means for a beginner, keyed on the exception's last line.
 CRASH_HINTS: tuple[tuple[str, str], ...] = (
@@ -25,14 +25,30 @@ CRASH_HINTS: tuple[tuple[str, str], ...] = (
      "a plain multiprocessing.Queue cannot be passed to a Pool task; create the queue with "
      "multiprocessing.Manager().Queue()"),
     ("NotImplementedError", "finish the TODO this line points to"),
-    ("SyntaxError", "fix the syntax error at the line shown"),
+    ("is not UTF-8",
+     "save the file as UTF-8 (your editor's \"save with encoding\"), or name its encoding on its "
+     "first line, `# -*- coding: gbk -*-`"),
+    ("TabError",
+     "this block mixes tabs and spaces: indent every line with spaces only (4 per level)"),
+    ("SyntaxError", "fix the syntax error at the line shown: Python reads the whole file before it runs any of it"),
     ("IndentationError", "fix the indentation at the line shown"),
+    ("ModuleNotFoundError", "check the spelling of the module's name in the import at the line shown"),
+    ("NameError", "a name is used before it is defined, or is misspelt: check the spelling at the line shown"),
 )
 
 
 def crash_hint(crash: Crash) -> str:
+    return _hint_for(crash.exception)
+
+
+def start_hint(error: StartError) -> str:
+    """The hint for a program that did not start."""
+    return _hint_for("%s: %s" % (error.type_name, error.message))
+
+
+def _hint_for(exception: str) -> str:
     for needle, hint in CRASH_HINTS:
-        if needle in crash.exception:
+        if needle in exception:
             return hint
     return "read the traceback: the last line names the error, the line above it where it happened"
 
@@ -104,35 +120,25 @@ def ended_by_itself(trace: Trace, expected_code: Optional[int] = 0) -> None:
              hint="join() the processes you start, and do not detach them (no setsid, no double fork)")
 
 
-_FRAME = re.compile(r'File "([^"]+)", line (\d+) in (\S+)')
+_STACK_FRAME = re.compile(r'File "([^"]+)", line (\d+) in (\S+)')
 
 
 def hang_diagnosis(trace: Trace, source: Optional[list[str]] = None) -> str:
-    """What each of the program's processes was doing when the budget ran out, from its stack
-    dump (quoting the program's own line when `source`, the program's lines, is given), and the
-    error of a pool task that failed silently: the usual cause of such a wait."""
+    """What each of the program's processes was doing when it was stopped, from its stack dump:
+    at its innermost line of the learner's file, quoted ("main (pid 1) was waiting in `p.join()`
+    (line 41)"), or in which library function when no line of that file was on its stack; the
+    processes that had already ended, said to have ended; and the error of a pool task that failed
+    silently: the usual cause of such a wait. `source` (the program's lines) defaults to the trace's."""
+    lines = list(source) if source is not None else list(trace.source)
+    dumps = dict(trace.stacks)
     parts = []
-    for pid, text in trace.stacks:
-        proc = trace.proc(pid)
-        if proc is None or proc.kind in (HELPER, MANAGER):
-            continue
-        blocks = text.split("\n\n")
-        current = next((b for b in blocks if "Current thread" in b), blocks[0])
-        frames = _FRAME.findall(current)
-        # A forked child's stack still holds its parent's frames, below the child's _bootstrap.
-        cut = next((i for i, f in enumerate(frames) if f[2] == "_bootstrap" and "multiprocessing" in f[0]),
-                   len(frames))
-        frames = frames[:cut]
-        if not frames:
-            continue
-        own = [f for f in frames if "/program/" in f[0]]
-        if own:
-            number = int(own[0][1])
-            code = source[number - 1].strip() if source and 0 < number <= len(source) else ""
-            spot = "%s() line %d%s" % (own[0][2], number, ", " + quote(code, 100) if code else "")
-        else:
-            spot = "%s()" % frames[-1][2]
-        parts.append("%s was in %s, waiting in %s()" % (trace.describe(pid), spot, frames[0][2]))
+    for proc in trace.learner_procs():
+        if proc.pid in dumps:
+            spot = _where_waiting(dumps[proc.pid], trace.program, lines)
+            if spot:
+                parts.append("%s %s" % (trace.describe(proc.pid), spot))
+        elif proc.ended is not None or proc.exitcode is not None or proc.parent_saw is not None:
+            parts.append("%s had ended" % trace.describe(proc.pid))
     parts = parts[:6]
     if trace.task_errors:
         first = trace.task_errors[0]
@@ -142,8 +148,46 @@ def hang_diagnosis(trace: Trace, source: Optional[list[str]] = None) -> str:
     return ("; " + "; ".join(parts)) if parts else ""
 
 
+def _where_waiting(dump: str, program: str, source: list[str]) -> str:
+    """One process's place in its stack dump: "was waiting in `q.get()` (line 30)"."""
+    threads = [_dump_frames(block) for block in dump.split("\n\n")]
+    threads = [frames for frames in threads if frames]
+    if not threads:
+        return ""
+    # the thread that runs the learner's code (a queue's feeder thread runs none of it)
+    frames = next((f for f in threads if any(x.in_program(program) for x in f)), threads[0])
+    own = next((f for f in frames if f.in_program(program)), None)    # innermost first
+    if own is None:
+        library = next((f for f in frames if "/instrument/" not in f.path), frames[0])
+        return "was in `%s()` of %s, in no line of %s" % (library.function, library.path.rsplit("/", 1)[-1],
+                                                          program or "your file")
+    code = source[own.line - 1].strip() if 0 < own.line <= len(source) else ""
+    # innermost in the learner's own file: it was running its own code (a loop), not waiting
+    verb = "was running" if frames[0] is own else "was waiting in"
+    return "%s %s (line %d)" % (verb, quote(code, 100) if code else "`%s()`" % own.function, own.line)
+
+
+def _dump_frames(block: str) -> list[Frame]:
+    """A faulthandler dump of one thread, innermost frame first. A forked child's stack still
+    holds its parent's frames below the child's _bootstrap: they are cut off."""
+    frames = [Frame(path, int(line), function) for path, line, function in _STACK_FRAME.findall(block)]
+    cut = next((i for i, f in enumerate(frames) if f.function == "_bootstrap" and "multiprocessing" in f.path),
+               len(frames))
+    return frames[:cut]
+
+
 def numbers(text: str) -> list[int]:
     return [int(n) for n in re.findall(r"\d+", text)]
+
+
+def output_complete(trace: Trace, needed: str) -> None:
+    """Fail when the grader did not read all the program printed and `needed` (what the check
+    must see, "the last progress value") may lie in the part it never read."""
+    cut = trace.output_cut()
+    if cut:
+        fail(expected="the grader reads the whole output, to see %s" % needed,
+             observed="%s, so the grader cannot tell %s" % (cut, needed),
+             hint="print less: a line per file or per step, not per byte or without a pause")
 
 
 def lost_note(trace: Trace, pid: int) -> str:
