@@ -180,14 +180,25 @@ def numbers(text: str) -> list[int]:
     return [int(n) for n in re.findall(r"\d+", text)]
 
 
+PRINT_LESS = "print less: a line per step of the work, not thousands in a loop without a pause"
+
+
 def output_complete(trace: Trace, needed: str) -> None:
     """Fail when the grader did not read all the program printed and `needed` (what the check
     must see, "the last progress value") may lie in the part it never read."""
     cut = trace.output_cut()
     if cut:
         fail(expected="the grader reads the whole output, to see %s" % needed,
-             observed="%s, so the grader cannot tell %s" % (cut, needed),
-             hint="print less: a line per file or per step, not per byte or without a pause")
+             observed="%s, so the grader cannot tell %s" % (cut, needed), hint=PRINT_LESS)
+
+
+def with_cut(cut: str, observed: str, hint: str) -> tuple[str, str]:
+    """A failure's observed and hint when the grader read only part of the output (`cut`, from
+    Trace.output_cut): what the check missed may be in the part it never read."""
+    if not cut or cut in observed:
+        return observed, hint
+    return ("%s, in what the grader read; but %s, so it cannot tell what came after" % (observed, cut),
+            "%s. If that was not the cause: %s" % (PRINT_LESS, hint) if hint else PRINT_LESS)
 
 
 def lost_note(trace: Trace, pid: int) -> str:

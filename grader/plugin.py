@@ -22,7 +22,7 @@ from typing import Callable, Optional, Union
 import pytest
 
 from .checks import CheckFailed, check_id
-from .common_checks import start_hint
+from .common_checks import start_hint, with_cut
 from .exercises import exercise_of_module
 from .results import CheckResult, ExerciseResult, Report, Status, exercise_state
 from .runner import START_METHODS, Run, RunSpec, compile_error, run_program
@@ -217,9 +217,10 @@ class GraderPlugin:
         if call.when == "call" or (call.when == "setup" and report.outcome != "passed"):
             result = _result(item, marker, subject, call, report)
             cut = self._output_cut(item.module, subject)
-            if cut and result.status is Status.FAILED and cut not in result.observed:
-                # what it judged may lie in the part the grader never read: say so
-                result = dataclasses.replace(result, observed="%s (%s)" % (result.observed, cut))
+            if cut and result.status is Status.FAILED:
+                # what it looked for may lie in the part the grader never read: say so
+                observed, hint = with_cut(cut, result.observed, result.hint)
+                result = dataclasses.replace(result, observed=observed, hint=hint)
             key = (subject.target, result.exercise)
             self.collected.results.setdefault(key, []).append(result)
             if isinstance(call.excinfo and call.excinfo.value, CheckFailed):

@@ -145,7 +145,7 @@ def compile_error(program: Path) -> Optional[StartError]:
         data.decode(encoding)
     except UnicodeDecodeError as error:
         line = data[:error.start].count(b"\n") + 1
-        code = lines[line - 1].decode("utf-8", "replace").strip() if line <= len(lines) else ""
+        code = _readable(lines[line - 1]).strip() if line <= len(lines) else ""
         return not_utf8(program.name, line, "\\x%02x" % data[error.start], code)
     except SyntaxError:
         pass   # an unknown coding line: compile() below says so
@@ -162,6 +162,17 @@ def compile_error(program: Path) -> Optional[StartError]:
     except (ValueError, RecursionError, MemoryError) as error:   # null bytes; nesting too deep
         return StartError(program.name, "SyntaxError", str(error))
     return None
+
+
+def _readable(line: bytes) -> str:
+    """A line of a file that is not UTF-8, as its author saw it: most such files are Chinese
+    editors' GB18030/GBK."""
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return line.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return line.decode("utf-8", "replace")
 
 
 def program_source(program: Path) -> tuple[str, ...]:

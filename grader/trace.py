@@ -325,15 +325,16 @@ class Trace:
         where what it read stops (a check that needs what came after cannot tell)."""
         parts = []
         for pid in self.flooded:
-            parts.append("%s printed more than %d lines and the grader read only those"
-                         % (self.describe(pid), len(self.lines_by(pid)) + len(self.lines_by(pid, "err"))))
+            read = len(self.lines_by(pid)) + len(self.lines_by(pid, "err"))
+            parts.append("%s printed more than %d lines and the grader read only the first %d"
+                         % (self.describe(pid), read, read))
         if self.outcome.reason == "flood":
             parts.append("the program printed more than the grader reads and was stopped there")
         for stream in self.cut_streams:
             parts.append("its %s was longer than the grader reads and was read only in part" % stream)
         if not parts:
             return ""
-        return "the output was cut: %s; nothing after that was seen" % "; ".join(parts)
+        return "the output was cut: %s" % "; ".join(parts)
 
     def stderr_text(self, pid: Optional[int] = None) -> str:
         return "\n".join(line.text for line in self.lines
