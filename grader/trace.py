@@ -310,7 +310,7 @@ class Trace:
             if len(writers) > 1 and pid != last_pid:
                 shown.append("[%s]" % self.describe(pid))
                 last_pid = pid
-            shown.append(text)
+            shown.append(_RUN_FOLDER.sub("", text))
         tail = shown[-max_lines:]
         while len(tail) > 1 and sum(len(t) + 1 for t in tail) > max_chars:
             tail = tail[1:]
@@ -409,6 +409,9 @@ _SYNTAX_FILE = re.compile(r'^  File "[^"]+", line \d+\s*$')   # a SyntaxError's 
 _LONE_SYNTAX = re.compile(r"^SyntaxError: Non-UTF-8 code starting with '(\\x[0-9a-f]{2})' in file .* on line (\d+)")
 _EXCEPTION_LINE = re.compile(r"^[^\W\d][\w.]*(:|$)")
 _CARET = re.compile(r"^\s*[~^]*\^[~^]*\s*$")
+# The run's own folder (runner.py: a fresh temporary "procgrade-run-…"), new on every run: a path
+# the program printed is shown from its working folder ('src', not '/tmp/procgrade-run-x1/work/src').
+_RUN_FOLDER = re.compile(r"""[^\s'"]*procgrade-run-[^/\s'"]+/(?:work/|program/)?""")
 _DEFAULT_NAME = re.compile(r"^\w+-\d+(:\d+)*$")    # multiprocessing's own names: Process-2, MyProc-1:3
 
 

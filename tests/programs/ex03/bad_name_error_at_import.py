@@ -2,7 +2,7 @@
 
 Mistake: a typo in main. At 97efe3a the learner saw "main crashed with `NameError: ...`" under
 "no process crashes" and six other failures about a child that never existed, never the line.
-Caught by: one message, "your program did not start: NameError, line 23 of
+Caught by: one message, "your program did not start: NameError, line 24 of
 ex03_process_args.py: `子进程 = Proces(...)` <- name 'Proces' is not defined...", read from the
 real stderr of the run; the other checks are skipped, and the report shows the traceback cut to
 the learner's file.
