@@ -158,6 +158,8 @@ def _where_waiting(dump: str, program: str, source: list[str]) -> str:
     frames = next((f for f in threads if any(x.in_program(program) for x in f)), threads[0])
     own = next((f for f in frames if f.in_program(program)), None)    # innermost first
     if own is None:
+        if any(f.function == "worker" and f.path.endswith("pool.py") for f in frames):
+            return "was idle in its pool, running none of your code"
         library = next((f for f in frames if "/instrument/" not in f.path), frames[0])
         return "was in `%s()` of %s, in no line of %s" % (library.function, library.path.rsplit("/", 1)[-1],
                                                           program or "your file")
