@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from . import sandbox
-from .trace import Outcome, StartError, Trace, build_trace, not_utf8, parse_records
+from .trace import LINE_TEXT_CAP, Outcome, StartError, Trace, build_trace, not_utf8, parse_records
 
 HERE = Path(__file__).resolve().parent
 SUPERVISOR = HERE / "supervisor.py"
@@ -200,6 +200,7 @@ def learner_env(control: Path, spec: RunSpec) -> dict[str, str]:
         "PROCGRADE_STACKS_DIR": str(control / "stacks"),
         "PROCGRADE_WARP": repr(spec.warp),
         "PROCGRADE_START_METHOD": spec.start_method,
+        "PROCGRADE_MAX_TEXT": str(LINE_TEXT_CAP),
         "TMPDIR": str(control.parent / "tmp"),
     }
     if spec.sync_start:

@@ -24,6 +24,8 @@ OTHER = "other"
 
 LEARNER_KINDS = (MAIN, PROCESS, POOL_WORKER, FORKED, OTHER)
 
+# The longest line the instrumentation sends (sitecustomize.py: max_text); a longer one is cut.
+LINE_TEXT_CAP = 4000
 # What the report shows of a program's stderr: its last lines, bounded both ways.
 STDERR_TAIL_LINES = 12
 STDERR_TAIL_CHARS = 2000
@@ -189,6 +191,7 @@ class Trace:
     program: str = ""                 # the program's file name, as its tracebacks name it
     source: tuple[str, ...] = ()      # the program's lines, to quote the line a process waited on
     cut_streams: tuple[str, ...] = () # "stdout"/"stderr" as the runner read them: longer than it reads
+    long_lines: tuple[tuple[int, int], ...] = ()  # (pid, n): lines longer than the instrumentation sends, cut
 
     # --- processes -------------------------------------------------------------------------
     @property
@@ -328,6 +331,9 @@ class Trace:
             read = len(self.lines_by(pid)) + len(self.lines_by(pid, "err"))
             parts.append("%s printed more than %d lines and the grader read only the first %d"
                          % (self.describe(pid), read, read))
+        for pid, n in self.long_lines:
+            parts.append("%s printed %s longer than %d characters, and the grader read only their beginning"
+                         % (self.describe(pid), "1 line" if n == 1 else "%d lines" % n, LINE_TEXT_CAP))
         if self.outcome.reason == "flood":
             parts.append("the program printed more than the grader reads and was stopped there")
         for stream in self.cut_streams:
@@ -535,6 +541,7 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
     task_errors: list[TaskError] = []
     tasks_done = 0
     lost: dict[int, int] = {}
+    long_lines: dict[int, int] = {}
 
     def fact(pid: int, t: float) -> _ProcFacts:
         if pid not in facts:
@@ -575,6 +582,8 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
         elif ev == "line" and record.get("lost"):
             lost[pid] = lost.get(pid, 0) + 1   # its fd 1 or 2 led elsewhere (/dev/null, a file)
         elif ev == "line":
+            if record.get("cut"):
+                long_lines[pid] = long_lines.get(pid, 0) + 1
             lines.append(Line(len(lines), pid, t, "err" if record.get("s") == "e" else "out",
                               str(record.get("th", "")), str(record.get("x", "")), str(record.get("end", ""))))
         elif ev == "open":
@@ -593,7 +602,7 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
         procs = (Proc(main_pid, MAIN, None, None, started=0.0, ended=outcome.duration),) + procs
     return Trace(main_pid, procs, tuple(lines), tuple(opened), outcome, warp, start_method,
                  stacks, tuple(flooded), tuple(task_errors), tasks_done, tuple(sorted(lost.items())),
-                 program, source, cut_streams)
+                 program, source, cut_streams, tuple(sorted(long_lines.items())))
 
 
 def _classify(f: _ProcFacts, main_pid: int, outcome: Outcome) -> Proc:

@@ -21,7 +21,7 @@ from graded import KIT, PROGRAMS, METHODS, variant_methods
 from grader.outputs import stable, status
 from grader.results import CheckResult, ExerciseResult, Report, State, Status
 from grader.submissions import Submission
-from grader.trace import MAIN, PROCESS, Line, Outcome, Proc, Trace
+from grader.trace import LINE_TEXT_CAP, MAIN, PROCESS, Line, Outcome, Proc, Trace, build_trace
 
 
 def exercise_of(report: dict, exercise: str) -> dict:
@@ -167,6 +167,16 @@ def test_the_stderr_tail_is_bounded():
     trace = trace_of(["warning %d" % n for n in range(40)])
     tail = trace.stderr_tail()
     assert tail[0] == "… (28 earlier lines not shown)" and tail[-1] == "warning 39" and len(tail) == 13
+
+
+def test_a_line_cut_by_the_instrumentation_is_named():
+    records = [{"pid": 7, "t": 1.0, "ev": "exec", "ppid": 1, "argv": ["python"]},
+               {"pid": 7, "t": 1.1, "ev": "line", "s": "o", "x": "7" * LINE_TEXT_CAP, "end": "\n",
+                "cut": LINE_TEXT_CAP + 10}]
+    trace = build_trace(records, 7, 1.0, Outcome("exited", 0, 0.2, 10.0))
+    assert trace.output_cut() == ("the output was cut: main (pid 7) printed 1 line longer than %d characters, "
+                                  "and the grader read only their beginning" % LINE_TEXT_CAP)
+    assert build_trace(records[:1], 7, 1.0, Outcome("exited", 0, 0.2, 10.0)).output_cut() == ""
 
 
 def test_children_are_named_as_the_learner_named_them():
