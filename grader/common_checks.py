@@ -41,8 +41,19 @@ def crash_hint(crash: Crash) -> str:
     return _hint_for(crash.exception)
 
 
+# A program that did not start, by its exception and the learner's line it stopped at.
+START_HINTS: tuple[tuple[str, str, str], ...] = (
+    ("IndexError", "sys.argv[",
+     "sys.argv[1] exists only when the program is given an argument; run without one (python "
+     "ex07_folder_copier.py), it must ask for the name: src = input(\"请输入要copy的文件夹的名字：\")"),
+)
+
+
 def start_hint(error: StartError) -> str:
     """The hint for a program that did not start."""
+    for exception, code, hint in START_HINTS:
+        if error.type_name == exception and code in error.code:
+            return hint
     return _hint_for("%s: %s" % (error.type_name, error.message))
 
 
@@ -67,8 +78,10 @@ def no_crash(trace: Trace) -> None:
         first = crashes[0]
         where = trace.describe(first.pid)
         more = " (and %d more)" % (len(crashes) - 1) if len(crashes) > 1 else ""
+        own = [f for f in first.frames() if f.in_program(trace.program)]
+        at = " at line %d%s" % (own[-1].line, ", " + quote(own[-1].code, 100) if own[-1].code else "") if own else ""
         fail(expected="no process ends with an uncaught exception",
-             observed="%s crashed with %s%s" % (where, quote(first.exception, 160), more),
+             observed="%s crashed%s with %s%s" % (where, at, quote(first.exception, 160), more),
              hint=crash_hint(first))
 
 
