@@ -39,6 +39,9 @@ OUTPUT_CAP_BYTES = 8 * 1024 * 1024
 # slack for what the program wrote between the supervisor's last look and its stop. More than that
 # is said to have been cut (Trace.output_cut), never dropped silently.
 READ_CAP_BYTES = 2 * OUTPUT_CAP_BYTES
+# A program larger than this is not compiled in the grader's process (a learner's exercise is a
+# few KB; a submission could be made huge to slow the grader down).
+COMPILE_CAP_BYTES = 1 << 20
 # A run in which no process used CPU, printed or sent a record for this long is stopped as
 # "stalled" (a deadlock) rather than left to its budget: the suites scale every sleep of the
 # tutorial's programs to a fraction of a second, so a correct program is never still this long.
@@ -136,6 +139,8 @@ def compile_error(program: Path) -> Optional[StartError]:
     file that is not UTF-8 and declares no encoding), found by compiling its source here: that
     runs none of its code. None when it compiles."""
     try:
+        if program.stat().st_size > COMPILE_CAP_BYTES:
+            return None   # left to the run: Python's own report of it is read from its stderr
         data = program.read_bytes()
     except OSError:
         return None
