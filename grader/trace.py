@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Optional
@@ -132,7 +133,9 @@ class StartError:
         gutter = "%d | " % self.line
         lines = [gutter + self.code]
         if self.caret > 0:
-            lines.append(" " * (len(gutter) - 2) + "| " + " " * (self.caret - 1) + "^")
+            # in display columns: a Chinese character takes two on a terminal
+            width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in self.code[:self.caret - 1])
+            lines.append(" " * (len(gutter) - 2) + "| " + " " * width + "^")
         return tuple(lines)
 
 

@@ -68,6 +68,13 @@ def test_a_compile_error_is_shown_with_a_caret(variant_reports):
     assert ex["stderr_tail"] == []   # found without running it: nothing ran, nothing was written
 
 
+def test_the_caret_stands_under_the_spot_after_chinese_characters(variant_reports):
+    """A Chinese character takes two columns on a terminal: the caret counts them so."""
+    ex = exercise_of(variant_reports[PROGRAMS / "ex03/bad_name_error_at_import.py"], "ex03")
+    assert ex["error_excerpt"] == ['24 | 子进程 = Proces(target=run_proc, args=("test", 18), kwargs={"m": 20})',
+                                   "   |          ^"]
+
+
 def test_an_error_at_import_shows_the_traceback_cut_to_the_learner_file(variant_reports):
     ex = exercise_of(variant_reports[PROGRAMS / "ex03/bad_name_error_at_import.py"], "ex03")
     assert ex["stderr_tail"] == [
