@@ -232,7 +232,7 @@ def make_student(n: int, profile: str, exercises: list[Exercise]) -> Student:
         student.put(by_id["ex02"], HANG.encode(), {"kind": "hang", "state": "failing",
                                                    "fails_at_least": ["ends_cleanly"], "below": max_score(by_id["ex02"])})
     if profile == "crash" and "ex03" in by_id:
-        student.put(by_id["ex03"], CRASH.encode(), {"kind": "crash", "state": "failing",
+        student.put(by_id["ex03"], CRASH.encode(), {"kind": "crash", "state": "did not start",
                                                     "fails_at_least": ["no_process_crashed"], "below": max_score(by_id["ex03"])})
     if profile == "tamper" and "ex04" in by_id:
         source, expect = solution(by_id["ex04"])

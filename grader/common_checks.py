@@ -9,7 +9,7 @@ from typing import Optional
 
 from . import sandbox
 from .checks import fail, plural, quote
-from .trace import HELPER, MANAGER, Crash, Trace
+from .trace import HELPER, MANAGER, Crash, Frame, StartError, Trace
 
 # What a known crash means for a beginner, keyed on the exception's last line.
 CRASH_HINTS: tuple[tuple[str, str], ...] = (
@@ -25,14 +25,41 @@ CRASH_HINTS: tuple[tuple[str, str], ...] = (
      "a plain multiprocessing.Queue cannot be passed to a Pool task; create the queue with "
      "multiprocessing.Manager().Queue()"),
     ("NotImplementedError", "finish the TODO this line points to"),
-    ("SyntaxError", "fix the syntax error at the line shown"),
+    ("is not UTF-8",
+     "save the file as UTF-8 (your editor's \"save with encoding\"), or name its encoding on its "
+     "first line, `# -*- coding: gbk -*-`"),
+    ("TabError",
+     "this block mixes tabs and spaces: indent every line with spaces only (4 per level)"),
+    ("SyntaxError", "fix the syntax error at the line shown: Python reads the whole file before it runs any of it"),
     ("IndentationError", "fix the indentation at the line shown"),
+    ("ModuleNotFoundError", "check the spelling of the module's name in the import at the line shown"),
+    ("NameError", "a name is used before it is defined, or is misspelt: check the spelling at the line shown"),
 )
 
 
 def crash_hint(crash: Crash) -> str:
+    return _hint_for(crash.exception)
+
+
+# A program that did not start, by its exception and the learner's line it stopped at.
+START_HINTS: tuple[tuple[str, str, str], ...] = (
+    ("IndexError", "sys.argv[",
+     "sys.argv[1] exists only when the program is given an argument; run without one (python "
+     "ex07_folder_copier.py), it must ask for the name: src = input(\"请输入要copy的文件夹的名字：\")"),
+)
+
+
+def start_hint(error: StartError) -> str:
+    """The hint for a program that did not start."""
+    for exception, code, hint in START_HINTS:
+        if error.type_name == exception and code in error.code:
+            return hint
+    return _hint_for("%s: %s" % (error.type_name, error.message))
+
+
+def _hint_for(exception: str) -> str:
     for needle, hint in CRASH_HINTS:
-        if needle in crash.exception:
+        if needle in exception:
             return hint
     return "read the traceback: the last line names the error, the line above it where it happened"
 
@@ -51,8 +78,10 @@ def no_crash(trace: Trace) -> None:
         first = crashes[0]
         where = trace.describe(first.pid)
         more = " (and %d more)" % (len(crashes) - 1) if len(crashes) > 1 else ""
+        own = [f for f in first.frames() if f.in_program(trace.program)]
+        at = " at line %d%s" % (own[-1].line, ", " + quote(own[-1].code, 100) if own[-1].code else "") if own else ""
         fail(expected="no process ends with an uncaught exception",
-             observed="%s crashed with %s%s" % (where, quote(first.exception, 160), more),
+             observed="%s crashed%s with %s%s" % (where, at, quote(first.exception, 160), more),
              hint=crash_hint(first))
 
 
@@ -127,35 +156,25 @@ def stays_in_tree(trace: Trace) -> None:
               "os.setsid() or is forked twice on purpose is a daemon, which this exercise does not ask for")
 
 
-_FRAME = re.compile(r'File "([^"]+)", line (\d+) in (\S+)')
+_STACK_FRAME = re.compile(r'File "([^"]+)", line (\d+) in (\S+)')
 
 
 def hang_diagnosis(trace: Trace, source: Optional[list[str]] = None) -> str:
-    """What each of the program's processes was doing when the budget ran out, from its stack
-    dump (quoting the program's own line when `source`, the program's lines, is given), and the
-    error of a pool task that failed silently: the usual cause of such a wait."""
+    """What each of the program's processes was doing when it was stopped, from its stack dump:
+    at its innermost line of the learner's file, quoted ("main (pid 1) was waiting in `p.join()`
+    (line 41)"), or in which library function when no line of that file was on its stack; the
+    processes that had already ended, said to have ended; and the error of a pool task that failed
+    silently: the usual cause of such a wait. `source` (the program's lines) defaults to the trace's."""
+    lines = list(source) if source is not None else list(trace.source)
+    dumps = dict(trace.stacks)
     parts = []
-    for pid, text in trace.stacks:
-        proc = trace.proc(pid)
-        if proc is None or proc.kind in (HELPER, MANAGER):
-            continue
-        blocks = text.split("\n\n")
-        current = next((b for b in blocks if "Current thread" in b), blocks[0])
-        frames = _FRAME.findall(current)
-        # A forked child's stack still holds its parent's frames, below the child's _bootstrap.
-        cut = next((i for i, f in enumerate(frames) if f[2] == "_bootstrap" and "multiprocessing" in f[0]),
-                   len(frames))
-        frames = frames[:cut]
-        if not frames:
-            continue
-        own = [f for f in frames if "/program/" in f[0]]
-        if own:
-            number = int(own[0][1])
-            code = source[number - 1].strip() if source and 0 < number <= len(source) else ""
-            spot = "%s() line %d%s" % (own[0][2], number, ", " + quote(code, 100) if code else "")
-        else:
-            spot = "%s()" % frames[-1][2]
-        parts.append("%s was in %s, waiting in %s()" % (trace.describe(pid), spot, frames[0][2]))
+    for proc in trace.learner_procs():
+        if proc.pid in dumps:
+            spot = _where_waiting(dumps[proc.pid], trace.program, lines)
+            if spot:
+                parts.append("%s %s" % (trace.describe(proc.pid), spot))
+        elif proc.ended is not None or proc.exitcode is not None or proc.parent_saw is not None:
+            parts.append("%s had ended" % trace.describe(proc.pid))
     parts = parts[:6]
     if trace.task_errors:
         first = trace.task_errors[0]
@@ -165,8 +184,59 @@ def hang_diagnosis(trace: Trace, source: Optional[list[str]] = None) -> str:
     return ("; " + "; ".join(parts)) if parts else ""
 
 
+def _where_waiting(dump: str, program: str, source: list[str]) -> str:
+    """One process's place in its stack dump: "was waiting in `q.get()` (line 30)"."""
+    threads = [_dump_frames(block) for block in dump.split("\n\n")]
+    threads = [frames for frames in threads if frames]
+    if not threads:
+        return ""
+    # the thread that runs the learner's code (a queue's feeder thread runs none of it)
+    frames = next((f for f in threads if any(x.in_program(program) for x in f)), threads[0])
+    own = next((f for f in frames if f.in_program(program)), None)    # innermost first
+    if own is None:
+        if any(f.function == "worker" and f.path.endswith("pool.py") for f in frames):
+            return "was idle in its pool, running none of your code"
+        library = next((f for f in frames if "/instrument/" not in f.path), frames[0])
+        return "was in `%s()` of %s, in no line of %s" % (library.function, library.path.rsplit("/", 1)[-1],
+                                                          program or "your file")
+    code = source[own.line - 1].strip() if 0 < own.line <= len(source) else ""
+    # innermost in the learner's own file: it was running its own code (a loop), not waiting
+    verb = "was running" if frames[0] is own else "was waiting in"
+    return "%s %s (line %d)" % (verb, quote(code, 100) if code else "`%s()`" % own.function, own.line)
+
+
+def _dump_frames(block: str) -> list[Frame]:
+    """A faulthandler dump of one thread, innermost frame first. A forked child's stack still
+    holds its parent's frames below the child's _bootstrap: they are cut off."""
+    frames = [Frame(path, int(line), function) for path, line, function in _STACK_FRAME.findall(block)]
+    cut = next((i for i, f in enumerate(frames) if f.function == "_bootstrap" and "multiprocessing" in f.path),
+               len(frames))
+    return frames[:cut]
+
+
 def numbers(text: str) -> list[int]:
     return [int(n) for n in re.findall(r"\d+", text)]
+
+
+PRINT_LESS = "print less: a line per step of the work, not thousands in a loop without a pause"
+
+
+def output_complete(trace: Trace, needed: str) -> None:
+    """Fail when the grader did not read all the program printed and `needed` (what the check
+    must see, "the last progress value") may lie in the part it never read."""
+    cut = trace.output_cut()
+    if cut:
+        fail(expected="the grader reads the whole output, to see %s" % needed,
+             observed="%s, so the grader cannot tell %s" % (cut, needed), hint=PRINT_LESS)
+
+
+def with_cut(cut: str, observed: str, hint: str) -> tuple[str, str]:
+    """A failure's observed and hint when the grader read only part of the output (`cut`, from
+    Trace.output_cut): what the check missed may be in the part it never read."""
+    if not cut or cut in observed:
+        return observed, hint
+    return ("%s, in what the grader read; but %s, so it cannot tell what came after" % (observed, cut),
+            "%s. If that was not the cause: %s" % (PRINT_LESS, hint) if hint else PRINT_LESS)
 
 
 def lost_note(trace: Trace, pid: int) -> str:

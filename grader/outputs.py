@@ -34,8 +34,16 @@ def stable(report: Report, student: str, graded_from: str) -> Report:
     exercises = []
     for e in report.exercises:
         checks = tuple(_renamed(c, graded_from, student) for c in e.checks)
-        exercises.append(replace(e, checks=_numbered_pids(checks)))
+        numbered = _numbered_pids(checks + (_stderr_as_check(e),))
+        stderr_tail = tuple(numbered[-1].observed.split("\n")) if e.stderr_tail else ()
+        exercises.append(replace(e, checks=numbered[:-1], stderr_tail=stderr_tail))
     return replace(report, target=student, exercises=tuple(exercises))
+
+
+def _stderr_as_check(e: ExerciseResult) -> CheckResult:
+    """The program's stderr, carried through the pid numbering of its run like a message (the
+    tail names processes by their pids)."""
+    return CheckResult(e.exercise, "", "", Status.SKIPPED, 0, 0, e.stderr_from, observed="\n".join(e.stderr_tail))
 
 
 def _renamed(check: CheckResult, old: str, new: str) -> CheckResult:
@@ -78,6 +86,7 @@ def status(submission: Submission, report: Report) -> tuple[str, str]:
     broken = [e.exercise for e in report.exercises if any(c.status is Status.ERROR for c in e.checks)]
     if broken:
         return "grader error", "; ".join(["the grader itself failed on %s" % ", ".join(broken)] + notes)
+    notes += ["%s: %s" % (e.exercise, e.error) for e in report.exercises if e.state is State.DID_NOT_START]
     missing = [e.exercise for e in report.exercises if e.state is State.NOT_SUBMITTED]
     if missing and len(missing) == len(report.exercises):
         return "empty", "; ".join(["no exercise file found"] + notes)

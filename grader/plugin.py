@@ -21,10 +21,12 @@ from typing import Callable, Optional, Union
 import pytest
 
 from .checks import CheckFailed, check_id
+from .common_checks import start_hint, with_cut
 from .exercises import exercise_of_module
 from .machine import usable_cpus
 from .results import CheckResult, ExerciseResult, Report, Status, exercise_state
-from .runner import START_METHODS, Run, RunSpec, run_program
+from .runner import START_METHODS, Run, RunSpec, compile_error, run_program
+from .trace import StartError
 
 ExtraRun = Union[RunSpec, Callable[[Run], Optional[RunSpec]]]
 
@@ -33,6 +35,9 @@ ExtraRun = Union[RunSpec, Callable[[Run], Optional[RunSpec]]]
 # a class of 20, 50 s instead of 93 s). The CPUs the process may use, not the host's: a container
 # with half a CPU (Gradescope's default) sees all of its host's cores.
 JOBS = 2 * usable_cpus()
+# The check of every suite that carries the one message of a program that did not start (the
+# others are skipped with it): a program Python cannot start is a program that crashed.
+START_CHECK = "no_process_crashed"
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,9 @@ class _Collected:
     results: dict[tuple[Path, str], list[CheckResult]] = field(default_factory=dict)
     did_something: dict[tuple[Path, str], bool] = field(default_factory=dict)
     notes: dict[tuple[Path, str], list[str]] = field(default_factory=dict)
+    # by (target, exercise, start method): why the program did not start; its stderr, condensed
+    start_errors: dict[tuple[Path, str, str], StartError] = field(default_factory=dict)
+    stderr: dict[tuple[Path, str, str], tuple[str, ...]] = field(default_factory=dict)
 
 
 class GraderPlugin:
@@ -70,6 +78,7 @@ class GraderPlugin:
         self._extra_runs: dict[tuple[str, Subject], dict[str, Future]] = {}
         self._modules: dict[str, ModuleType] = {}
         self._pool: Optional[ThreadPoolExecutor] = None
+        self._compile_errors: dict[Path, Optional[StartError]] = {}
 
     # --- runs, started as soon as we know which are needed ----------------------------------
     @pytest.hookimpl
@@ -92,9 +101,24 @@ class GraderPlugin:
         if key not in self._runs:
             self._modules[module.__name__] = module
             assert self._pool is not None
+            if self._did_not_compile(module, subject) is not None:
+                self._runs[key], self._extra_runs[key] = _done(None), {}   # nothing to run
+                return self._runs[key]
             main = self._runs[key] = self._pool.submit(self._run, module, subject)
             self._extra_runs[key] = self._submit_extra_runs(module, subject, main)
         return self._runs[key]
+
+    def _did_not_compile(self, module: ModuleType, subject: Subject) -> Optional[StartError]:
+        """Python's verdict on the program's source, found once per file without running it."""
+        exercise = exercise_of_module(module)
+        program = subject.target / exercise.file
+        if program not in self._compile_errors:
+            self._compile_errors[program] = compile_error(program) if program.is_file() else None
+            error = self._compile_errors[program]
+            if error is not None:
+                for method in self.config.start_methods:
+                    self.collected.start_errors[(subject.target, exercise.id, method)] = error
+        return self._compile_errors[program]
 
     def extra_runs_for(self, module: ModuleType, subject: Subject) -> dict[str, Future]:
         self.run_for(module, subject)
@@ -143,6 +167,10 @@ class GraderPlugin:
         run = run_program(spec)
         did = run.trace.did_anything
         key = (subject.target, exercise.id)
+        start_error = run.trace.start_error()
+        if start_error is not None:
+            self.collected.start_errors[key + (subject.start_method,)] = start_error
+        self.collected.stderr[key + (subject.start_method,)] = run.trace.stderr_tail()
         self.collected.did_something[key] = self.collected.did_something.get(key, False) or did
         if wants_notes:
             many = len(self.config.start_methods) > 1
@@ -163,6 +191,14 @@ class GraderPlugin:
         if marker is None or subject is None:
             return
         exercise = exercise_of_module(item.module).id
+        self.run_for(item.module, subject).result()
+        did_not_start = self.collected.start_errors.get((subject.target, exercise, subject.start_method))
+        if did_not_start is not None:
+            if check_id(item.originalname) == START_CHECK:
+                raise CheckFailed(expected="the program starts: Python reads and compiles the file, and main "
+                                           "runs without an uncaught exception",
+                                  observed=did_not_start.sentence(), hint=start_hint(did_not_start))
+            pytest.skip(did_not_start.sentence())
         done = {r.check: r for r in self.collected.results.get((subject.target, exercise), [])
                 if r.start_method == subject.start_method}
         for need in marker.kwargs.get("needs", ()):
@@ -181,10 +217,20 @@ class GraderPlugin:
             return
         if call.when == "call" or (call.when == "setup" and report.outcome != "passed"):
             result = _result(item, marker, subject, call, report)
+            cut = self._output_cut(item.module, subject)
+            if cut and result.status is Status.FAILED:
+                # what it looked for may lie in the part the grader never read: say so
+                observed, hint = with_cut(cut, result.observed, result.hint)
+                result = dataclasses.replace(result, observed=observed, hint=hint)
             key = (subject.target, result.exercise)
             self.collected.results.setdefault(key, []).append(result)
             if isinstance(call.excinfo and call.excinfo.value, CheckFailed):
                 report.longrepr = "%s\n%s" % (result.title, result.message)
+
+    def _output_cut(self, module: ModuleType, subject: Subject) -> str:
+        future = self._runs.get((module.__name__, subject))
+        run = future.result() if future is not None and future.done() and not future.exception() else None
+        return run.trace.output_cut() if run is not None else ""
 
     # --- the model ----------------------------------------------------------------------------
     def reports(self) -> list[Report]:
@@ -194,12 +240,27 @@ class GraderPlugin:
             results = []
             for exercise in exercises:
                 checks = tuple(self.collected.results.get((target, exercise.id), []))
+                # what went wrong at the start, and the stderr, of the first start method that has any
+                runs = [(target, exercise.id, method) for method in self.config.start_methods]
+                error = next((self.collected.start_errors[k] for k in runs if k in self.collected.start_errors), None)
+                stderr_from = next((k for k in runs if self.collected.stderr.get(k)), None)
                 state = exercise_state(checks, (target / exercise.file).is_file(),
-                                       self.collected.did_something.get((target, exercise.id), False))
-                results.append(ExerciseResult(exercise.id, exercise.title, exercise.file, state, checks,
-                                              tuple(self.collected.notes.get((target, exercise.id), ()))))
+                                       self.collected.did_something.get((target, exercise.id), False),
+                                       started=error is None)
+                results.append(ExerciseResult(
+                    exercise.id, exercise.title, exercise.file, state, checks,
+                    tuple(self.collected.notes.get((target, exercise.id), ())),
+                    error=error.sentence() if error else "", error_excerpt=error.excerpt() if error else (),
+                    stderr_tail=self.collected.stderr[stderr_from] if stderr_from else (),
+                    stderr_from=stderr_from[2] if stderr_from else ""))
             reports.append(Report(str(target), tuple(self.config.start_methods), tuple(results)))
         return reports
+
+
+def _done(value: object) -> Future:
+    future: Future = Future()
+    future.set_result(value)
+    return future
 
 
 def _subject(item: pytest.Item) -> Optional[Subject]:

@@ -8,7 +8,8 @@ from typing import Optional, Sequence
 from .exercises import Exercise
 from .results import CheckResult, ExerciseResult, Report, State, Status
 
-MARK = {State.DONE: "✓", State.FAILING: "✗", State.NOT_STARTED: "·", State.NOT_SUBMITTED: "?"}
+MARK = {State.DONE: "✓", State.FAILING: "✗", State.DID_NOT_START: "✗", State.NOT_STARTED: "·",
+        State.NOT_SUBMITTED: "?"}
 CHECK_MARK = {Status.PASSED: "✓", Status.FAILED: "✗", Status.SKIPPED: "-", Status.ERROR: "!"}
 WIDTH = 100
 
@@ -23,10 +24,11 @@ def render(report: Report, folder: str, later: Sequence[Exercise] = ()) -> str:
                                                 e.state.value, e.score, e.max_score))
         for note in e.notes:
             out.extend(_wrapped(note, indent="          "))
-    shown = [e for e in report.exercises if e.state is State.FAILING]
-    for e in shown:
-        out.append("")
-        out.extend(_failures(e))
+    for e in report.exercises:
+        if e.state in (State.FAILING, State.DID_NOT_START):
+            out.append("")
+            out.extend(_did_not_start(e) if e.state is State.DID_NOT_START else _failures(e))
+            out.extend(_stderr(e, len(report.start_methods) > 1))
     out.append("")
     done = sum(e.state is State.DONE for e in report.exercises)
     out.append("%d/%d checks · %d of %d exercises done" % (report.score, report.max_score, done,
@@ -47,7 +49,7 @@ def next_exercise(report: Report) -> Optional[ExerciseResult]:
 
 def _next_line(e: ExerciseResult, folder: str) -> str:
     where = "%s/%s" % (folder.rstrip("/"), e.file)
-    if e.state is State.FAILING:
+    if e.state in (State.FAILING, State.DID_NOT_START):
         return "next: fix %s (%s), then run: nox -s check -- %s" % (e.exercise, where, e.exercise)
     if e.state is State.NOT_SUBMITTED:
         return "next: %s is missing: %s" % (e.exercise, where)
@@ -80,6 +82,30 @@ def _failures(e: ExerciseResult) -> list[str]:
             if text:
                 lines.extend(_wrapped("%s: %s" % (label, text)))
     return lines
+
+
+def _did_not_start(e: ExerciseResult) -> list[str]:
+    """One message, first and alone: the error, the learner's line with a caret, one hint; the
+    other checks only counted."""
+    lines = ["%s %s — your program did not start" % (e.exercise, e.title)]
+    lines.append("  ✗ " + e.error)   # whole, on one line: it quotes the learner's code
+    lines.extend("        " + line for line in e.error_excerpt)
+    carrier = next((c for c in e.checks if c.status is Status.FAILED and c.observed == e.error), None)
+    if carrier is not None and carrier.hint:
+        lines.extend(_wrapped("hint: " + carrier.hint))
+    skipped = len({c.check for c in e.checks if c.status is Status.SKIPPED})
+    if skipped:
+        lines.append("  - the other %d checks were skipped: they need a program that starts" % skipped)
+    return lines
+
+
+def _stderr(e: ExerciseResult, many_methods: bool) -> list[str]:
+    """The last lines the program wrote to stderr (its tracebacks cut to its own file)."""
+    if not e.stderr_tail:
+        return []
+    under = " under %s" % e.stderr_from if many_methods and e.stderr_from else ""
+    head = "  what your program wrote to stderr%s (the last lines; tracebacks cut to %s):" % (under, e.file)
+    return [head] + ["      " + line for line in e.stderr_tail]
 
 
 def _wrapped(text: str, indent: str = "      ") -> list[str]:

@@ -21,7 +21,8 @@ class Status(str, Enum):
 class State(str, Enum):
     DONE = "done"
     FAILING = "failing"
-    NOT_STARTED = "not started"
+    NOT_STARTED = "not started"      # a pristine stub: it does nothing yet
+    DID_NOT_START = "did not start"  # Python could not compile it, or main crashed before doing anything
     NOT_SUBMITTED = "not submitted"
 
 
@@ -58,6 +59,14 @@ class ExerciseResult:
     state: State
     checks: tuple[CheckResult, ...] = field(default_factory=tuple)
     notes: tuple[str, ...] = ()   # information for the learner, never part of a grade
+    # why the program did not start, in one sentence (StartError.sentence), and the learner's line
+    # with a caret under the spot; "" and () when it started
+    error: str = ""
+    error_excerpt: tuple[str, ...] = ()
+    # the last lines the program wrote to stderr, tracebacks cut to the learner's file
+    # (Trace.stderr_tail), from the run under `stderr_from` (a start method)
+    stderr_tail: tuple[str, ...] = ()
+    stderr_from: str = ""
 
     @property
     def score(self) -> int:
@@ -107,6 +116,8 @@ class Report:
                     "score": e.score, "max_score": e.max_score,
                     "checks": [dict(asdict(c), status=c.status.value) for c in e.checks],
                     "notes": list(e.notes),
+                    "error": e.error, "error_excerpt": list(e.error_excerpt),
+                    "stderr_tail": list(e.stderr_tail), "stderr_from": e.stderr_from,
                 }
                 for e in self.exercises
             ],
@@ -118,14 +129,19 @@ class Report:
         for e in data["exercises"]:
             checks = tuple(CheckResult(**dict(c, status=Status(c["status"]))) for c in e["checks"])
             exercises.append(ExerciseResult(e["exercise"], e["title"], e["file"], State(e["state"]), checks,
-                                            tuple(e.get("notes", ()))))
+                                            tuple(e.get("notes", ())), e.get("error", ""),
+                                            tuple(e.get("error_excerpt", ())), tuple(e.get("stderr_tail", ())),
+                                            e.get("stderr_from", "")))
         return cls(data["target"], tuple(data["start_methods"]), tuple(exercises))
 
 
-def exercise_state(checks: Iterable[CheckResult], submitted: bool, did_something: bool) -> State:
+def exercise_state(checks: Iterable[CheckResult], submitted: bool, did_something: bool,
+                   started: bool = True) -> State:
     checks = list(checks)
     if not submitted:
         return State.NOT_SUBMITTED
+    if not started:
+        return State.DID_NOT_START
     if checks and all(c.status is Status.PASSED for c in checks):
         return State.DONE
     if not did_something:

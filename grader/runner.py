@@ -10,6 +10,7 @@ program that loops forever, like exercise 1, is stopped when its loops have been
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -17,12 +18,14 @@ import subprocess
 import sys
 import tempfile
 import time
+import tokenize
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
 from . import sandbox
-from .trace import Detached, Outcome, Trace, build_trace, parse_records
+from .trace import LINE_TEXT_CAP, Detached, Outcome, StartError, Trace, build_trace, not_utf8, parse_records
 
 HERE = Path(__file__).resolve().parent
 SUPERVISOR = HERE / "supervisor.py"
@@ -32,6 +35,13 @@ START_METHODS = ("fork", "spawn", "forkserver")
 WATCH_SECONDS = 0.01
 CRASH_LOOP_TRACEBACKS = 20   # a program whose processes crashed this often is stopped: it will not recover
 OUTPUT_CAP_BYTES = 8 * 1024 * 1024
+# What the runner reads back of the captured stdout and stderr: all of it up to the cap, and some
+# slack for what the program wrote between the supervisor's last look and its stop. More than that
+# is said to have been cut (Trace.output_cut), never dropped silently.
+READ_CAP_BYTES = 2 * OUTPUT_CAP_BYTES
+# A program larger than this is not compiled in the grader's process (a learner's exercise is a
+# few KB; a submission could be made huge to slow the grader down).
+COMPILE_CAP_BYTES = 1 << 20
 # A run in which no process used CPU, printed or sent a record for this long is stopped as
 # "stalled" (a deadlock) rather than left to its budget: the suites scale every sleep of the
 # tutorial's programs to a fraction of a second, so a correct program is never still this long.
@@ -124,6 +134,62 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def compile_error(program: Path) -> Optional[StartError]:
+    """Why Python could not even start the program (a SyntaxError, IndentationError, TabError, a
+    file that is not UTF-8 and declares no encoding), found by compiling its source here: that
+    runs none of its code. None when it compiles."""
+    try:
+        if program.stat().st_size > COMPILE_CAP_BYTES:
+            return None   # left to the run: Python's own report of it is read from its stderr
+        data = program.read_bytes()
+    except OSError:
+        return None
+    lines = data.splitlines()
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        code = _readable(lines[line - 1]).strip() if line <= len(lines) else ""
+        return not_utf8(program.name, line, "\\x%02x" % data[error.start], code)
+    except SyntaxError:
+        pass   # an unknown coding line: compile() below says so
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")   # SyntaxWarnings are the program's business
+            compile(data, program.name, "exec", dont_inherit=True)
+    except SyntaxError as error:
+        code = (error.text or "").rstrip("\n")
+        stripped = code.strip()
+        caret = (error.offset or 0) - (len(code) - len(code.lstrip())) if stripped and error.offset else 0
+        return StartError(program.name, type(error).__name__, error.msg or str(error), error.lineno,
+                          stripped, max(caret, 0))
+    except (ValueError, RecursionError, MemoryError) as error:   # null bytes; nesting too deep
+        return StartError(program.name, "SyntaxError", str(error))
+    return None
+
+
+def _readable(line: bytes) -> str:
+    """A line of a file that is not UTF-8, as its author saw it: most such files are Chinese
+    editors' GB18030/GBK."""
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return line.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return line.decode("utf-8", "replace")
+
+
+def program_source(program: Path) -> tuple[str, ...]:
+    """The program's lines as Python reads them (its coding line honoured), to quote them."""
+    try:
+        data = program.read_bytes()
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return tuple(data.decode(encoding, "replace").splitlines())
+    except (OSError, SyntaxError, LookupError):
+        return ()
+
+
 def learner_env(control: Path, spec: RunSpec) -> dict[str, str]:
     """The program's whole environment: built, not inherited, so nothing of the grader's leaks in."""
     env = {
@@ -139,6 +205,7 @@ def learner_env(control: Path, spec: RunSpec) -> dict[str, str]:
         "PROCGRADE_STACKS_DIR": str(control / "stacks"),
         "PROCGRADE_WARP": repr(spec.warp),
         "PROCGRADE_START_METHOD": spec.start_method,
+        "PROCGRADE_MAX_TEXT": str(LINE_TEXT_CAP),
         "TMPDIR": str(control.parent / "tmp"),
     }
     if spec.sync_start:
@@ -243,13 +310,16 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
     records = parse_records(channel.read_bytes())
     # main is the first process that reported (in a sandbox, it knows itself by another pid)
     main_pid = min(records, key=lambda r: r.get("t", 0))["pid"] if records else result["main_pid"]
+    stdout, stdout_cut = _read_text(control / "stdout", READ_CAP_BYTES)
+    stderr, stderr_cut = _read_text(control / "stderr", READ_CAP_BYTES)
+    cut = tuple(name for name, was_cut in (("stdout", stdout_cut), ("stderr", stderr_cut)) if was_cut)
     trace = build_trace(records, main_pid, result["started"],
-                        outcome, spec.warp, spec.start_method, _stacks(control / "stacks"))
+                        outcome, spec.warp, spec.start_method, _stacks(control / "stacks"),
+                        program.name, program_source(program), cut)
     after = snapshot(work, hashes)
     inspection = spec.inspect(work, before, after) if spec.inspect else None
     measured = spec.measure(work, before, after) if spec.measure else None
-    return Run(spec, trace, before, after, _text(control / "stdout"), _text(control / "stderr"), inspection,
-               measured)
+    return Run(spec, trace, before, after, stdout, stderr, inspection, measured)
 
 
 def _supervisor_lost(root: Path, control: Path, spec: RunSpec) -> dict:
@@ -333,8 +403,15 @@ def _stacks(folder: Path) -> tuple[tuple[int, str], ...]:
 
 
 def _text(path: Path, limit: int = 200_000) -> str:
+    """A grader's own file (a stack dump, the supervisor's errors), bounded."""
+    return _read_text(path, limit)[0]
+
+
+def _read_text(path: Path, limit: int) -> tuple[str, bool]:
+    """The file's text, at most `limit` bytes of it, and whether it was longer."""
     try:
         with open(path, "rb") as handle:
-            return handle.read(limit).decode("utf-8", "replace")
+            data = handle.read(limit + 1)
     except OSError:
-        return ""
+        return "", False
+    return data[:limit].decode("utf-8", "replace"), len(data) > limit

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Optional
@@ -23,6 +24,12 @@ FORKED = "forked"            # a raw os.fork() child
 OTHER = "other"
 
 LEARNER_KINDS = (MAIN, PROCESS, POOL_WORKER, FORKED, OTHER)
+
+# The longest line the instrumentation sends (sitecustomize.py: max_text); a longer one is cut.
+LINE_TEXT_CAP = 4000
+# What the report shows of a program's stderr: its last lines, bounded both ways.
+STDERR_TAIL_LINES = 12
+STDERR_TAIL_CHARS = 2000
 
 _HELPER_ARGV = ("forkserver", "resource_tracker", "semaphore_tracker")
 
@@ -80,6 +87,61 @@ class Crash:
     @property
     def type_name(self) -> str:
         return self.exception.split(":", 1)[0].strip()
+
+    def frames(self) -> list["Frame"]:
+        """Its frames, outermost first, as the traceback printed them."""
+        return _frames(self.traceback.splitlines())
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One frame of a traceback or of a stack dump."""
+
+    path: str
+    line: int
+    function: str      # "" for the frame of a SyntaxError (Python names no function there)
+    code: str = ""     # the line itself, when the traceback quoted it
+
+    def in_program(self, program: str) -> bool:
+        """A frame of the learner's own file (by its name; never the instrumentation's files,
+        which travel in a folder beside it)."""
+        return bool(program) and _file_name(self.path) == program and "/instrument/" not in self.path
+
+
+@dataclass(frozen=True)
+class StartError:
+    """Why the program did not start: Python could not compile it, or main raised before it
+    printed a line or started a process. `line` and `code` point into the learner's file."""
+
+    file: str            # the program's file name, "ex01_two_loops.py"
+    type_name: str       # "SyntaxError"
+    message: str         # "expected ':'"
+    line: Optional[int] = None
+    code: str = ""       # the learner's line, stripped
+    caret: int = 0       # 1-based column under `code` the error points at (0: none)
+
+    def sentence(self) -> str:
+        """The one message the learner gets: "your program did not start: SyntaxError, line 56
+        of ex01_two_loops.py: `while True` ← expected ':'"."""
+        if self.line is None:
+            return "your program did not start: %s in %s: %s" % (self.type_name, self.file, self.message)
+        if self.code:
+            return "your program did not start: %s, line %d of %s: `%s` ← %s" % (
+                self.type_name, self.line, self.file, self.code, self.message)
+        return "your program did not start: %s, line %d of %s: %s" % (
+            self.type_name, self.line, self.file, self.message)
+
+    def excerpt(self) -> tuple[str, ...]:
+        """The learner's line with its number, and a caret under the spot, when known."""
+        if self.line is None or not self.code:
+            return ()
+        gutter = "%d | " % self.line
+        lines = [gutter + self.code]
+        if self.caret > 0:
+            # in display columns: a Chinese character takes two on a terminal
+            width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in self.code[:self.caret - 1])
+            lines.append(" " * (len(gutter) - 2) + "| " + " " * width + "^")
+        return tuple(lines)
 
 
 @dataclass(frozen=True)
@@ -169,6 +231,10 @@ class Trace:
     tasks_done: int = 0               # pool tasks (or map chunks) that came back, whatever their result
     lost_lines: tuple[tuple[int, int], ...] = ()  # (pid, n): lines written where nobody saw them
     reads: tuple[Read, ...] = ()      # is_alive()/exitcode reads, when their value changed
+    program: str = ""                 # the program's file name, as its tracebacks name it
+    source: tuple[str, ...] = ()      # the program's lines, to quote the line a process waited on
+    cut_streams: tuple[str, ...] = () # "stdout"/"stderr" as the runner read them: longer than it reads
+    long_lines: tuple[tuple[int, int], ...] = ()  # (pid, n): lines longer than the instrumentation sends, cut
 
     # --- processes -------------------------------------------------------------------------
     @property
@@ -190,7 +256,9 @@ class Trace:
         return [p for p in self.procs if p.kind in LEARNER_KINDS]
 
     def describe(self, pid: Optional[int]) -> str:
-        """How a teacher names a process in a message: "main (pid 4711)", "child Process-1 (pid 4712)"."""
+        """How a teacher names a process in a message: "main (pid 4711)", the learner's own name
+        for a child: its target function, "child `read` (Process-2, pid 4712)", or the name it
+        gave, "child `写进程` (pid 4712)"; "child Process-1 (pid 4712)" when it has neither."""
         if pid is None:
             return "no process"
         proc = self.proc(pid)
@@ -200,6 +268,12 @@ class Trace:
             return "main (pid %d)" % pid
         label = {PROCESS: "child", POOL_WORKER: "pool worker", MANAGER: "manager", HELPER: "helper",
                  FORKED: "forked child", OTHER: "process"}[proc.kind]
+        if proc.name and proc.kind == PROCESS:
+            if not _DEFAULT_NAME.match(proc.name):
+                return "%s `%s` (pid %d)" % (label, proc.name, pid)
+            function = _target_function(proc.target)
+            if function:
+                return "%s `%s` (%s, pid %d)" % (label, function, proc.name, pid)
         if proc.name and proc.kind in (PROCESS, POOL_WORKER):
             return "%s %s (pid %d)" % (label, proc.name, pid)
         if proc.kind == HELPER:
@@ -241,6 +315,75 @@ class Trace:
         for pid in self.printers(line for line in self.lines if line.stream == "err"):
             found.extend(_tracebacks(pid, [line.text for line in self.lines_by(pid, "err")]))
         return found
+
+    def start_error(self) -> Optional[StartError]:
+        """The program did not start: main ended with an uncaught exception (its own, or a
+        SyntaxError Python reported before running it) before any process printed a line or main
+        started a process. None when it did start."""
+        if self.outcome.reason != "exited" or not self.outcome.returncode:
+            return None
+        if self.out() or len(self.learner_procs()) > 1:
+            return None
+        crash = next((c for c in self.crashes() if c.pid == self.main_pid), None)
+        if crash is None:
+            return None
+        encoding = _LONE_SYNTAX.match(crash.exception)
+        if encoding:
+            line = int(encoding.group(2))
+            return not_utf8(self.program, line, encoding.group(1),
+                            self.source[line - 1].strip() if 0 < line <= len(self.source) else "")
+        own = [f for f in crash.frames() if f.in_program(self.program)]
+        type_name, _, message = crash.exception.partition(":")
+        if not own:
+            return StartError(self.program, type_name.strip(), message.strip() or crash.exception)
+        frame = own[-1]   # the innermost line of the learner's file
+        code = frame.code or (self.source[frame.line - 1].strip() if 0 < frame.line <= len(self.source) else "")
+        return StartError(self.program, type_name.strip(), message.strip(), frame.line, code,
+                          _caret_column(crash.traceback, frame))
+
+    def stderr_tail(self, max_lines: int = STDERR_TAIL_LINES, max_chars: int = STDERR_TAIL_CHARS) -> tuple[str, ...]:
+        """The last lines the program's processes wrote to stderr, each traceback cut to the
+        frames in the learner's file (line number and the line itself) and its exception line;
+        a line naming the process before each process's part, when more than one wrote."""
+        entries: list[tuple[int, int, str]] = []   # (index of the line it comes from, pid, text)
+        writers = self.printers(line for line in self.lines if line.stream == "err")
+        for pid in writers:
+            entries.extend((i, pid, text) for i, text in _condensed(self.lines_by(pid, "err"), self.program))
+        entries.sort(key=lambda e: e[0])
+        shown: list[str] = []
+        last_pid = None
+        for _, pid, text in entries:
+            if len(writers) > 1 and pid != last_pid:
+                shown.append("[%s]" % self.describe(pid))
+                last_pid = pid
+            shown.append(_RUN_FOLDER.sub("", text))
+        tail = shown[-max_lines:]
+        while len(tail) > 1 and sum(len(t) + 1 for t in tail) > max_chars:
+            tail = tail[1:]
+        if tail and sum(len(t) + 1 for t in tail) > max_chars:
+            tail = [tail[0][-max_chars:]]
+        if len(tail) < len(shown):
+            tail = ["… (%d earlier lines not shown)" % (len(shown) - len(tail))] + tail
+        return tuple(tail)
+
+    def output_cut(self) -> str:
+        """"" when the grader read everything the program printed; else a sentence that says
+        where what it read stops (a check that needs what came after cannot tell)."""
+        parts = []
+        for pid in self.flooded:
+            read = len(self.lines_by(pid)) + len(self.lines_by(pid, "err"))
+            parts.append("%s printed more than %d lines and the grader read only the first %d"
+                         % (self.describe(pid), read, read))
+        for pid, n in self.long_lines:
+            parts.append("%s printed %s longer than %d characters, and the grader read only their beginning"
+                         % (self.describe(pid), "1 line" if n == 1 else "%d lines" % n, LINE_TEXT_CAP))
+        if self.outcome.reason == "flood":
+            parts.append("the program printed more than the grader reads and was stopped there")
+        for stream in self.cut_streams:
+            parts.append("its %s was longer than the grader reads and was read only in part" % stream)
+        if not parts:
+            return ""
+        return "the output was cut: %s" % "; ".join(parts)
 
     def stderr_text(self, pid: Optional[int] = None) -> str:
         return "\n".join(line.text for line in self.lines
@@ -286,20 +429,131 @@ class Trace:
 
 
 def _tracebacks(pid: int, texts: list[str]) -> Iterator[Crash]:
-    for i, text in enumerate(texts):
-        if not text.startswith("Traceback (most recent call last)"):
+    for start, end, crash in _blocks(pid, texts):
+        yield crash
+
+
+def _blocks(pid: int, texts: list[str]) -> Iterator[tuple[int, int, Crash]]:
+    """Every uncaught exception in one process's stderr, with the lines it spans: a `Traceback
+    (most recent call last)` block, and also what Python prints for a file it cannot compile,
+    which has no such header (`  File "x.py", line 4` + the line + a caret + `SyntaxError: ...`;
+    one line for a file that is not UTF-8 and declares no encoding)."""
+    i = 0
+    while i < len(texts):
+        text = texts[i]
+        if _LONE_SYNTAX.match(text):
+            yield i, i + 1, Crash(pid, " ".join(text.split()), text)
+            i += 1
+            continue
+        header = text.startswith("Traceback (most recent call last)")
+        if not header and not _SYNTAX_FILE.match(text):
+            i += 1
             continue
         j = i + 1
-        while j < len(texts) and (texts[j].startswith((" ", "\t")) or not texts[j]):
+        while j < len(texts) and (texts[j].startswith((" ", "\t")) or not texts[j]) \
+                and not (not header and _SYNTAX_FILE.match(texts[j])):
             j += 1  # the frames
         if j >= len(texts):
-            yield Crash(pid, "(traceback cut off)", "\n".join(texts[i:]))
+            if header:
+                yield i, j, Crash(pid, "(traceback cut off)", "\n".join(texts[i:]))
+            return
+        if not header and not _EXCEPTION_LINE.match(texts[j]):
+            i += 1   # an indented `File "...", line N` that is not a SyntaxError's report
             continue
         k = j + 1
-        while k < len(texts) and (texts[k].startswith((" ", "\t")) or not texts[k].strip()):
+        while k < len(texts) and (texts[k].startswith((" ", "\t")) or not texts[k].strip()) \
+                and not _SYNTAX_FILE.match(texts[k]):
             k += 1  # an exception message that runs over several lines
         message = " ".join(" ".join(texts[j:k]).split())
-        yield Crash(pid, message, "\n".join(texts[i:k]))
+        yield i, k, Crash(pid, message, "\n".join(texts[i:k]))
+        i = k
+
+
+_FRAME_LINE = re.compile(r'^\s*File "([^"]+)", line (\d+)(?:, in (.+))?\s*$')
+_SYNTAX_FILE = re.compile(r'^  File "[^"]+", line \d+\s*$')   # a SyntaxError's frame: no ", in f"
+_LONE_SYNTAX = re.compile(r"^SyntaxError: Non-UTF-8 code starting with '(\\x[0-9a-f]{2})' in file .* on line (\d+)")
+_EXCEPTION_LINE = re.compile(r"^[^\W\d][\w.]*(:|$)")
+_CARET = re.compile(r"^\s*[~^]*\^[~^]*\s*$")
+# The run's own folder (runner.py: a fresh temporary "procgrade-run-…"), new on every run: a path
+# the program printed is shown from its working folder ('src', not '/tmp/procgrade-run-x1/work/src').
+_RUN_FOLDER = re.compile(r"""[^\s'"]*procgrade-run-[^/\s'"]+/(?:work/|program/)?""")
+_DEFAULT_NAME = re.compile(r"^\w+-\d+(:\d+)*$")    # multiprocessing's own names: Process-2, MyProc-1:3
+
+
+def not_utf8(file: str, line: int, byte: str, code: str) -> StartError:
+    """A file Python cannot read: not UTF-8, and no coding line says what it is (a GBK file, say)."""
+    return StartError(file, "SyntaxError", "the file is not UTF-8 (byte %s) and no coding line "
+                      "says which encoding it uses" % byte.replace("\\x", "0x"), line, code)
+
+
+def _frames(texts: list[str]) -> list[Frame]:
+    """The frames of a printed traceback, outermost first, each with the line it quoted."""
+    frames = []
+    for n, text in enumerate(texts):
+        m = _FRAME_LINE.match(text)
+        if not m:
+            continue
+        code = texts[n + 1].strip() if n + 1 < len(texts) and texts[n + 1].startswith("    ") \
+            and not _FRAME_LINE.match(texts[n + 1]) and not _CARET.match(texts[n + 1]) else ""
+        frames.append(Frame(m.group(1), int(m.group(2)), (m.group(3) or "").strip(), code))
+    return frames
+
+
+def _caret_column(traceback: str, frame: Frame) -> int:
+    """The column of the caret Python printed under `frame`'s line (a SyntaxError's), 0 if none."""
+    texts = traceback.splitlines()
+    for n, text in enumerate(texts):
+        m = _FRAME_LINE.match(text)
+        if m and int(m.group(2)) == frame.line and n + 2 < len(texts) and _CARET.match(texts[n + 2]):
+            quoted, caret = texts[n + 1], texts[n + 2]
+            indent = len(quoted) - len(quoted.lstrip())
+            return max(0, len(caret) - len(caret.lstrip()) - indent) + 1
+    return 0
+
+
+def _target_function(target: Optional[str]) -> str:
+    """"read" for a child that runs the learner's function read; "" for a Process subclass's
+    run() or a library function."""
+    if not target or ":" not in target:
+        return ""
+    module, qualname = target.split(":", 1)
+    if module.startswith("multiprocessing") or qualname.endswith(".run") or "<" in qualname:
+        return ""
+    return qualname
+
+
+def _condensed(lines: list[Line], program: str) -> list[tuple[int, str]]:
+    """One process's stderr for the learner: each traceback cut to the frames in `program` (as
+    `  line N, in f: code`) and its exception; a SyntaxError's report with the file's name only;
+    other lines as written. Each with the index of the line it comes from."""
+    texts = [line.text for line in lines]
+    out: list[tuple[int, str]] = []
+    done = 0
+    for start, end, crash in _blocks(0, texts):
+        out.extend((lines[n].index, texts[n]) for n in range(done, start))
+        at = lines[start].index
+        block = texts[start:end]
+        if block[0].startswith("Traceback"):
+            out.append((at, block[0]))
+            own = [f for f in _frames(block) if f.in_program(program)]
+            for frame in own:
+                where = "  line %d, in %s" % (frame.line, frame.function)
+                out.append((at, "%s: %s" % (where, frame.code) if frame.code else where))
+            if not own:
+                out.append((at, "  (no line of %s in it: raised inside the library)" % (program or "your file")))
+            first = next((n for n, t in enumerate(block) if n > 0 and not t.startswith((" ", "\t")) and t), len(block))
+            out.extend((at, t) for t in block[first:])
+        else:
+            for t in block:
+                m = _FRAME_LINE.match(t)
+                out.append((at, "  File \"%s\", line %s" % (_file_name(m.group(1)), m.group(2)) if m else t))
+        done = end
+    out.extend((lines[n].index, texts[n]) for n in range(done, len(texts)))
+    return out
+
+
+def _file_name(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 # --- building a trace from the records --------------------------------------------------------
@@ -340,7 +594,8 @@ def parse_records(raw: bytes) -> list[dict]:
 
 def build_trace(records: list[dict], main_pid: int, started: float, outcome: Outcome,
                 warp: float = 1.0, start_method: str = "",
-                stacks: tuple[tuple[int, str], ...] = ()) -> Trace:
+                stacks: tuple[tuple[int, str], ...] = (), program: str = "",
+                source: tuple[str, ...] = (), cut_streams: tuple[str, ...] = ()) -> Trace:
     facts: dict[int, _ProcFacts] = {}
     lines: list[Line] = []
     opened: list[tuple[int, str]] = []
@@ -350,6 +605,7 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
     lost: dict[int, int] = {}
     reads: list[Read] = []
     start_calls: dict[tuple[int, object], float] = {}   # (parent, key) -> when start() was called
+    long_lines: dict[int, int] = {}
 
     def fact(pid: int, t: float) -> _ProcFacts:
         if pid not in facts:
@@ -401,6 +657,8 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
         elif ev == "line" and record.get("lost"):
             lost[pid] = lost.get(pid, 0) + 1   # its fd 1 or 2 led elsewhere (/dev/null, a file)
         elif ev == "line":
+            if record.get("cut"):
+                long_lines[pid] = long_lines.get(pid, 0) + 1
             lines.append(Line(len(lines), pid, t, "err" if record.get("s") == "e" else "out",
                               str(record.get("th", "")), str(record.get("x", "")), str(record.get("end", ""))))
         elif ev == "open":
@@ -420,7 +678,7 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
         procs = (Proc(main_pid, MAIN, None, None, started=0.0, ended=outcome.duration),) + procs
     return Trace(main_pid, procs, tuple(lines), tuple(opened), outcome, warp, start_method,
                  stacks, tuple(flooded), tuple(task_errors), tasks_done, tuple(sorted(lost.items())),
-                 tuple(reads))
+                 tuple(reads), program, source, cut_streams, tuple(sorted(long_lines.items())))
 
 
 def _parent_saw(f: _ProcFacts, parent: Optional[int]) -> tuple[Optional[int], Optional[float]]:

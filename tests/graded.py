@@ -43,7 +43,7 @@ class Variant:
         return self.exercise_file.split("_", 1)[0]
 
     def expected_failures(self, method: str) -> set[str]:
-        text = self.path.read_text(encoding="utf-8")
+        text = self.path.read_text(encoding="utf-8", errors="replace")  # a GBK program's docstring is ASCII
         for methods, checks in EXPECT.findall(text):
             if not methods or method in [m.strip() for m in methods.split(",")]:
                 return set(checks.split())

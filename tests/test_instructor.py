@@ -91,7 +91,7 @@ def build_class(dest: Path) -> dict:
                                         "below": max_score(E["ex02"])})
     students.append(finn)
     gus = full("gus", "nested")
-    gus.put(E["ex03"], CRASH.encode(), {"kind": "crash", "state": "failing",
+    gus.put(E["ex03"], CRASH.encode(), {"kind": "crash", "state": "did not start",
                                         "fails_at_least": ["no_process_crashed"], "below": max_score(E["ex03"])})
     students.append(gus)
     hal = full("hal", "flat")

@@ -50,7 +50,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
     stacks_dir = os.environ.get("PROCGRADE_STACKS_DIR", "")
     start_method = os.environ.get("PROCGRADE_START_METHOD", "")
     max_records = int(os.environ.get("PROCGRADE_MAX_LINES", "20000"))
-    max_text = 4000
+    max_text = int(os.environ.get("PROCGRADE_MAX_TEXT", "4000"))
     # (st_dev, st_ino) of the files the supervisor captures fds 1 and 2 into
     captured = [tuple(int(n) for n in ident.split(":")) for ident in
                 os.environ.get("PROCGRADE_OUTPUTS", "").split(",") if ident.count(":") == 1]
@@ -230,6 +230,8 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                 return
             record = {"ev": "line", "s": self._stream, "th": threading.current_thread().name,
                       "x": text[:max_text], "end": end}
+            if len(text) > max_text:
+                record["cut"] = len(text)   # said, so that no check judges the part not sent
             if lost:
                 record["lost"] = True
             emit(record)

@@ -438,6 +438,7 @@ def test_progress_never_goes_down(trace):
 @check("the progress ends at 100 %, and never goes past it")
 def test_progress_ends_at_100(run, trace):
     common_checks.not_idle(trace)
+    common_checks.output_complete(trace, "the last progress value")
     found = progress(trace)
     if reaches_100(found):
         return

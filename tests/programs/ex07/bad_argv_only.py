@@ -2,8 +2,9 @@
 
 Mistake: source = sys.argv[1], with no input() when no argument is given: run as
 `python ex07_folder_copier.py` (the tutorial's way, which types the name at the prompt), it stops
-with IndexError before copying anything.
-Fails: ends_cleanly makes_the_copy no_process_crashed progress_ends_at_100 progress_never_goes_down
+with IndexError before copying anything: its main run did not start (the runs the grader gives
+an argument to are not judged then: every other check is skipped).
+Fails: no_process_crashed
 """
 import multiprocessing
 import os
