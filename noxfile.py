@@ -1,5 +1,6 @@
-"""Sessions: check (the learner's), solutions, tests (the kit's own), hint; for instructors: grade,
-gradescope (the autograder bundle), classroom (what the GitHub Classroom workflow runs).
+"""Sessions: check (the learner's), solutions, tests (the kit's own), hint, stubs (the stubs in
+your language); for instructors: grade, gradescope (the autograder bundle), classroom (what the
+GitHub Classroom workflow runs); for the kit's translators: i18n (the message catalogues).
 
 Environments are reused between runs and dependencies are installed only when pyproject.toml's
 list changes, so a learner's `nox -s check` after an edit costs seconds, not an install.
@@ -19,6 +20,10 @@ ROOT = Path(__file__).resolve().parent
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_existing_virtualenvs = True
 nox.options.sessions = ["check"]
+BABEL = "babel>=2.12"   # only for the catalogues (nox -s i18n, the tests): never at run time
+# how messages are found in the code (tests/test_i18n.py extracts the same way)
+EXTRACT_OPTIONS = ("-F", "babel.cfg", "-k", "N_", "-k", "ngettext:1,2", "--no-location", "--sort-output",
+                   "--no-wrap", "--project", "procgrade")
 
 
 def dependencies() -> list[str]:
@@ -76,12 +81,34 @@ def hint(session: nox.Session) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """The kit's own tests: solutions pass, stubs fail fast, known-wrong programs fail the right check."""
-    install(session, "jsonschema>=4", "pyyaml>=6")   # to validate the Gradescope and workflow files
+    # jsonschema, pyyaml: to validate the Gradescope and workflow files; babel: to check that the
+    # message catalogues are complete and in step with the code
+    install(session, "jsonschema>=4", "pyyaml>=6", BABEL)
     session.run("python", "-m", "pytest", *session.posargs)
     if not session.posargs and shutil.which("bwrap"):
         # the hostile corpus once more, every program inside the optional sandbox
         session.run("python", "-m", "pytest", "tests/test_hostile.py", "-q",
                     env={"PROCGRADE_HOSTILE_SANDBOX": "bwrap"})
+
+
+@nox.session
+def stubs(session: nox.Session) -> None:
+    """The stubs in your language: `nox -s stubs -- --lang zh` (only stubs you have not edited yet)."""
+    install(session)
+    session.run("python", "-m", "grader", "stubs", *session.posargs)
+
+
+@nox.session
+def i18n(session: nox.Session) -> None:
+    """Translators: extract the messages from the code, update the .po files, compile the .mo files
+    (both committed: a fresh clone needs no Babel). Then translate what is new in the .po and run
+    this session again."""
+    install(session, BABEL)
+    template = str(Path(session.create_tmp()) / "procgrade.pot")   # not kept: the .po files are the record
+    session.run("pybabel", "extract", *EXTRACT_OPTIONS, "-o", template, ".")
+    session.run("pybabel", "update", "-i", template, "-d", "grader/locale", "-D", "procgrade",
+                "--no-fuzzy-matching", "--ignore-obsolete", "--no-wrap")
+    session.run("pybabel", "compile", "-d", "grader/locale", "-D", "procgrade", "--statistics")
 
 
 @nox.session

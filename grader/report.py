@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import textwrap
+import unicodedata
 from typing import Optional
 
+from .i18n import N_, _, ngettext
 from .results import CheckResult, ExerciseResult, Report, State, Status
 
 MARK = {State.DONE: "✓", State.FAILING: "✗", State.NOT_STARTED: "·", State.NOT_SUBMITTED: "?"}
 CHECK_MARK = {Status.PASSED: "✓", Status.FAILED: "✗", Status.SKIPPED: "-", Status.ERROR: "!"}
 WIDTH = 100
+# the states as the learner reads them (State's values are the JSON's and never translated)
+STATE_LABEL = {State.DONE: N_("done"), State.FAILING: N_("failing"), State.NOT_STARTED: N_("not started"),
+               State.NOT_SUBMITTED: N_("not submitted")}
 
 
 def render(report: Report, folder: str) -> str:
-    out = ["procgrade · %s · start method: %s" % (folder, ", ".join(report.start_methods)), ""]
-    title_width = max((len(e.title) for e in report.exercises), default=10)
+    out = [_("procgrade · {folder} · start method: {methods}").format(
+        folder=folder, methods=", ".join(report.start_methods)), ""]
+    title_width = max((display_width(e.title) for e in report.exercises), default=10)
+    state_width = max(display_width(_(label)) for label in STATE_LABEL.values())
     for e in report.exercises:
-        out.append("  %s %s  %-*s  %-13s %d/%d" % (MARK[e.state], e.exercise, title_width, e.title,
-                                                e.state.value, e.score, e.max_score))
+        out.append("  %s %s  %s  %s %d/%d" % (MARK[e.state], e.exercise, padded(e.title, title_width),
+                                            padded(_(STATE_LABEL[e.state]), state_width), e.score, e.max_score))
         for note in e.notes:
             out.extend(_wrapped(note, indent="          "))
     shown = [e for e in report.exercises if e.state is State.FAILING]
@@ -26,11 +33,13 @@ def render(report: Report, folder: str) -> str:
         out.extend(_failures(e))
     out.append("")
     done = sum(e.state is State.DONE for e in report.exercises)
-    out.append("%d/%d checks · %d of %d exercises done" % (report.score, report.max_score, done,
-                                                          len(report.exercises)))
+    out.append(ngettext("{score}/{max_score} checks · {done} of {count} exercise done",
+                        "{score}/{max_score} checks · {done} of {count} exercises done",
+                        len(report.exercises)).format(score=report.score, max_score=report.max_score,
+                                                      done=done, count=len(report.exercises)))
     nxt = next_exercise(report)
     if nxt is None:
-        out.append("all done. Well done: every check passes.")
+        out.append(_("all done. Well done: every check passes."))
     else:
         out.append(_next_line(nxt, folder))
     return "\n".join(out)
@@ -43,11 +52,12 @@ def next_exercise(report: Report) -> Optional[ExerciseResult]:
 def _next_line(e: ExerciseResult, folder: str) -> str:
     where = "%s/%s" % (folder.rstrip("/"), e.file)
     if e.state is State.FAILING:
-        return "next: fix %s (%s), then run: nox -s check -- %s" % (e.exercise, where, e.exercise)
+        return _("next: fix {exercise} ({file}), then run: nox -s check -- {exercise}").format(
+            exercise=e.exercise, file=where)
     if e.state is State.NOT_SUBMITTED:
-        return "next: %s is missing: %s" % (e.exercise, where)
-    return ("next: %s — read the docstring at the top of %s, fill in its TODOs, then run: "
-            "nox -s check -- %s   (stuck? nox -s hint -- %s)" % (e.exercise, where, e.exercise, e.exercise))
+        return _("next: {exercise} is missing: {file}").format(exercise=e.exercise, file=where)
+    return _("next: {exercise} — read the docstring at the top of {file}, fill in its TODOs, then run: "
+             "nox -s check -- {exercise}   (stuck? nox -s hint -- {exercise})").format(exercise=e.exercise, file=where)
 
 
 def _failures(e: ExerciseResult) -> list[str]:
@@ -56,21 +66,37 @@ def _failures(e: ExerciseResult) -> list[str]:
         if c.status is not Status.PASSED:
             grouped.setdefault(c.check, []).append(c)
     passed = len({c.check for c in e.checks}) - len(grouped)
-    lines = ["%s %s — %d of %d checks pass" % (e.exercise, e.title, passed, len({c.check for c in e.checks}))]
+    count = len({c.check for c in e.checks})
+    lines = [ngettext("{exercise} {title} — {passed} of {count} check passes",
+                      "{exercise} {title} — {passed} of {count} checks pass", count).format(
+        exercise=e.exercise, title=e.title, passed=passed, count=count)]
     for results in grouped.values():
         first = results[0]
         methods = sorted({c.start_method for c in results})
-        under = " (under %s)" % ", ".join(methods) if len(e.checks and {c.start_method for c in e.checks}) > 1 else ""
+        several = len(e.checks and {c.start_method for c in e.checks}) > 1
+        title = (_("{title} (under {methods})").format(title=first.title, methods=", ".join(methods))
+                 if several else first.title)
         if first.status is Status.SKIPPED:
-            lines.append("  %s %s%s — skipped: %s" % (CHECK_MARK[first.status], first.title, under, first.observed))
+            lines.append("  %s %s" % (CHECK_MARK[first.status], _("{title} — skipped: {reason}").format(
+                title=title, reason=first.observed)))
             continue
-        lines.append("  %s %s%s" % (CHECK_MARK[first.status], first.title, under))
-        for label, text in (("expected", first.expected), ("observed", first.observed), ("hint", first.hint)):
+        lines.append("  %s %s" % (CHECK_MARK[first.status], title))
+        for label, text in ((_("expected: {text}"), first.expected), (_("observed: {text}"), first.observed),
+                            (_("hint: {text}"), first.hint)):
             if text:
-                lines.extend(_wrapped("%s: %s" % (label, text)))
+                lines.extend(_wrapped(label.format(text=text)))
     return lines
 
 
 def _wrapped(text: str, indent: str = "      ") -> list[str]:
     return textwrap.wrap(text, width=WIDTH, initial_indent=indent, subsequent_indent=indent + "  ",
                          break_long_words=False, break_on_hyphens=False) or [indent]
+
+
+def display_width(text: str) -> int:
+    """Columns on a terminal: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def padded(text: str, width: int) -> str:
+    return text + " " * max(0, width - display_width(text))
