@@ -6,7 +6,7 @@ import textwrap
 import unicodedata
 from typing import Optional
 
-from .i18n import N_, _, ngettext
+from .i18n import N_, _
 from .results import CheckResult, ExerciseResult, Report, State, Status
 
 MARK = {State.DONE: "✓", State.FAILING: "✗", State.NOT_STARTED: "·", State.NOT_SUBMITTED: "?"}
@@ -33,10 +33,9 @@ def render(report: Report, folder: str) -> str:
         out.extend(_failures(e))
     out.append("")
     done = sum(e.state is State.DONE for e in report.exercises)
-    out.append(ngettext("{score}/{max_score} checks · {done} of {count} exercise done",
-                        "{score}/{max_score} checks · {done} of {count} exercises done",
-                        len(report.exercises)).format(score=report.score, max_score=report.max_score,
-                                                      done=done, count=len(report.exercises)))
+    # "1 of 1 exercises done": the noun counts the whole, as in "1 of 3 exercises"; no plural form
+    out.append(_("{score}/{max_score} checks · {done} of {count} exercises done").format(
+        score=report.score, max_score=report.max_score, done=done, count=len(report.exercises)))
     nxt = next_exercise(report)
     if nxt is None:
         out.append(_("all done. Well done: every check passes."))
@@ -67,8 +66,7 @@ def _failures(e: ExerciseResult) -> list[str]:
             grouped.setdefault(c.check, []).append(c)
     passed = len({c.check for c in e.checks}) - len(grouped)
     count = len({c.check for c in e.checks})
-    lines = [ngettext("{exercise} {title} — {passed} of {count} check passes",
-                      "{exercise} {title} — {passed} of {count} checks pass", count).format(
+    lines = [_("{exercise} {title} — {passed} of {count} checks pass").format(
         exercise=e.exercise, title=e.title, passed=passed, count=count)]
     for results in grouped.values():
         first = results[0]
