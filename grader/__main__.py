@@ -106,7 +106,7 @@ def cmd_stubs(args: argparse.Namespace) -> int:
     from .stubs import switch
     language = i18n.current()
     name = LANGUAGE_NAMES[language]
-    for s in switch(Path(args.target).resolve(), language):
+    for s in switch(Path(args.target).resolve(), language, everyone=args.from_lessons):
         if s.was is None:
             print(_("{file}: kept as it is: you have already written in it.").format(file=s.file))
         elif s.was == language:
@@ -204,6 +204,9 @@ def parser() -> argparse.ArgumentParser:
     stubs = sub.add_parser("stubs", help=_("put the stubs you have not edited yet into your language "
                                            "(--lang, else PROCGRADE_LANG, else the locale)"))
     stubs.add_argument("--target", default=str(KIT / "exercises"), help=_("the folder of the stubs (default: exercises/)"))
+    stubs.add_argument("--from-lessons", action="store_true",
+                       help=_("rewrite every stub from grader/lessons/, also one you have written in (for the "
+                              "kit's maintainers, after editing a lesson)"))
     add_lang_argument(stubs)
     stubs.set_defaults(func=cmd_stubs)
     instructor_commands(sub)

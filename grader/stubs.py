@@ -44,7 +44,7 @@ def texts(lesson: Path) -> dict[tuple[str, str], str]:
             current = found.setdefault((marker.group(1), marker.group(2)), [])
         elif current is not None:
             current.append(line)
-        elif line.strip():
+        elif line.strip() and not line.startswith("#"):   # comments for the kit's maintainers
             raise LessonError("%s: text before the first @@ line: %r" % (lesson.name, line))
     return {key: _trimmed(lines) for key, lines in found.items()}
 
@@ -108,12 +108,15 @@ class Switched:
     now: Optional[str]     # the language it is in now (None: kept as it was)
 
 
-def switch(folder: Path, language: str, write: bool = True) -> list[Switched]:
-    """Put the pristine stubs of `folder` into `language`; never touch one the learner edited."""
+def switch(folder: Path, language: str, write: bool = True, everyone: bool = False) -> list[Switched]:
+    """Put the pristine stubs of `folder` into `language`; never touch one the learner edited.
+    `everyone`: rewrite every stub, edited or not (the kit's maintainers, after editing a lesson)."""
     done = []
     for name in lesson_files():
         path = folder / name
         was = pristine_language(path)
+        if was is None and everyone:
+            was = "edited"
         if was is None:
             done.append(Switched(name, None, None))
             continue

@@ -154,7 +154,8 @@ def test_the_hints_follow_the_language():
     zh = grader("hint", "ex05", env={"LANG": "zh_CN.UTF-8"})
     assert zh.returncode == 0 and "提示 1" in zh.stdout, zh.stdout
     en = grader("hint", "ex05", "--lang", "en", env={"LANG": "zh_CN.UTF-8"})
-    assert en.returncode == 0 and "Hint 1" in en.stdout and not CJK.search(en.stdout.replace("消息", "")), en.stdout
+    # the English hints quote the tutorial's Chinese output lines, so only the frame is compared
+    assert en.returncode == 0 and "Hint 1" in en.stdout and "提示" not in en.stdout, en.stdout
 
 
 @pytest.mark.parametrize("encoding,lang,expected", [
