@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 import unicodedata
 from typing import Optional
@@ -87,8 +88,33 @@ def _failures(e: ExerciseResult) -> list[str]:
 
 
 def _wrapped(text: str, indent: str = "      ") -> list[str]:
+    if WIDE.search(text):
+        return _wrapped_wide(text, indent)
     return textwrap.wrap(text, width=WIDTH, initial_indent=indent, subsequent_indent=indent + "  ",
                          break_long_words=False, break_on_hyphens=False) or [indent]
+
+
+# Chinese has no spaces to break a line at, and each of its characters takes two columns: textwrap
+# would leave a Chinese hint on one 300-column line. A line may break before any wide character
+# (except before closing punctuation) and at spaces; `code` and other runs of narrow characters
+# stay whole.
+WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+PIECE = re.compile(r"`[^`]*`|\s+|[^\s\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60]+|.")
+NO_BREAK_BEFORE = set("，。、；：！？）》」』】,.;:!?)%")
+
+
+def _wrapped_wide(text: str, indent: str) -> list[str]:
+    lines: list[str] = []
+    line = indent
+    for piece in PIECE.findall(" ".join(text.split())):
+        fits = display_width(line) + display_width(piece.rstrip()) <= WIDTH
+        if fits or line.strip() == "" or piece.isspace() or piece[0] in NO_BREAK_BEFORE:
+            line += piece
+        else:
+            lines.append(line.rstrip())
+            line = indent + "  " + piece
+    lines.append(line.rstrip())
+    return lines
 
 
 def display_width(text: str) -> int:

@@ -19,7 +19,7 @@ from graded import KIT
 
 sys.path.insert(0, str(KIT))
 from grader import i18n  # noqa: E402  (the kit's own module, imported, never a learner's program)
-from grader.report import display_width, padded  # noqa: E402
+from grader.report import WIDTH, _wrapped, display_width, padded  # noqa: E402
 
 PO = KIT / "grader" / "locale" / "zh_CN" / "LC_MESSAGES" / "procgrade.po"
 MO = PO.with_suffix(".mo")
@@ -119,6 +119,17 @@ def test_the_compiled_catalogue_is_the_po_file():
 def test_chinese_takes_two_columns_in_the_report():
     assert display_width("未开始") == 6 and padded("未开始", 8) == "未开始  "
     assert padded("done", 6) == "done  "
+
+
+def test_a_chinese_message_is_wrapped_at_the_report_width_without_cutting_code():
+    text = ("提示：读进程不能靠 `q.empty()` 判断写进程已经写完：写进程每写一个字母都要 sleep 一下，"
+            "在它 sleep 的时候队列就是空的。") * 3
+    lines = _wrapped(text)
+    assert len(lines) > 1
+    assert all(display_width(line) <= WIDTH + 2 for line in lines), lines   # + a closing mark kept on its line
+    assert all(line.count("`") % 2 == 0 for line in lines), lines
+    assert not any(line.strip()[0] in "，。：" for line in lines[1:]), lines
+    assert "".join(line.strip() for line in lines).replace(" ", "") == text.replace(" ", "")
 
 
 # --- the commands --------------------------------------------------------------------------------
