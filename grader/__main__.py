@@ -255,6 +255,17 @@ def instructor_commands(sub) -> None:
     classroom.set_defaults(func=cmd_classroom)
 
 
+# argparse's own words a learner meets (usage, the help's headings, its errors), translated by our
+# catalogue: argparse looks its module-level `_` up on every call, so the command points it at ours
+ARGPARSE_WORDS = (
+    i18n.N_("usage: "), i18n.N_("positional arguments"), i18n.N_("options"), i18n.N_("optional arguments"),
+    i18n.N_("show this help message and exit"), i18n.N_("%(prog)s: error: %(message)s\n"),
+    i18n.N_("the following arguments are required: %s"), i18n.N_("unrecognized arguments: %s"),
+    i18n.N_("argument %(argument_name)s: %(message)s"), i18n.N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    i18n.N_("invalid %(type)s value: %(value)r"), i18n.N_("expected one argument"),
+)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     fit_console()
@@ -263,6 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     except i18n.UnknownLanguage as error:
         print(error, file=sys.stderr)
         return 2
+    argparse._ = _  # type: ignore[attr-defined]  # see ARGPARSE_WORDS
     args = parser().parse_args(argv)
     try:
         return args.func(args)

@@ -158,7 +158,11 @@ def test_an_unknown_language_is_refused_with_the_list():
 
 def test_the_help_follows_the_language():
     proc = grader("check", "--help", "--lang", "zh")
-    assert proc.returncode == 0 and "子进程的启动方式" in proc.stdout, proc.stdout
+    assert proc.returncode == 0 and "子进程的启动方式" in proc.stdout and "用法" in proc.stdout, proc.stdout
+    wrong = grader("check", "--start-method", "bogus", "--lang", "zh")
+    assert wrong.returncode == 2 and "无效的选择" in wrong.stderr, wrong.stderr
+    english = grader("check", "--start-method", "bogus", "--lang", "en")
+    assert "invalid choice" in english.stderr and not CJK.search(english.stderr), english.stderr
 
 
 def test_the_hints_follow_the_language():
