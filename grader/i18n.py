@@ -35,8 +35,10 @@ ENGLISH = "en"
 # language code -> the catalogue's locale folder (None: the messages as written in the code)
 LANGUAGES: dict[str, Optional[str]] = {"en": None, "zh": "zh_CN"}
 LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
-# Windows primary language ids (the low 10 bits of a LANGID) of the languages the kit has
-WINDOWS_PRIMARY = {0x04: "zh", 0x09: "en"}
+# Windows LANGIDs: Simplified Chinese (PRC, Singapore), as language_of() takes zh_CN and zh_SG;
+# English by its primary language id (the low 10 bits), any country
+WINDOWS_SIMPLIFIED_CHINESE = {0x0804, 0x1004}
+WINDOWS_ENGLISH_PRIMARY = 0x09
 
 
 class UnknownLanguage(ValueError):
@@ -98,7 +100,14 @@ def windows_ui_language() -> Optional[str]:
         langid = ctypes.windll.kernel32.GetUserDefaultUILanguage()  # type: ignore[attr-defined]
     except (AttributeError, OSError):
         return None
-    return WINDOWS_PRIMARY.get(langid & 0x3FF)
+    return language_of_langid(langid)
+
+
+def language_of_langid(langid: int) -> Optional[str]:
+    """The kit's language for a Windows LANGID (0x0804 Chinese (PRC) -> "zh"), or None."""
+    if langid in WINDOWS_SIMPLIFIED_CHINESE:
+        return "zh"
+    return "en" if langid & 0x3FF == WINDOWS_ENGLISH_PRIMARY else None
 
 
 @lru_cache(maxsize=None)

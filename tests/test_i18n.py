@@ -60,6 +60,14 @@ def test_the_language_comes_from_the_flag_then_procgrade_lang_then_the_locale(fl
     assert (chosen.code, chosen.source) == expected
 
 
+def test_on_windows_the_user_interface_language_comes_after_the_locale(monkeypatch):
+    monkeypatch.setattr(i18n, "windows_ui_language", lambda: "zh")
+    assert i18n.choose(None, {}) == i18n.Language("zh", "Windows")
+    assert i18n.choose(None, {"LANG": "en_US.UTF-8"}).code == "en"
+    assert [i18n.language_of_langid(x) for x in (0x0804, 0x1004, 0x0404, 0x0409, 0x0809, 0x040C)] == \
+        ["zh", "zh", None, "en", "en", None]
+
+
 @pytest.mark.parametrize("flag,environ,source", [("fr", {}, "--lang"), (None, {"PROCGRADE_LANG": "klingon"}, "PROCGRADE_LANG")])
 def test_a_language_the_kit_does_not_have_is_an_error_that_lists_the_languages(flag, environ, source):
     with pytest.raises(i18n.UnknownLanguage) as error:
@@ -146,6 +154,7 @@ def test_a_chinese_locale_gets_the_report_in_chinese_and_the_flag_overrides_it()
     zh = grader("check", "ex01", env={"LANG": "zh_CN.UTF-8"})
     assert zh.returncode == 1, zh.stderr
     assert "启动方式" in zh.stdout and "未开始" in zh.stdout and "下一步" in zh.stdout, zh.stdout
+    assert "nox -s stubs -- --lang zh" in zh.stderr, zh.stderr   # the stubs as committed are English
     en = grader("check", "ex01", "--lang", "en", env={"LANG": "zh_CN.UTF-8"})
     assert "not started" in en.stdout and "next: ex01" in en.stdout and not CJK.search(en.stdout), en.stdout
 
