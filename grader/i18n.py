@@ -144,12 +144,26 @@ def current() -> str:
     return _Active.code
 
 
+# PROCGRADE_I18N_STRICT=1: a message the catalogue of a language other than English does not have
+# comes out marked, so that a test grading programs under --lang zh finds every message left
+# untranslated (gettext itself returns the English silently)
+UNTRANSLATED = "[untranslated] "
+
+
 def _(message: str) -> str:
-    return translation(current()).gettext(message)
+    translated = translation(current()).gettext(message)
+    return _marked(message, translated)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return translation(current()).ngettext(singular, plural, n)
+    translated = translation(current()).ngettext(singular, plural, n)
+    return _marked(singular if n == 1 else plural, translated)
+
+
+def _marked(message: str, translated: str) -> str:
+    if translated == message and message and current() != ENGLISH and os.environ.get("PROCGRADE_I18N_STRICT"):
+        return UNTRANSLATED + message
+    return translated
 
 
 def N_(message: str) -> str:

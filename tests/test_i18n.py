@@ -165,6 +165,16 @@ def test_an_unknown_language_is_refused_with_the_list():
     assert "'fr'" in proc.stderr and "en, zh" in proc.stderr
 
 
+def test_strict_mode_marks_a_message_the_catalogue_does_not_have(monkeypatch):
+    """What a test of the checks' messages under --lang zh relies on to find one left untranslated."""
+    monkeypatch.setenv("PROCGRADE_I18N_STRICT", "1")
+    monkeypatch.setattr(i18n._Active, "code", "zh")
+    assert i18n._("not started") == "未开始"
+    assert i18n._("a sentence nobody translated") == i18n.UNTRANSLATED + "a sentence nobody translated"
+    monkeypatch.setattr(i18n._Active, "code", "en")
+    assert i18n._("a sentence nobody translated") == "a sentence nobody translated"
+
+
 def test_the_help_follows_the_language():
     proc = grader("check", "--help", "--lang", "zh")
     assert proc.returncode == 0 and "子进程的启动方式" in proc.stdout and "用法" in proc.stdout, proc.stdout
