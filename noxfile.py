@@ -12,18 +12,23 @@ import compileall
 import hashlib
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import nox
 
 ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+from grader import i18n as languages  # noqa: E402  (standard library only: nox's Python imports it)
+
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_existing_virtualenvs = True
 nox.options.sessions = ["check"]
-BABEL = "babel>=2.12"   # only for the catalogues (nox -s i18n, the tests): never at run time
+BABEL = "babel>=2.14"   # only for the catalogues (nox -s i18n, the tests): never at run time
 # how messages are found in the code (tests/test_i18n.py extracts the same way)
-EXTRACT_OPTIONS = ("-F", "babel.cfg", "-k", "N_", "-k", "ngettext:1,2", "--no-location", "--sort-output",
-                   "--no-wrap", "--project", "procgrade")
+EXTRACT_OPTIONS = ("-F", "babel.cfg", "--no-location", "--sort-output", "--no-wrap", "--project", "procgrade",
+                   *[arg for name, spec in languages.EXTRACT_KEYWORDS.items()
+                     for arg in ("-k", name + (":" + ",".join(map(str, spec)) if spec else ""))])
 
 
 def dependencies() -> list[str]:
@@ -54,6 +59,15 @@ def compile_kit() -> None:
     compileall.compile_dir(ROOT / "grader", quiet=2)
 
 
+def learner_text(message: str, posargs: list[str]) -> str:
+    """A message of a learner's session in the learner's language."""
+    try:
+        languages.use(languages.choose(languages.lang_flag(posargs)))
+    except languages.UnknownLanguage as error:
+        return str(error)
+    return languages._(message)
+
+
 @nox.session
 def check(session: nox.Session) -> None:
     """Grade your exercises: `nox -s check`, or one: `nox -s check -- ex03`."""
@@ -73,8 +87,8 @@ def solutions(session: nox.Session) -> None:
 def hint(session: nox.Session) -> None:
     """Hints for one exercise: `nox -s hint -- ex03`."""
     install(session)
-    if not session.posargs:
-        session.error("name the exercise: nox -s hint -- ex03")
+    if not [a for a in session.posargs if not a.startswith("-")]:
+        session.error(learner_text("name the exercise: nox -s hint -- ex03", session.posargs))
     session.run("python", "-m", "grader", "hint", *session.posargs)
 
 

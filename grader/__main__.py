@@ -11,7 +11,7 @@ import json
 import multiprocessing
 import sys
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Sequence
 
 import pytest
 
@@ -214,18 +214,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def add_lang_argument(command: argparse.ArgumentParser) -> None:
-    # read by lang_flag() before the parser is built (the help itself is translated), and
+    # read by i18n.lang_flag() before the parser is built (the help itself is translated), and
     # declared here so that the command accepts it and lists it
     command.add_argument("--lang", metavar="LANG", help=_(
         "the language of the report, the hints and these messages: {languages} (default: "
         "PROCGRADE_LANG, then the locale, else en)").format(languages=", ".join(i18n.LANGUAGES)))
-
-
-def lang_flag(argv: Sequence[str]) -> Optional[str]:
-    """The value of --lang in `argv`, if any: read before the parser is built."""
-    early = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
-    early.add_argument("--lang")
-    return early.parse_known_args(list(argv))[0].lang
 
 
 def instructor_commands(sub) -> None:
@@ -270,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     fit_console()
     try:
-        i18n.use(i18n.choose(lang_flag(argv)))
+        i18n.use(i18n.choose(i18n.lang_flag(argv)))
     except i18n.UnknownLanguage as error:
         print(error, file=sys.stderr)
         return 2

@@ -21,19 +21,23 @@ English.
 
 from __future__ import annotations
 
+import argparse
 import gettext
 import os
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Sequence
 
 DOMAIN = "procgrade"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 ENGLISH = "en"
 # language code -> the catalogue's locale folder (None: the messages as written in the code)
 LANGUAGES: dict[str, Optional[str]] = {"en": None, "zh": "zh_CN"}
+# the names Babel extracts messages from (with babel.cfg's file list: `nox -s i18n`, tests/test_i18n.py);
+# learner_text is noxfile.py's
+EXTRACT_KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "learner_text": None}
 LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 # Windows LANGIDs: Simplified Chinese (PRC, Singapore), as language_of() takes zh_CN and zh_SG;
 # English by its primary language id (the low 10 bits), any country
@@ -89,6 +93,14 @@ def choose(flag: Optional[str] = None, environ: Mapping[str, str] = os.environ) 
     if windows:
         return Language(windows, "Windows")
     return Language(ENGLISH, "default")
+
+
+def lang_flag(argv: Sequence[str]) -> Optional[str]:
+    """The value of --lang in a command line, if any: read before the command's parser is built
+    (its help is translated too), and by noxfile.py's sessions."""
+    early = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    early.add_argument("--lang")
+    return early.parse_known_args(list(argv))[0].lang
 
 
 def windows_ui_language() -> Optional[str]:
