@@ -96,6 +96,8 @@ def cmd_hint(args: argparse.Namespace) -> int:
         return 2
     path = hints_file(exercise.id, i18n.current())
     if not path.is_file():
+        path = hints_file(exercise.id, i18n.ENGLISH)   # hints written, not yet translated
+    if not path.is_file():
         print(_("no hints written yet for {exercise}").format(exercise=exercise.id), file=sys.stderr)
         return 2
     print(path.read_text(encoding="utf-8"))
