@@ -114,6 +114,8 @@ def switch(folder: Path, language: str, write: bool = True, everyone: bool = Fal
     done = []
     for name in lesson_files():
         path = folder / name
+        if not path.is_file():
+            continue   # not there: nothing to switch (the report names a missing exercise)
         was = pristine_language(path)
         if was is None and everyone:
             was = "edited"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -80,6 +81,18 @@ def test_the_chinese_stubs_are_graded_as_not_started_too(tmp_path):
     (report,) = grade([tmp_path], None, ("spawn",))
     assert {e["exercise"]: e["state"] for e in report["exercises"]} == \
         {name.split("_")[0]: "not started" for name in EXERCISE_FILES}
+
+
+def test_the_stubs_command_says_what_it_switched_and_what_it_kept(tmp_path):
+    for name in EXERCISE_FILES[:3]:
+        (tmp_path / name).write_text(stubs.stub(name, "en"), encoding="utf-8")
+    (tmp_path / EXERCISE_FILES[2]).write_text("print('mine')\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "grader", "stubs", "--lang", "zh", "--target", str(tmp_path)],
+                          cwd=KIT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["%s：已换成中文。" % EXERCISE_FILES[0], "%s：已换成中文。" % EXERCISE_FILES[1],
+                                        "%s：保持原样，因为你已经在里面写了代码。" % EXERCISE_FILES[2]]
+    assert (tmp_path / EXERCISE_FILES[2]).read_text(encoding="utf-8") == "print('mine')\n"
 
 
 def test_a_windows_checkout_with_crlf_is_still_pristine(tmp_path):
