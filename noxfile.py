@@ -1,6 +1,7 @@
-"""Sessions: the learner's (check, watch, list, hint, reset), solutions, tests (the kit's own); for
-instructors: grade, gradescope (the autograder bundle), classroom (what the GitHub Classroom
-workflow runs).
+"""Sessions: the learner's (check, watch, list, hint, reset, stubs: the stubs in your language),
+solutions, tests (the kit's own); for instructors: grade, merge, gradescope (the autograder
+bundle), classroom (what the GitHub Classroom workflow runs); for the kit's translators: i18n (the
+message catalogues).
 
 Environments are reused between runs and dependencies are installed only when pyproject.toml's
 list changes, so a learner's `nox -s check` after an edit costs seconds, not an install. The
@@ -25,11 +26,19 @@ import nox
 
 ROOT = Path(__file__).resolve().parent
 LEARNER_ENV = ROOT / ".nox" / "learner"
-LEARNER_SESSIONS = ("check", "watch", "list", "hint", "reset")
+LEARNER_SESSIONS = ("check", "watch", "list", "hint", "reset", "stubs")
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_existing_virtualenvs = True
 nox.options.sessions = ["check"]
 nox.options.envdir = str(ROOT / ".nox")   # the same environments whichever folder nox runs from
+sys.path.insert(0, str(ROOT))
+from grader import i18n as languages  # noqa: E402  (standard library only: nox's Python imports it)
+
+BABEL = "babel>=2.14"   # only for the catalogues (nox -s i18n, the tests): never at run time
+# how messages are found in the code (tests/test_i18n.py extracts the same way)
+EXTRACT_OPTIONS = ("-F", "babel.cfg", "--no-location", "--sort-output", "--no-wrap", "--project", "procgrade",
+                   *[arg for name, spec in languages.EXTRACT_KEYWORDS.items()
+                     for arg in ("-k", name + (":" + ",".join(map(str, spec)) if spec else ""))])
 
 
 def dependencies() -> list[str]:
@@ -167,7 +176,9 @@ def solutions(session: nox.Session) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """The kit's own tests: solutions pass, stubs fail fast, known-wrong programs fail the right check."""
-    install(session, "jsonschema>=4", "pyyaml>=6")   # to validate the Gradescope and workflow files
+    # jsonschema, pyyaml: to validate the Gradescope and workflow files; babel: to check that the
+    # message catalogues are complete and in step with the code
+    install(session, "jsonschema>=4", "pyyaml>=6", BABEL)
     # PROCGRADE_NOX_PYTHON: the Python that runs nox, for the tests of the learner's nox sessions
     session.run("python", "-m", "pytest", *session.posargs, env={"PROCGRADE_NOX_PYTHON": sys.executable})
     if not session.posargs and shutil.which("bwrap"):
@@ -183,6 +194,25 @@ GRADED_EXIT_CODES = [0, 1]
 # stops its runs, removes its temporary folders and keeps what it graded in well under that.
 GRADE_INTERRUPT_SECONDS = 30.0
 GRADE_TERMINATE_SECONDS = 15.0
+
+
+@nox.session(venv_backend="none")
+def stubs(session: nox.Session) -> None:
+    """The stubs in your language: `nox -s stubs -- --lang zh` (only stubs you have not edited yet)."""
+    hand_over(session, "stubs")
+
+
+@nox.session
+def i18n(session: nox.Session) -> None:
+    """Translators: extract the messages from the code, update the .po files, compile the .mo files
+    (both committed: a fresh clone needs no Babel). Then translate what is new in the .po and run
+    this session again."""
+    install(session, BABEL)
+    template = str(Path(session.create_tmp()) / "procgrade.pot")   # not kept: the .po files are the record
+    session.run("pybabel", "extract", *EXTRACT_OPTIONS, "-o", template, ".")
+    session.run("pybabel", "update", "-i", template, "-d", "grader/locale", "-D", "procgrade",
+                "--no-fuzzy-matching", "--ignore-obsolete", "--no-wrap")
+    session.run("pybabel", "compile", "-d", "grader/locale", "-D", "procgrade", "--statistics")
 
 
 @nox.session

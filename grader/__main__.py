@@ -17,9 +17,11 @@ from typing import Sequence
 
 import pytest
 
-from . import learner
+from . import i18n, learner
 from . import report as terminal
+from .console import fit_console
 from .exercises import SUITES, Exercise, select
+from .i18n import _
 from .plugin import JOBS, GraderPlugin, GradingConfig
 from .results import Report, State
 from .runner import START_METHODS
@@ -27,6 +29,7 @@ from .sandbox import SANDBOXES
 
 KIT = Path(__file__).resolve().parent.parent
 PYTEST_INI = Path(__file__).resolve().parent / "pytest.ini"
+LANGUAGE_NAMES = {"en": i18n.N_("English"), "zh": i18n.N_("Chinese")}
 # pytest plugins the suites never use: the grade comes from the plugin's own records, and
 # unraisableexception runs gc.collect() twice at the end of every session (20-35 ms)
 UNUSED_PLUGINS = ("unraisableexception", "threadexception", "doctest", "pastebin", "legacypath",
@@ -61,7 +64,7 @@ def grade(targets: list[Path], exercises: list[str], methods: list[str], jobs: i
     if code == pytest.ExitCode.INTERRUPTED:   # Ctrl+C (or, while a class is graded, SIGTERM)
         raise KeyboardInterrupt
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        raise SystemExit("the grader could not run its suites (pytest exit code %s)" % int(code))
+        raise SystemExit(_("the grader could not run its suites (pytest exit code {code}).").format(code=int(code)))
     return plugin
 
 
@@ -69,7 +72,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     targets = [Path(t).resolve() for t in (args.target or [KIT / "exercises"])]
     missing = [t for t in targets if not t.is_dir()]
     if missing:
-        print("no such folder: %s" % missing[0], file=sys.stderr)
+        print(_("no such folder: {folder}").format(folder=missing[0]), file=sys.stderr)
         return 2
     try:
         plugin = grade(targets, args.exercises, start_methods(args.start_method), args.jobs,
@@ -81,6 +84,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     for r in reports:
         learner.remember(learner.Workspace(Path(r.target)), r)
     print("\n\n".join(terminal.render(r, _shown(Path(r.target)), _later(r)) for r in reports))
+    if not args.target:
+        notice = stubs_notice(KIT / "exercises", i18n.current())
+        if notice:
+            print(notice, file=sys.stderr)
     if args.json:
         Path(args.json).write_text(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=1),
                                    encoding="utf-8")
@@ -124,9 +131,9 @@ def cmd_hint(args: argparse.Namespace) -> int:
     if exercise is None:
         print("Every exercise is done: no hint needed. Name one to read its hints: nox -s hint -- ex03")
         return 0
-    hints = learner.hints_of(exercise)
+    hints = learner.hints_of(exercise, i18n.current())
     if hints is None:
-        print("no hints written yet for %s" % exercise.id, file=sys.stderr)
+        print(_("no hints written yet for {exercise}").format(exercise=exercise.id), file=sys.stderr)
         return 2
     print(learner.all_hints(hints) if args.all else learner.next_hint(workspace, exercise, hints))
     return 0
@@ -144,12 +151,13 @@ def cmd_reset(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 2
     program = workspace.program(exercise)
-    if program.is_file() and program.read_bytes() == learner.original(exercise).read_bytes():
+    language = i18n.current()
+    if program.is_file() and program.read_text(encoding="utf-8", errors="replace") == learner.original(exercise, language):
         print("%s is already the original stub: nothing to do." % _shown(program))
         return 0
     if not args.yes and not _confirmed(exercise, workspace):
         return 2
-    kept = learner.reset(workspace, exercise, datetime.datetime.now())
+    kept = learner.reset(workspace, exercise, datetime.datetime.now(), language)
     if kept is not None:
         print("Your %s is kept as %s." % (exercise.file, _shown(kept)))
     print("%s is the original stub again." % _shown(program))
@@ -181,6 +189,31 @@ def cmd_watch(args: argparse.Namespace) -> int:
     def render(report: Report, where: learner.Workspace) -> str:
         return terminal.render(report, _shown(where.exercises), _later(report))
     return watch(workspace, learner_grader(args.jobs), render, _shown(workspace.exercises))
+
+
+def cmd_stubs(args: argparse.Namespace) -> int:
+    from .stubs import switch
+    language = i18n.current()
+    name = LANGUAGE_NAMES[language]
+    for s in switch(Path(args.target).resolve(), language, everyone=args.from_lessons):
+        if s.was is None:
+            print(_("{file}: kept as it is: you have already written in it.").format(file=s.file))
+        elif s.was == language:
+            print(_("{file}: already in {language}.").format(file=s.file, language=_(name)))
+        else:
+            print(_("{file}: now in {language}.").format(file=s.file, language=_(name)))
+    return 0
+
+
+def stubs_notice(folder: Path, language: str) -> str:
+    """A line for the learner whose untouched stubs are in another language than theirs."""
+    from .stubs import switch
+    other = [s for s in switch(folder, language, write=False) if s.was not in (None, language)]
+    if not other:
+        return ""
+    return _("The stubs you have not started yet are in {language}; to have them in {wanted}, run: "
+             "nox -s stubs -- --lang {code}").format(language=_(LANGUAGE_NAMES[other[0].was]),
+                                                      wanted=_(LANGUAGE_NAMES[language]), code=language)
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
@@ -217,8 +250,8 @@ def cmd_gradescope(args: argparse.Namespace) -> int:
 
 def cmd_gradescope_bundle(args: argparse.Namespace) -> int:
     from .platforms import assignment_total, build_gradescope_bundle
-    print("wrote %s; set the assignment's total points on Gradescope to %d (every check of every exercise)"
-          % (build_gradescope_bundle(Path(args.out).resolve()), assignment_total()))
+    print(_("wrote {file}; set the assignment's total points on Gradescope to {total} (every check of every "
+            "exercise)").format(file=build_gradescope_bundle(Path(args.out).resolve()), total=assignment_total()))
     return 0
 
 
@@ -240,27 +273,36 @@ def _shown(target: Path) -> str:
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="python -m grader", description="procgrade: graded multiprocessing exercises")
+    top = argparse.ArgumentParser(prog="python -m grader", description=_("procgrade: graded multiprocessing exercises"))
     sub = top.add_subparsers(dest="command", required=True)
 
-    check = sub.add_parser("check", help="grade a folder of exercise programs and print the report")
-    check.add_argument("exercises", nargs="*", help="exercises to grade (ex03, 3 or a file name); default all")
+    check = sub.add_parser("check", help=_("grade a folder of exercise programs and print the report"))
+    check.add_argument("exercises", nargs="*", help=_("exercises to grade (ex03, 3 or a file name); default all"))
     check.add_argument("--target", action="append",
-                       help="folder holding the exercise programs (default: exercises/); may be repeated")
+                       help=_("folder holding the exercise programs (default: exercises/); may be repeated"))
     check.add_argument("--start-method", default="spawn", choices=[*START_METHODS, "default", "all"],
-                       help="how child processes start (default: spawn, as on macOS and Windows)")
+                       help=_("how child processes start (default: spawn, as on macOS and Windows)"))
     check.add_argument("--jobs", type=int, default=JOBS,
-                       help="programs run at the same time (default: twice the CPUs this process may use, "
-                            "%(default)s)")
-    check.add_argument("--json", default="", help="also write the results (a list, one per target) as JSON")
-    check.add_argument("--junitxml", default="", help="also write JUnit XML (pytest's own) to this file")
+                       help=_("programs run at the same time (default: twice the CPUs this process may use, "
+                              "%(default)s)"))
+    check.add_argument("--json", default="", help=_("also write the results (a list, one per target) as JSON"))
+    check.add_argument("--junitxml", default="", help=_("also write JUnit XML (pytest's own) to this file"))
     check.add_argument("--sandbox", default="none", choices=SANDBOXES,
-                       help="bwrap: run each program inside bubblewrap (own pid namespace, no "
-                            "network, read-only system, private /tmp); default: %(default)s")
-    check.add_argument("-v", "--verbose", action="store_true", help="show pytest's own output too")
+                       help=_("bwrap: run each program inside bubblewrap (own pid namespace, no "
+                              "network, read-only system, private /tmp); default: %(default)s"))
+    check.add_argument("-v", "--verbose", action="store_true", help=_("show pytest's own output too"))
+    add_lang_argument(check)
     check.set_defaults(func=cmd_check)
 
     learner_commands(sub)
+    stubs = sub.add_parser("stubs", help=_("put the stubs you have not edited yet into your language "
+                                           "(--lang, else PROCGRADE_LANG, else the locale)"))
+    stubs.add_argument("--target", default=str(KIT / "exercises"), help=_("the folder of the stubs (default: exercises/)"))
+    stubs.add_argument("--from-lessons", action="store_true",
+                       help=_("rewrite every stub from grader/lessons/, also one you have written in (for the "
+                              "kit's maintainers, after editing a lesson)"))
+    add_lang_argument(stubs)
+    stubs.set_defaults(func=cmd_stubs)
     instructor_commands(sub)
     return top
 
@@ -275,24 +317,36 @@ def learner_commands(sub) -> None:
     watch = sub.add_parser("watch", help="re-grade the exercise you are on at every save (Ctrl+C ends)")
     watch.add_argument("--target", **target)
     watch.add_argument("--jobs", **jobs)
+    add_lang_argument(watch)
     watch.set_defaults(func=cmd_watch)
 
     list_ = sub.add_parser("list", help="every exercise with its state and checks passed, and the next one")
     list_.add_argument("--target", **target)
     list_.add_argument("--jobs", **jobs)
+    add_lang_argument(list_)
     list_.set_defaults(func=cmd_list)
 
     hint = sub.add_parser("hint", help="the next hint for an exercise (default: the one you are on)")
     hint.add_argument("exercise", nargs="?", default="", help="ex03, 3 or a file name")
     hint.add_argument("--all", action="store_true", help="every hint of the exercise at once")
     hint.add_argument("--target", **target)
+    add_lang_argument(hint)
     hint.set_defaults(func=cmd_hint)
 
     reset = sub.add_parser("reset", help="put an exercise's original stub back (yours goes to backups/)")
     reset.add_argument("exercise", nargs="?", default="", help="ex03, 3 or a file name")
     reset.add_argument("--yes", action="store_true", help="do not ask first")
     reset.add_argument("--target", **target)
+    add_lang_argument(reset)
     reset.set_defaults(func=cmd_reset)
+
+
+def add_lang_argument(command: argparse.ArgumentParser) -> None:
+    # read by i18n.lang_flag() before the parser is built (the help itself is translated), and
+    # declared here so that the command accepts it and lists it
+    command.add_argument("--lang", metavar="LANG", help=_(
+        "the language of the report, the hints and these messages: {languages} (default: "
+        "PROCGRADE_LANG, then the locale, else en)").format(languages=", ".join(i18n.LANGUAGES)))
 
 
 def instructor_commands(sub) -> None:
@@ -325,17 +379,36 @@ def instructor_commands(sub) -> None:
     gradescope.add_argument("--jobs", **jobs)
     gradescope.set_defaults(func=cmd_gradescope)
 
-    bundle = sub.add_parser("gradescope-bundle", help="build the Gradescope autograder zip")
-    bundle.add_argument("--out", default=str(KIT / "dist" / "autograder.zip"), help="default: %(default)s")
+    bundle = sub.add_parser("gradescope-bundle", help=_("build the Gradescope autograder zip"))
+    bundle.add_argument("--out", default=str(KIT / "dist" / "autograder.zip"), help=_("default: %(default)s"))
     bundle.set_defaults(func=cmd_gradescope_bundle)
 
-    classroom = sub.add_parser("classroom", help="grade a repository for GitHub Classroom's reporter")
-    classroom.add_argument("repository", nargs="?", default=".", help="the student's repository (default: .)")
+    classroom = sub.add_parser("classroom", help=_("grade a repository for GitHub Classroom's reporter"))
+    classroom.add_argument("repository", nargs="?", default=".", help=_("the student's repository (default: .)"))
     classroom.add_argument("--jobs", **jobs)
     classroom.set_defaults(func=cmd_classroom)
 
 
+# argparse's own words a learner meets (usage, the help's headings, its errors), translated by our
+# catalogue: argparse looks its module-level `_` up on every call, so the command points it at ours
+ARGPARSE_WORDS = (
+    i18n.N_("usage: "), i18n.N_("positional arguments"), i18n.N_("options"), i18n.N_("optional arguments"),
+    i18n.N_("show this help message and exit"), i18n.N_("%(prog)s: error: %(message)s\n"),
+    i18n.N_("the following arguments are required: %s"), i18n.N_("unrecognized arguments: %s"),
+    i18n.N_("argument %(argument_name)s: %(message)s"), i18n.N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    i18n.N_("invalid %(type)s value: %(value)r"), i18n.N_("expected one argument"),
+)
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    fit_console()
+    try:
+        i18n.use(i18n.choose(i18n.lang_flag(argv)))
+    except i18n.UnknownLanguage as error:
+        print(error, file=sys.stderr)
+        return 2
+    argparse._ = _  # type: ignore[attr-defined]  # see ARGPARSE_WORDS
     args = parser().parse_args(argv)
     try:
         return args.func(args)

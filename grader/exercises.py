@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from types import ModuleType
 
+from .i18n import _
+
 SUITES = Path(__file__).resolve().parent / "suites"
 
 
@@ -60,6 +62,6 @@ def select(names: list[str]) -> list[Exercise]:
         match = [e for e in exercises if e.id == key or e.file.removesuffix(".py") == key]
         if not match:
             known = ", ".join(e.id for e in exercises)
-            raise ValueError("no exercise named %r (the exercises are %s)" % (name, known))
+            raise ValueError(_("no exercise named '{name}' (the exercises are {known})").format(name=name, known=known))
         chosen.extend(m for m in match if m not in chosen)
     return chosen

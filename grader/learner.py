@@ -21,7 +21,6 @@ from .exercises import Exercise, all_exercises
 from .results import Report, State
 
 KIT = Path(__file__).resolve().parent.parent
-ORIGINALS = Path(__file__).resolve().parent / "originals"   # the stubs as shipped: `reset` copies them back
 HINTS = Path(__file__).resolve().parent / "hints"
 DEFAULT_METHOD = "spawn"   # the learner's default: a grade under it is the one remembered as known
 
@@ -166,9 +165,11 @@ class Hints:
     steps: tuple[str, ...]      # each "## " section, in order
 
 
-def hints_of(exercise: Exercise) -> Optional[Hints]:
-    path = HINTS / ("%s.md" % exercise.id)
-    if not path.is_file():
+def hints_of(exercise: Exercise, language: str = "en") -> Optional[Hints]:
+    """The exercise's hints in `language`, else in English (hints written, not yet translated)."""
+    path = next((p for p in (HINTS / ("%s.%s.md" % (exercise.id, lang)) for lang in (language, "en"))
+                 if p.is_file()), None)
+    if path is None:
         return None
     text = path.read_text(encoding="utf-8")
     head, *sections = re.split(r"^(?=## )", text, flags=re.M)
@@ -200,8 +201,11 @@ def all_hints(hints: Hints) -> str:
 
 # -- reset ---------------------------------------------------------------------------------------
 
-def original(exercise: Exercise) -> Path:
-    return ORIGINALS / exercise.file
+def original(exercise: Exercise, language: str) -> str:
+    """The stub as the kit ships it, in `language`: made from its lesson (grader/lessons/), the one
+    source of exercises/ too."""
+    from .stubs import stub
+    return stub(exercise.file, language)
 
 
 def backup_name(exercise: Exercise, now: datetime.datetime) -> str:
@@ -209,7 +213,7 @@ def backup_name(exercise: Exercise, now: datetime.datetime) -> str:
     return "%s.%s.py" % (stem, now.strftime("%Y-%m-%d_%H-%M-%S"))
 
 
-def reset(workspace: Workspace, exercise: Exercise, now: datetime.datetime) -> Optional[Path]:
+def reset(workspace: Workspace, exercise: Exercise, now: datetime.datetime, language: str) -> Optional[Path]:
     """Put the original stub back; the learner's file, if any, is moved to the backups folder
     first. Returns the backup's path (None when there was no file to keep)."""
     program = workspace.program(exercise)
@@ -218,5 +222,5 @@ def reset(workspace: Workspace, exercise: Exercise, now: datetime.datetime) -> O
         workspace.backups.mkdir(parents=True, exist_ok=True)
         kept = workspace.backups / backup_name(exercise, now)
         shutil.copy2(program, kept)
-    shutil.copyfile(original(exercise), program)
+    program.write_text(original(exercise, language), encoding="utf-8", newline="\n")
     return kept

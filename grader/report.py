@@ -2,26 +2,36 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
+import unicodedata
 from typing import Optional, Sequence
 
 from .exercises import Exercise
+from .i18n import N_, _, ngettext
 from .results import CheckResult, ExerciseResult, Report, State, Status
 
 MARK = {State.DONE: "✓", State.FAILING: "✗", State.DID_NOT_START: "✗", State.NOT_STARTED: "·",
         State.NOT_SUBMITTED: "?"}
 CHECK_MARK = {Status.PASSED: "✓", Status.FAILED: "✗", Status.SKIPPED: "-", Status.ERROR: "!"}
 WIDTH = 100
+# the states as the learner reads them (State's values are the JSON's and never translated)
+STATE_LABEL = {State.DONE: N_("done"), State.FAILING: N_("failing"), State.NOT_STARTED: N_("not started"),
+               State.NOT_SUBMITTED: N_("not submitted"), State.DID_NOT_START: N_("did not start")}
 
 
 def render(report: Report, folder: str, later: Sequence[Exercise] = ()) -> str:
     """`later`: the kit's exercises this report did not grade and that are not known to be done;
     once every graded one is done, the first of them is next (all done only when there is none)."""
-    out = ["procgrade · %s · start method: %s" % (folder, ", ".join(report.start_methods)), ""]
-    title_width = max((len(e.title) for e in report.exercises), default=10)
+    out = [_("procgrade · {folder} · start method: {methods}").format(
+        folder=folder, methods=", ".join(report.start_methods)), ""]
+    # an exercise's title is the suite's TITLE, marked with N_() where it is written (phase 2 of
+    # the translation marks them) and translated here, where it is shown
+    title_width = max((display_width(_(e.title)) for e in report.exercises), default=10)
+    state_width = max(display_width(_(label)) for label in STATE_LABEL.values())
     for e in report.exercises:
-        out.append("  %s %s  %-*s  %-13s %d/%d" % (MARK[e.state], e.exercise, title_width, e.title,
-                                                e.state.value, e.score, e.max_score))
+        out.append("  %s %s  %s  %s %d/%d" % (MARK[e.state], e.exercise, padded(_(e.title), title_width),
+                                            padded(_(STATE_LABEL[e.state]), state_width), e.score, e.max_score))
         for note in e.notes:
             out.extend(_wrapped(note, indent="          "))
     for e in report.exercises:
@@ -31,15 +41,16 @@ def render(report: Report, folder: str, later: Sequence[Exercise] = ()) -> str:
             out.extend(_stderr(e, len(report.start_methods) > 1))
     out.append("")
     done = sum(e.state is State.DONE for e in report.exercises)
-    out.append("%d/%d checks · %d of %d exercises done" % (report.score, report.max_score, done,
-                                                          len(report.exercises)))
+    # "1 of 1 exercises done": the noun counts the whole, as in "1 of 3 exercises"; no plural form
+    out.append(_("{score}/{max_score} checks · {done} of {count} exercises done").format(
+        score=report.score, max_score=report.max_score, done=done, count=len(report.exercises)))
     nxt = next_exercise(report)
     if nxt is not None:
         out.append(_next_line(nxt, folder))
     elif later:
         out.append(_done_next_line(report, later[0], folder))
     else:
-        out.append("all done. Well done: every check passes.")
+        out.append(_("all done. Well done: every check passes."))
     return "\n".join(out)
 
 
@@ -50,17 +61,18 @@ def next_exercise(report: Report) -> Optional[ExerciseResult]:
 def _next_line(e: ExerciseResult, folder: str) -> str:
     where = "%s/%s" % (folder.rstrip("/"), e.file)
     if e.state in (State.FAILING, State.DID_NOT_START):
-        return "next: fix %s (%s), then run: nox -s check -- %s" % (e.exercise, where, e.exercise)
+        return _("next: fix {exercise} ({file}), then run: nox -s check -- {exercise}").format(
+            exercise=e.exercise, file=where)
     if e.state is State.NOT_SUBMITTED:
-        return "next: %s is missing: %s" % (e.exercise, where)
-    return ("next: %s — read the docstring at the top of %s, fill in its TODOs, then run: "
-            "nox -s check -- %s   (stuck? nox -s hint -- %s)" % (e.exercise, where, e.exercise, e.exercise))
+        return _("next: {exercise} is missing: {file}").format(exercise=e.exercise, file=where)
+    return _("next: {exercise} — read the docstring at the top of {file}, fill in its TODOs, then run: "
+             "nox -s check -- {exercise}   (stuck? nox -s hint -- {exercise})").format(exercise=e.exercise, file=where)
 
 
 def _done_next_line(report: Report, upcoming: Exercise, folder: str) -> str:
     done = ", ".join(e.exercise for e in report.exercises)
-    return ("%s done · next: %s (%s/%s), then run: nox -s check -- %s"
-            % (done, upcoming.id, folder.rstrip("/"), upcoming.file, upcoming.id))
+    return _("{done} done · next: {exercise} ({file}), then run: nox -s check -- {exercise}").format(
+        done=done, exercise=upcoming.id, file="%s/%s" % (folder.rstrip("/"), upcoming.file))
 
 
 def _failures(e: ExerciseResult) -> list[str]:
@@ -69,33 +81,41 @@ def _failures(e: ExerciseResult) -> list[str]:
         if c.status is not Status.PASSED:
             grouped.setdefault(c.check, []).append(c)
     passed = len({c.check for c in e.checks}) - len(grouped)
-    lines = ["%s %s — %d of %d checks pass" % (e.exercise, e.title, passed, len({c.check for c in e.checks}))]
+    count = len({c.check for c in e.checks})
+    lines = [_("{exercise} {title} — {passed} of {count} checks pass").format(
+        exercise=e.exercise, title=_(e.title), passed=passed, count=count)]
     for results in grouped.values():
         first = results[0]
         methods = sorted({c.start_method for c in results})
-        under = " (under %s)" % ", ".join(methods) if len(e.checks and {c.start_method for c in e.checks}) > 1 else ""
+        several = len(e.checks and {c.start_method for c in e.checks}) > 1
+        title = (_("{title} (under {methods})").format(title=first.title, methods=", ".join(methods))
+                 if several else first.title)
         if first.status is Status.SKIPPED:
-            lines.append("  %s %s%s — skipped: %s" % (CHECK_MARK[first.status], first.title, under, first.observed))
+            lines.append("  %s %s" % (CHECK_MARK[first.status], _("{title} — skipped: {reason}").format(
+                title=title, reason=first.observed)))
             continue
-        lines.append("  %s %s%s" % (CHECK_MARK[first.status], first.title, under))
-        for label, text in (("expected", first.expected), ("observed", first.observed), ("hint", first.hint)):
+        lines.append("  %s %s" % (CHECK_MARK[first.status], title))
+        for label, text in ((_("expected: {text}"), first.expected), (_("observed: {text}"), first.observed),
+                            (_("hint: {text}"), first.hint)):
             if text:
-                lines.extend(_wrapped("%s: %s" % (label, text)))
+                lines.extend(_wrapped(label.format(text=text)))
     return lines
 
 
 def _did_not_start(e: ExerciseResult) -> list[str]:
     """One message, first and alone: the error, the learner's line with a caret, one hint; the
     other checks only counted."""
-    lines = ["%s %s — your program did not start" % (e.exercise, e.title)]
+    lines = [_("{exercise} {title} — your program did not start").format(exercise=e.exercise, title=_(e.title))]
     lines.append("  ✗ " + e.error)   # whole, on one line: it quotes the learner's code
     lines.extend("        " + line for line in e.error_excerpt)
     carrier = next((c for c in e.checks if c.status is Status.FAILED and c.observed == e.error), None)
     if carrier is not None and carrier.hint:
-        lines.extend(_wrapped("hint: " + carrier.hint))
+        lines.extend(_wrapped(_("hint: {text}").format(text=carrier.hint)))
     skipped = len({c.check for c in e.checks if c.status is Status.SKIPPED})
     if skipped:
-        lines.append("  - the other %d checks were skipped: they need a program that starts" % skipped)
+        lines.append("  - " + ngettext("the other check was skipped: it needs a program that starts",
+                                       "the other {count} checks were skipped: they need a program that starts",
+                                       skipped).format(count=skipped))
     return lines
 
 
@@ -103,11 +123,49 @@ def _stderr(e: ExerciseResult, many_methods: bool) -> list[str]:
     """The last lines the program wrote to stderr (its tracebacks cut to its own file)."""
     if not e.stderr_tail:
         return []
-    under = " under %s" % e.stderr_from if many_methods and e.stderr_from else ""
-    head = "  what your program wrote to stderr%s (the last lines; tracebacks cut to %s):" % (under, e.file)
+    if many_methods and e.stderr_from:
+        head = _("what your program wrote to stderr under {method} (the last lines; tracebacks cut to "
+                 "{file}):").format(method=e.stderr_from, file=e.file)
+    else:
+        head = _("what your program wrote to stderr (the last lines; tracebacks cut to {file}):").format(file=e.file)
+    head = "  " + head
     return [head] + ["      " + line for line in e.stderr_tail]
 
 
 def _wrapped(text: str, indent: str = "      ") -> list[str]:
+    if WIDE.search(text):
+        return _wrapped_wide(text, indent)
     return textwrap.wrap(text, width=WIDTH, initial_indent=indent, subsequent_indent=indent + "  ",
                          break_long_words=False, break_on_hyphens=False) or [indent]
+
+
+# Chinese has no spaces to break a line at, and each of its characters takes two columns: textwrap
+# would leave a Chinese hint on one 300-column line. A line may break before any wide character
+# (except before closing punctuation) and at spaces; `code` and other runs of narrow characters
+# stay whole.
+WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+PIECE = re.compile(r"`[^`]*`|\s+|[^\s\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60]+|.")
+NO_BREAK_BEFORE = set("，。、；：！？）》」』】,.;:!?)%")
+
+
+def _wrapped_wide(text: str, indent: str) -> list[str]:
+    lines: list[str] = []
+    line = indent
+    for piece in PIECE.findall(" ".join(text.split())):
+        fits = display_width(line) + display_width(piece.rstrip()) <= WIDTH
+        if fits or line.strip() == "" or piece.isspace() or piece[0] in NO_BREAK_BEFORE:
+            line += piece
+        else:
+            lines.append(line.rstrip())
+            line = indent + "  " + piece
+    lines.append(line.rstrip())
+    return lines
+
+
+def display_width(text: str) -> int:
+    """Columns on a terminal: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def padded(text: str, width: int) -> str:
+    return text + " " * max(0, width - display_width(text))

@@ -200,6 +200,7 @@ def learner_env(control: Path, spec: RunSpec) -> dict[str, str]:
         "PYTHONUNBUFFERED": "1",
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONIOENCODING": "utf-8",
+        "PYTHONUTF8": "1",   # Chinese the program prints or reads is UTF-8 on every platform
         "PYTHONHASHSEED": "0",
         "PROCGRADE_SOCKET": str(control / "rec.sock"),
         "PROCGRADE_STACKS_DIR": str(control / "stacks"),
