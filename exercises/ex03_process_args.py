@@ -7,13 +7,13 @@ THE IDEA
     keyword arguments. The values are copied into the child.
 
     p.terminate() stops the child whatever it is doing: on Linux and macOS it
-    sends the SIGTERM signal. p.join() then waits until the child is really
+    sends the SIGTERM signal (Windows ends the child its own way, and reports
+    it the same way). p.join() then waits until the child is really
     gone. After that the Process object can tell you what happened:
         p.is_alive()   False once the child has ended
         p.exitcode     0 if the child returned normally; -N if a signal N
                        killed it, so -15 after terminate() (SIGTERM is 15);
                        None while it is still running
-    (On Windows terminate() works differently and exitcode is not -15.)
 
 YOUR TASK
     1. In run_proc(name, age, **kwargs), loop 10 times: print the name, the
