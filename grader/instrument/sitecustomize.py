@@ -15,6 +15,13 @@ connection per process), which stamps each with the sender's kernel-reported pid
          os.dup2(devnull, 1): the line was written, but nobody could see it)
   open   a file opened for writing, seen by an audit hook (pid, path)
   task_done   a pool task (or a chunk of a map) came back to the process that handed it out
+  task_sent   apply_async() handed a task to a pool (job, function, a short repr of its args)
+  task_start / task_end   a pool worker began / returned from a task (job, function, args; ok)
+  q      a call on one of the program's queues (a multiprocessing.Queue or a Manager's queue
+         proxy): which queue (an id the same in every process), put/get/empty/full/qsize, a short
+         repr of the item, blocking or not, the outcome (ok, Empty, Full, or the answer); at
+         most MAX_QUEUE_RECORDS per process (a copier's progress queue sees thousands of puts),
+         then one q_cap record
   exit   the process ends (its peak memory; the most calls in a row that found a Manager queue
          empty without waiting in between: a busy-wait)
 
@@ -126,6 +133,8 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
 
     def sleep(seconds):
         state["idle_polls"] = 0  # a loop that sleeps between its polls is not spinning
+        if hold_tasks and "latest_pool" in state:
+            release_latest_pool()  # a head start for the tasks just handed out is a wait for them
         if warp == 1.0 or not seconds > 0:
             return real_sleep(seconds)
         owed[0] += seconds * warp
@@ -440,10 +449,57 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         hold(lambda: another_child_runs() or parent_joins_me(), "put_held", PUT_HOLD_SECONDS)
         state["put_released"] = True
 
+    MAX_QUEUE_RECORDS = 300
+    ITEM_CHARS = 60
+    PLAIN = (str, int, float, bool, bytes, type(None))
+
+    def short_repr(obj, depth: int = 0) -> str:
+        """A bounded repr that never runs the learner's code (no __repr__ of their classes)."""
+        if type(obj) in PLAIN:
+            text = repr(obj)
+        elif type(obj) in (tuple, list) and depth < 2:
+            inner = ", ".join(short_repr(x, depth + 1) for x in obj[:6]) + (", ..." if len(obj) > 6 else "")
+            text = ("(%s,)" if type(obj) is tuple and len(obj) == 1 else "(%s)" if type(obj) is tuple
+                    else "[%s]") % inner
+        else:
+            text = "<%s>" % type(obj).__name__
+        return text if len(text) <= ITEM_CHARS else text[:ITEM_CHARS - 1] + "…"
+
+    no_item = object()
+
+    def note_queue_call(queue_id: str, op: str, block: bool, outcome: str, item=no_item) -> None:
+        """Record one call on a queue (never raises: called from the learner's put and get)."""
+        try:
+            state["queue_calls"] = state.get("queue_calls", 0) + 1
+            if state["queue_calls"] > MAX_QUEUE_RECORDS:
+                if state["queue_calls"] == MAX_QUEUE_RECORDS + 1:
+                    emit({"ev": "q_cap"})
+                return
+            record = {"ev": "q", "q": queue_id, "op": op, "b": bool(block), "out": outcome}
+            if item is not no_item:
+                record["x"] = short_repr(item)
+            emit(record)
+        except Exception:
+            pass
+
+    def outcome_of(error: BaseException) -> str:
+        name = type(error).__name__
+        return name if name in ("Empty", "Full") else "error"
+
+    def mp_queue_id(q) -> str:
+        """The same in every process: the name of the queue's read lock (a named semaphore under
+        spawn and forkserver); under fork, where it has none, the creator's pid and the object's
+        address, which a forked child inherits unchanged."""
+        try:
+            name = q._rlock._semlock.name
+        except Exception:
+            name = None
+        return "mp%s" % name if name else "mp:%s:%x" % (getattr(q, "_opid", 0), id(q))
+
     def patch_queues(mp_queues) -> None:
         """Queue timeouts are waits in the learner's program too: scale them like sleep. And,
         when asked, make children put slowly: a reader that takes empty() for "the writer is
-        done" then shows that it loses items."""
+        done" then shows that it loses items. Every put, get and question is recorded."""
         real_put, real_get = mp_queues.Queue.put, mp_queues.Queue.get
 
         def put(self, obj, block=True, timeout=None):
@@ -452,14 +508,38 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                 real_sleep(slow_put)
             if timeout is not None:
                 timeout = timeout * warp
-            return real_put(self, obj, block, timeout)
+            try:
+                result = real_put(self, obj, block, timeout)
+            except Exception as error:
+                note_queue_call(mp_queue_id(self), "put", block, outcome_of(error), obj)
+                raise
+            note_queue_call(mp_queue_id(self), "put", block, "ok", obj)
+            return result
 
         def get(self, block=True, timeout=None):
             if timeout is not None:
                 timeout = timeout * warp
-            return real_get(self, block, timeout)
+            try:
+                obj = real_get(self, block, timeout)
+            except Exception as error:
+                note_queue_call(mp_queue_id(self), "get", block, outcome_of(error))
+                raise
+            note_queue_call(mp_queue_id(self), "get", block, "ok", obj)
+            return obj
+
+        def question(name):
+            real = getattr(mp_queues.Queue, name)
+
+            def ask(self):
+                answer = real(self)
+                note_queue_call(mp_queue_id(self), name, False, str(answer))
+                return answer
+            ask.__name__ = ask.__qualname__ = name
+            return ask
 
         mp_queues.Queue.put, mp_queues.Queue.get = put, get
+        for name in ("empty", "full", "qsize"):
+            setattr(mp_queues.Queue, name, question(name))
 
     def patch_pool(mp_pool) -> None:
         """Record each task that comes back (how many tasks the work was split into), and the
@@ -484,12 +564,145 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         # map, starmap (and _async) and imap, imap_unordered have their own, called per chunk
         for result_class in (mp_pool.MapResult, mp_pool.IMapIterator, mp_pool.IMapUnorderedIterator):
             result_class._set = recording(result_class.__dict__["_set"], errors=False)
+        patch_pool_tasks(mp_pool)
+
+    # PROCGRADE_HOLD_TASKS (a grader's perturbation, for ex06): a pool task starts only once the
+    # process that owns the pool waits for it: join(), a result's get() or wait(), the next item
+    # of an imap, or a sleep after handing it out (the tutorial's head start for its writer).
+    # A program that never waits for its pool then loses the tasks on every run (its pool is shut
+    # when main ends), not only on the runs where main happened to end before they did.
+    hold_tasks = bool(os.environ.get("PROCGRADE_HOLD_TASKS")) and bool(ready_dir)
+    TASK_HOLD_SECONDS = 3.0   # in all, per worker: a program that waits some other way still ends
+
+    def task_name(func, args) -> tuple:
+        """(the learner's function, a short repr of its arguments); map's chunks are unwrapped."""
+        if getattr(func, "__name__", "") in ("mapstar", "starmapstar") and args and len(args[0]) == 2:
+            func, args = args[0]
+        module = getattr(func, "__module__", "") or ""
+        module = "__main__" if module == "__mp_main__" else module
+        return "%s:%s" % (module, getattr(func, "__qualname__", type(func).__name__)), short_repr(args)
+
+    def release_pool_tasks(pool) -> None:
+        """Said by the pool's owner: the tasks it handed out so far may start."""
+        if not hold_tasks or pool is None:
+            return
+        try:
+            jobs = list(pool._cache)
+        except Exception:
+            return
+        released = state.setdefault("released_jobs", set())
+        for job in jobs:
+            if job not in released:
+                released.add(job)
+                touch_flag("job-%d-%s" % (os.getpid(), job))
+
+    def release_latest_pool() -> None:
+        latest = state.get("latest_pool")
+        release_pool_tasks(latest() if latest is not None else None)
+
+    def patch_pool_tasks(mp_pool) -> None:
+        """Record each task a pool worker runs (from when to when, which function, which args),
+        each task apply_async hands out, and, when asked, hold tasks back (hold_tasks)."""
+        import weakref
+        real_worker = mp_pool.worker
+        reraise = getattr(mp_pool, "_helper_reraises_exception", None)
+
+        def traced(func, job, i):
+            def run(*args, **kwds):
+                if hold_tasks:
+                    flag = os.path.join(ready_dir, "job-%s-%s" % (state.get("mp_parent"), job))
+                    hold(lambda: os.path.exists(flag), "tasks_held", TASK_HOLD_SECONDS)
+                name, shown = task_name(func, args)
+                emit({"ev": "task_start", "job": job, "i": i, "fn": name, "args": shown})
+                ok = False
+                try:
+                    result = func(*args, **kwds)
+                    ok = True
+                    return result
+                finally:
+                    emit({"ev": "task_end", "job": job, "i": i, "ok": ok})
+            return run
+
+        class TaskFeed:
+            """The worker's inqueue, handing out each task with its function wrapped."""
+
+            def __init__(self, inner) -> None:
+                self._inner = inner
+
+            def get(self):
+                task = self._inner.get()
+                try:
+                    job, i, func, args, kwds = task
+                    if func is not reraise:
+                        return job, i, traced(func, job, i), args, kwds
+                except Exception:
+                    pass
+                return task
+
+            def __getattr__(self, name):
+                return getattr(self._inner, name)
+
+        def worker(inqueue, outqueue, *args, **kwargs):
+            return real_worker(TaskFeed(inqueue), outqueue, *args, **kwargs)
+
+        # pickled by reference under spawn and forkserver: it must be found under the same name
+        worker.__module__, worker.__name__, worker.__qualname__ = \
+            real_worker.__module__, real_worker.__name__, real_worker.__qualname__
+        mp_pool.worker = worker
+
+        real_apply_async = mp_pool.Pool.apply_async
+
+        def apply_async(self, func, args=(), kwds={}, callback=None, error_callback=None):
+            result = real_apply_async(self, func, args, kwds, callback, error_callback)
+            try:
+                name, shown = task_name(func, args)
+                emit({"ev": "task_sent", "job": result._job, "fn": name, "args": shown})
+            except Exception:
+                pass
+            return result
+
+        mp_pool.Pool.apply_async = apply_async
+        if not hold_tasks:
+            return
+
+        def remember_pool(result_class):
+            real_init = result_class.__init__
+
+            def __init__(self, pool, *args, **kwargs):
+                real_init(self, pool, *args, **kwargs)
+                try:
+                    state["latest_pool"] = weakref.ref(pool)
+                except TypeError:
+                    pass
+            result_class.__init__ = __init__
+
+        def releasing(real_wait):
+            def wait(self, *args, **kwargs):
+                release_pool_tasks(getattr(self, "_pool", None))
+                return real_wait(self, *args, **kwargs)
+            return wait
+
+        remember_pool(mp_pool.ApplyResult)
+        remember_pool(mp_pool.IMapIterator)
+        mp_pool.ApplyResult.wait = releasing(mp_pool.ApplyResult.wait)
+        mp_pool.IMapIterator.next = releasing(mp_pool.IMapIterator.next)
+        mp_pool.IMapIterator.__next__ = mp_pool.IMapIterator.next
+
+        real_join = mp_pool.Pool.join
+
+        def join(self):
+            release_pool_tasks(self)
+            return real_join(self)
+
+        mp_pool.Pool.join = join
 
     def patch_managers(mp_managers) -> None:
         """Count, per process, the calls in a row that asked a Manager's queue for something and
         found nothing (empty() True, qsize() 0, get_nowait() Empty) with no wait in between (no
         blocking get(), no sleep): a loop spinning on q.empty() makes thousands of them."""
         real_callmethod = mp_managers.BaseProxy._callmethod
+        QUEUE_METHODS = ("put", "get", "put_nowait", "get_nowait", "empty", "full", "qsize")
+        QUEUE_TYPES = ("Queue", "JoinableQueue")
 
         def found_nothing(methodname, result) -> bool:
             return result is True if methodname == "empty" else result == 0 if methodname == "qsize" else False
@@ -502,18 +715,46 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                 return not block
             return methodname in ("empty", "qsize")
 
+        def queue_call(self, methodname, args, kwds):
+            """(queue id, op, block, item) of a call on a Manager's queue; None for other calls."""
+            if methodname not in QUEUE_METHODS or getattr(self._token, "typeid", "") not in QUEUE_TYPES:
+                return None
+            queue_id = "mgr:%s:%s" % (self._token.address, self._token.id)
+            op = methodname.replace("_nowait", "")
+            if methodname.endswith("_nowait"):
+                block = False
+            else:
+                block = args[1 if op == "put" else 0] if len(args) > (1 if op == "put" else 0) \
+                    else kwds.get("block", True)
+            item = (args[0] if args else kwds.get("item", kwds.get("obj"))) if op == "put" else no_item
+            return queue_id, op, block, item
+
         def _callmethod(self, methodname, args=(), kwds={}):
+            try:
+                call = queue_call(self, methodname, args, kwds)
+            except Exception:
+                call = None
             try:
                 result = real_callmethod(self, methodname, args, kwds)
             except Exception as error:
                 if type(error).__name__ == "Empty" and polls(methodname, args, kwds):
                     note_poll(True)
+                if call is not None:
+                    queue_id, op, block, item = call
+                    note_queue_call(queue_id, op, block, outcome_of(error), item)
                 raise
             try:
                 if polls(methodname, args, kwds):
                     note_poll(found_nothing(methodname, result))
                 elif methodname == "get":
                     state["idle_polls"] = 0  # a get() that waited
+                if call is not None:
+                    queue_id, op, block, item = call
+                    if op == "get":
+                        item = result
+                    elif op != "put":
+                        item = no_item
+                    note_queue_call(queue_id, op, block, "ok" if op in ("put", "get") else str(result), item)
             except Exception:
                 pass
             return result
