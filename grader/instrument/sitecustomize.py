@@ -488,13 +488,13 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
 
     def mp_queue_id(q) -> str:
         """The same in every process: the name of the queue's read lock (a named semaphore under
-        spawn and forkserver); under fork, where it has none, the creator's pid and the object's
-        address, which a forked child inherits unchanged."""
+        spawn and forkserver); under fork, where it has none, the creator's pid and the queue's
+        number there, stamped when it was made, which a forked child inherits."""
         try:
             name = q._rlock._semlock.name
         except Exception:
             name = None
-        return "mp%s" % name if name else "mp:%s:%x" % (getattr(q, "_opid", 0), id(q))
+        return "mp%s" % name if name else getattr(q, "_procgrade_id", "mp:%x" % id(q))
 
     def patch_queues(mp_queues) -> None:
         """Queue timeouts are waits in the learner's program too: scale them like sleep. And,
@@ -537,6 +537,14 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
             ask.__name__ = ask.__qualname__ = name
             return ask
 
+        real_init = mp_queues.Queue.__init__
+
+        def __init__(self, *args, **kwargs):
+            real_init(self, *args, **kwargs)
+            state["queues_made"] = state.get("queues_made", 0) + 1
+            self._procgrade_id = "mp:%d:%d" % (os.getpid(), state["queues_made"])
+
+        mp_queues.Queue.__init__ = __init__
         mp_queues.Queue.put, mp_queues.Queue.get = put, get
         for name in ("empty", "full", "qsize"):
             setattr(mp_queues.Queue, name, question(name))
