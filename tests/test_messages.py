@@ -38,3 +38,27 @@ def test_main_that_did_not_wait_names_the_process_still_running(method, variant_
     said = message(report, "ex05", method, "main_waits_for_both")
     assert re.fullmatch(r"main printed `所有数据都写入并且读完` while the reader, child Process-2 \(pid \d+\), "
                         r"was still running", said["observed"]), said["observed"]
+
+
+@pytest.mark.parametrize("method", variant_methods("ex02"))
+def test_a_child_that_hangs_without_daemon_is_not_told_about_daemon(method, variant_reports):
+    said = message(variant_reports[program("ex02", "bad_child_waits_forever")], "ex02", method,
+                   "child_finishes_first")
+    assert re.match(r"child Process-1 \(pid \d+\) printed 2 line\(s\) and was still running when the program "
+                    r"was stopped \(", said["observed"]), said["observed"]
+    assert "daemon" not in said["hint"] and said["hint"].startswith("run_proc must come to its end")
+
+
+@pytest.mark.parametrize("method", variant_methods("ex04"))
+def test_a_list_that_shrank_is_not_called_shared(method, variant_reports):
+    said = message(variant_reports[program("ex04", "bad_work2_pops")], "ex04", method, "work2_sees_original")
+    assert re.fullmatch(r"child Process-2 \(pid \d+\) printed \[11\]", said["observed"])
+    assert said["hint"] == ("work2 printed a list that work1 never had, so work2 changed nums itself ([11]): "
+                            "work2 only prints nums")
+
+
+@pytest.mark.parametrize("method", variant_methods("ex04"))
+def test_main_that_appended_is_told_it_changed_its_own_list(method, variant_reports):
+    said = message(variant_reports[program("ex04", "bad_main_appends")], "ex04", method, "main_keeps_its_nums")
+    assert re.fullmatch(r"main printed `main \d+: \[11, 22, 33\]`", said["observed"])
+    assert said["hint"].startswith("no child printed this list, so main changed its own nums")
