@@ -492,9 +492,9 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         number there, stamped when it was made, which a forked child inherits."""
         try:
             name = q._rlock._semlock.name
+            return "mp%s" % name if name else getattr(q, "_procgrade_id", "mp:%x" % id(q))
         except Exception:
-            name = None
-        return "mp%s" % name if name else getattr(q, "_procgrade_id", "mp:%x" % id(q))
+            return "mp:?"
 
     def patch_queues(mp_queues) -> None:
         """Queue timeouts are waits in the learner's program too: scale them like sleep. And,
@@ -620,7 +620,10 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                 if hold_tasks:
                     flag = os.path.join(ready_dir, "job-%s-%s" % (state.get("mp_parent"), job))
                     hold(lambda: os.path.exists(flag), "tasks_held", TASK_HOLD_SECONDS)
-                name, shown = task_name(func, args)
+                try:
+                    name, shown = task_name(func, args)
+                except Exception:
+                    name, shown = "?", "?"
                 emit({"ev": "task_start", "job": job, "i": i, "fn": name, "args": shown})
                 ok = False
                 try:

@@ -171,17 +171,26 @@ def test_writer_and_reader_are_two_children(trace):
              hint="Process(target=write, args=(q,)) and Process(target=read, args=(q,)), each start()ed")
 
 
-def stopped_early(trace: Trace, roles: PartB) -> str:
-    """Evidence that the reader ended while the writer was still putting ("" if it did not)."""
+def stopped_early(trace: Trace, roles: PartB) -> tuple[str, str]:
+    """(evidence that the reader ended while the writer was still putting, the hint that follows
+    from its last call on the queue); ("", "") if it did not."""
     reader = trace.proc(roles.reader)
     late = [o for o in moved(trace, roles.queue, "put") if reader.ended is not None and o.t > reader.ended]
     if not late:
-        return ""
+        return "", ""
+    said = ["The reader ended while the writer was still putting: %s put %s after the reader had ended."
+            % (trace.describe(roles.writer), listed(late))]
     last = trace.queue_ops(roles.queue, roles.reader)[-1:]
-    asked = ["The reader's last call on the queue was %s, and it answered %s."
-             % (o.call, "True" if o.outcome == "True" else o.outcome) for o in last if o.op != "get" or not o.moved]
-    return " ".join(["The reader ended while the writer was still putting: %s put %s after the reader had ended."
-                     % (trace.describe(roles.writer), listed(late))] + asked)
+    if last and last[0].op in ("empty", "qsize"):
+        said.append("The reader's last call on the queue was %s, and it answered %s." % (last[0].call, last[0].outcome))
+        hint = ("q.%s only says the queue is empty at this instant, not that the writer is done. " % last[0].call)
+    elif last and last[0].op == "get" and last[0].outcome == "Empty":
+        said.append("The reader's last call on the queue was %s, and it raised queue.Empty." % last[0].call)
+        hint = "queue.Empty only says the queue is empty at this instant, not that the writer is done. "
+    else:
+        hint = "The reader stopped before the writer was done. "
+    return " ".join(said), hint + ("Stop on an end marker the writer puts last (or get the known number of "
+                                   "items), or start the reader after joining the writer")
 
 
 @check("every item put is got exactly once, in order", needs=["writer_and_reader_are_two_children"])
@@ -190,12 +199,8 @@ def test_every_item_got_once_in_order(trace):
     put, got = moved(trace, roles.queue, "put"), moved(trace, roles.queue, "get")
     if put and [o.item for o in put] == [o.item for o in got]:
         return
-    early = stopped_early(trace, roles)
-    hint = "the reader gets with a blocking q.get() until an end marker (or the known count) arrives"
-    if early:
-        hint = ("q.empty() only says the queue is empty at this instant, not that the writer is done. "
-                "Stop on an end marker the writer puts last (or get the known number of items), or start "
-                "the reader after joining the writer")
+    early, hint = stopped_early(trace, roles)
+    hint = hint or "the reader gets with a blocking q.get() until an end marker (or the known count) arrives"
     fail(expected="the reader gets every item the writer put, once each and in order: %s" % listed(put),
          observed=" ".join(["%s got %s." % (trace.describe(roles.reader), listed(got))] + ([early] if early else [])),
          hint=hint)
