@@ -358,6 +358,11 @@ class _ProcFacts:
     last_seen: float = 0.0
 
 
+def _number(value) -> int:
+    """A record's integer field; 0 for anything else (records come from the program's processes)."""
+    return value if isinstance(value, int) else 0
+
+
 def parse_records(raw: bytes) -> list[dict]:
     records = []
     for chunk in raw.splitlines():
@@ -430,13 +435,14 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
         elif ev == "flood":
             flooded.append(pid)
         elif ev == "q":
+            item = record.get("x")
             queue_calls.append(QueueOp(pid, t, str(record.get("q")), str(record.get("op")), bool(record.get("b")),
-                                       str(record.get("out")), record.get("x")))
+                                       str(record.get("out")), None if item is None else str(item)))
         elif ev == "task_sent":
-            task_sends.append(SentTask(pid, t, int(record.get("job") or 0), str(record.get("fn")),
+            task_sends.append(SentTask(pid, t, _number(record.get("job")), str(record.get("fn")),
                                        str(record.get("args"))))
         elif ev in ("task_start", "task_end"):
-            key = (pid, int(record.get("job") or 0), int(record.get("i") or 0))
+            key = (pid, _number(record.get("job")), _number(record.get("i")))
             if ev == "task_start":
                 task_starts[key] = {"t": t, "fn": str(record.get("fn")), "args": str(record.get("args"))}
             elif key in task_starts:

@@ -62,3 +62,11 @@ def test_main_that_appended_is_told_it_changed_its_own_list(method, variant_repo
     said = message(variant_reports[program("ex04", "bad_main_appends")], "ex04", method, "main_keeps_its_nums")
     assert re.fullmatch(r"main printed `main \d+: \[11, 22, 33\]`", said["observed"])
     assert said["hint"].startswith("no child printed this list, so main changed its own nums")
+
+
+@pytest.mark.parametrize("method", variant_methods("ex06"))
+def test_a_pool_nobody_waits_for_loses_its_tasks_on_every_run(method, variant_reports):
+    said = message(variant_reports[program("ex06", "bad_no_close_join")], "ex06", method, "each_task_runs_once")
+    assert said["observed"] == ("main handed tasks 0 to 9 to the pool, and none of them ran: main ended without "
+                                "waiting for them, and its pool's workers were stopped with it")
+    assert said["hint"].startswith("after the last apply_async, call po.close() and then po.join()")

@@ -20,8 +20,8 @@ connection per process), which stamps each with the sender's kernel-reported pid
   q      a call on one of the program's queues (a multiprocessing.Queue or a Manager's queue
          proxy): which queue (an id the same in every process), put/get/empty/full/qsize, a short
          repr of the item, blocking or not, the outcome (ok, Empty, Full, or the answer); at
-         most MAX_QUEUE_RECORDS per process (a copier's progress queue sees thousands of puts),
-         then one q_cap record
+         most MAX_QUEUE_RECORDS puts and gets and MAX_QUEUE_QUESTIONS questions per process (a
+         copier's progress queue sees thousands of puts), then one q_cap record
   exit   the process ends (its peak memory; the most calls in a row that found a Manager queue
          empty without waiting in between: a busy-wait)
 
@@ -291,6 +291,8 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         state["sock"] = connect()
         state["pid"] = os.getpid()
         state["lines"] = state["idle_polls"] = state["most_idle_polls"] = 0
+        for key in ("queue_moves", "queue_questions", "latest_pool", "released_jobs"):
+            state.pop(key, None)   # the parent's counts and pools are not this process's
         for recorder in recorders:
             recorder.reset_after_fork()
         emit({"ev": "fork", "ppid": os.getppid()})
@@ -449,7 +451,8 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         hold(lambda: another_child_runs() or parent_joins_me(), "put_held", PUT_HOLD_SECONDS)
         state["put_released"] = True
 
-    MAX_QUEUE_RECORDS = 300
+    MAX_QUEUE_RECORDS = 2000    # puts and gets, per process
+    MAX_QUEUE_QUESTIONS = 200   # empty(), full(), qsize(), per process
     ITEM_CHARS = 60
     PLAIN = (str, int, float, bool, bytes, type(None))
 
@@ -470,10 +473,14 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
     def note_queue_call(queue_id: str, op: str, block: bool, outcome: str, item=no_item) -> None:
         """Record one call on a queue (never raises: called from the learner's put and get)."""
         try:
-            state["queue_calls"] = state.get("queue_calls", 0) + 1
-            if state["queue_calls"] > MAX_QUEUE_RECORDS:
-                if state["queue_calls"] == MAX_QUEUE_RECORDS + 1:
-                    emit({"ev": "q_cap"})
+            # questions get a budget of their own: a reader spinning on empty() must not use up
+            # the records of the gets that follow
+            kind, most = ("queue_moves", MAX_QUEUE_RECORDS) if op in ("put", "get") else \
+                ("queue_questions", MAX_QUEUE_QUESTIONS)
+            state[kind] = state.get(kind, 0) + 1
+            if state[kind] > most:
+                if state[kind] == most + 1:
+                    emit({"ev": "q_cap", "op": op})
                 return
             record = {"ev": "q", "q": queue_id, "op": op, "b": bool(block), "out": outcome}
             if item is not no_item:

@@ -82,6 +82,9 @@ def numbers(tasks: "Iterable[Task | SentTask]") -> list:
 
 
 def described(found: list) -> str:
+    """Task numbers for a message: "0 to 9" for a run of them, else "0, 3, 7"; "none"."""
+    if len(found) > 2 and found == list(range(found[0], found[0] + len(found))):
+        return "%d to %d" % (found[0], found[-1])
     return ", ".join(map(str, found)) or "none"
 
 
@@ -106,12 +109,15 @@ def test_each_task_runs_once(trace):
     never = sorted(set(sent) - set(finished))
     if never and not trace.outcome.hung:
         fail(expected="tasks 0 to 9 each start and finish in the pool before main ends",
-             observed="main handed tasks %s to the pool, but %s never finished: main ended without waiting "
-                      "for them, and its pool's workers were stopped with it (tasks that started: %s)"
-                      % (described(sent), described(never), described(started)),
-             hint="after the last apply_async, po.close() then po.join(): join() waits until every task has "
-                  "finished. In the graded run a pool's tasks start only once main waits for them (join(), "
-                  "a result's get(), or a sleep), so a program that does not wait loses them every time")
+             observed=("main handed tasks %s to the pool, and none of them ran: main ended without waiting "
+                       "for them, and its pool's workers were stopped with it" % described(sent)) if not started
+                      else ("main handed tasks %s to the pool, but %s never finished: main ended without "
+                            "waiting for them, and its pool's workers were stopped with it (tasks that "
+                            "started: %s)" % (described(sent), described(never), described(started))),
+             hint="after the last apply_async, call po.close() and then po.join(): join() waits until every "
+                  "task has finished. In the graded run a pool's tasks start only once main waits for them, "
+                  "so a program that does not wait for its pool loses them on every run, not only on a "
+                  "busy machine")
     fail(expected="tasks 0 to 9 each start once and finish once",
          observed="tasks that started: %s; that finished: %s" % (described(started), described(finished)),
          hint="po.apply_async(worker, (i,)) for i in range(10): each task once, numbered 0 to 9")
