@@ -133,8 +133,8 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
 
     def sleep(seconds):
         state["idle_polls"] = 0  # a loop that sleeps between its polls is not spinning
-        if hold_tasks and "latest_pool" in state:
-            release_latest_pool()  # a head start for the tasks just handed out is a wait for them
+        if hold_tasks and "latest_pool" in state and head_start(seconds):
+            return None
         if warp == 1.0 or not seconds > 0:
             return real_sleep(seconds)
         owed[0] += seconds * warp
@@ -597,23 +597,40 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         module = "__main__" if module == "__mp_main__" else module
         return "%s:%s" % (module, getattr(func, "__qualname__", type(func).__name__)), short_repr(args)
 
-    def release_pool_tasks(pool) -> None:
-        """Said by the pool's owner: the tasks it handed out so far may start."""
+    def release_pool_tasks(pool) -> list:
+        """Said by the pool's owner: the tasks it handed out so far may start. Returns the jobs
+        released by this call."""
         if not hold_tasks or pool is None:
-            return
+            return []
         try:
             jobs = list(pool._cache)
         except Exception:
-            return
+            return []
         released = state.setdefault("released_jobs", set())
-        for job in jobs:
-            if job not in released:
-                released.add(job)
-                touch_flag("job-%d-%s" % (os.getpid(), job))
+        fresh = [job for job in jobs if job not in released]
+        for job in fresh:
+            released.add(job)
+            touch_flag("job-%d-%s" % (os.getpid(), job))
+        return fresh
 
-    def release_latest_pool() -> None:
-        latest = state.get("latest_pool")
-        release_pool_tasks(latest() if latest is not None else None)
+    def head_start(seconds) -> bool:
+        """A sleep after handing tasks to a pool (the tutorial's head start for its writer): it
+        releases them, and does not end before they have finished, for at most the sleep's own
+        length unscaled: on the program's clock they had the whole of it, and a busy machine must
+        not turn the scaled sleep into a race the program does not have. False (nothing done)
+        when it released nothing."""
+        latest = state["latest_pool"]()
+        jobs = release_pool_tasks(latest)
+        if not jobs or not seconds > 0:
+            return False
+        started = monotonic()
+        real_sleep(seconds * warp)
+        try:
+            while monotonic() - started < seconds and any(job in latest._cache for job in jobs):
+                real_sleep(0.002)
+        except Exception:
+            pass
+        return True
 
     def patch_pool_tasks(mp_pool) -> None:
         """Record each task a pool worker runs (from when to when, which function, which args),
