@@ -506,37 +506,50 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
     def patch_queues(mp_queues) -> None:
         """Queue timeouts are waits in the learner's program too: scale them like sleep. And,
         when asked, make children put slowly: a reader that takes empty() for "the writer is
-        done" then shows that it loses items. Every put, get and question is recorded."""
-        real_put, real_get = mp_queues.Queue.put, mp_queues.Queue.get
+        done" then shows that it loses items. Every put, get and question is recorded, on
+        Queue, JoinableQueue (its own put) and SimpleQueue alike."""
 
-        def put(self, obj, block=True, timeout=None):
+        def recorded(self, op, block, call, item=no_item):
+            try:
+                result = call()
+            except Exception as error:
+                note_queue_call(mp_queue_id(self), op, block, outcome_of(error), item)
+                raise
+            note_queue_call(mp_queue_id(self), op, block, "ok", result if op == "get" else item)
+            return result
+
+        def slowed() -> None:
             if slow_put and state.get("child"):
                 hold_back_put()
                 real_sleep(slow_put)
-            if timeout is not None:
-                timeout = timeout * warp
-            try:
-                result = real_put(self, obj, block, timeout)
-            except Exception as error:
-                note_queue_call(mp_queue_id(self), "put", block, outcome_of(error), obj)
-                raise
-            note_queue_call(mp_queue_id(self), "put", block, "ok", obj)
-            return result
 
-        def get(self, block=True, timeout=None):
-            if timeout is not None:
-                timeout = timeout * warp
-            try:
-                obj = real_get(self, block, timeout)
-            except Exception as error:
-                note_queue_call(mp_queue_id(self), "get", block, outcome_of(error))
-                raise
-            note_queue_call(mp_queue_id(self), "get", block, "ok", obj)
-            return obj
+        def timed_put(real_put):
+            def put(self, obj, block=True, timeout=None):
+                slowed()
+                if timeout is not None:
+                    timeout = timeout * warp
+                return recorded(self, "put", block, lambda: real_put(self, obj, block, timeout), obj)
+            return put
 
-        def question(name):
-            real = getattr(mp_queues.Queue, name)
+        def timed_get(real_get):
+            def get(self, block=True, timeout=None):
+                if timeout is not None:
+                    timeout = timeout * warp
+                return recorded(self, "get", block, lambda: real_get(self, block, timeout))
+            return get
 
+        def simple_put(real_put):
+            def put(self, obj):
+                slowed()
+                return recorded(self, "put", True, lambda: real_put(self, obj), obj)
+            return put
+
+        def simple_get(real_get):
+            def get(self):
+                return recorded(self, "get", True, lambda: real_get(self))
+            return get
+
+        def question(real, name):
             def ask(self):
                 answer = real(self)
                 note_queue_call(mp_queue_id(self), name, False, str(answer))
@@ -544,17 +557,22 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
             ask.__name__ = ask.__qualname__ = name
             return ask
 
-        real_init = mp_queues.Queue.__init__
+        def numbered(real_init):
+            def __init__(self, *args, **kwargs):
+                real_init(self, *args, **kwargs)
+                state["queues_made"] = state.get("queues_made", 0) + 1
+                self._procgrade_id = "mp:%d:%d" % (os.getpid(), state["queues_made"])
+            return __init__
 
-        def __init__(self, *args, **kwargs):
-            real_init(self, *args, **kwargs)
-            state["queues_made"] = state.get("queues_made", 0) + 1
-            self._procgrade_id = "mp:%d:%d" % (os.getpid(), state["queues_made"])
-
-        mp_queues.Queue.__init__ = __init__
-        mp_queues.Queue.put, mp_queues.Queue.get = put, get
+        queue_class, joinable, simple = mp_queues.Queue, mp_queues.JoinableQueue, mp_queues.SimpleQueue
+        queue_class.__init__ = numbered(queue_class.__init__)   # JoinableQueue's calls it
+        queue_class.put, queue_class.get = timed_put(queue_class.put), timed_get(queue_class.get)
+        joinable.put = timed_put(joinable.__dict__["put"])
         for name in ("empty", "full", "qsize"):
-            setattr(mp_queues.Queue, name, question(name))
+            setattr(queue_class, name, question(getattr(queue_class, name), name))
+        simple.__init__ = numbered(simple.__init__)
+        simple.put, simple.get = simple_put(simple.put), simple_get(simple.get)
+        simple.empty = question(simple.empty, "empty")
 
     def patch_pool(mp_pool) -> None:
         """Record each task that comes back (how many tasks the work was split into), and the
