@@ -26,9 +26,10 @@ def test_a_reader_that_stops_on_empty_is_told_so_whatever_it_prints(method, vari
     report = variant_reports[program("ex05", "bad_reader_stops_on_empty_chinese")]
     said = message(report, "ex05", method, "every_item_got_once_in_order")
     assert re.fullmatch(r"the reader gets every item the writer put, once each and in order: A, B, C", said["expected"])
-    assert re.fullmatch(r"child Process-2 \(pid \d+\) got nothing\. The reader ended while the writer was still "
-                        r"putting: child Process-1 \(pid \d+\) put A, B, C after the reader had ended\. The "
-                        r"reader's last call on the queue was empty\(\), and it answered True\.", said["observed"])
+    assert re.fullmatch(r"The reader, child Process-2 \(pid \d+\), got nothing\. It ended while the writer, child "
+                        r"Process-1 \(pid \d+\), was still putting: A, B, C were put after the reader had ended\. "
+                        r"Its last call on the queue was empty\(\), and it answered True\.", said["observed"]), \
+        said["observed"]
     assert said["hint"].startswith("q.empty() only says the queue is empty at this instant")
 
 

@@ -178,14 +178,14 @@ def stopped_early(trace: Trace, roles: PartB) -> tuple[str, str]:
     late = [o for o in moved(trace, roles.queue, "put") if reader.ended is not None and o.t > reader.ended]
     if not late:
         return "", ""
-    said = ["The reader ended while the writer was still putting: %s put %s after the reader had ended."
-            % (trace.describe(roles.writer), listed(late))]
+    said = ["It ended while the writer, %s, was still putting: %s %s put after the reader had ended."
+            % (trace.describe(roles.writer), listed(late), "was" if len(late) == 1 else "were")]
     last = trace.queue_ops(roles.queue, roles.reader)[-1:]
     if last and last[0].op in ("empty", "qsize"):
-        said.append("The reader's last call on the queue was %s, and it answered %s." % (last[0].call, last[0].outcome))
+        said.append("Its last call on the queue was %s, and it answered %s." % (last[0].call, last[0].outcome))
         hint = ("q.%s only says the queue is empty at this instant, not that the writer is done. " % last[0].call)
     elif last and last[0].op == "get" and last[0].outcome == "Empty":
-        said.append("The reader's last call on the queue was %s, and it raised queue.Empty." % last[0].call)
+        said.append("Its last call on the queue was %s, and it raised queue.Empty." % last[0].call)
         hint = "queue.Empty only says the queue is empty at this instant, not that the writer is done. "
     else:
         hint = "The reader stopped before the writer was done. "
@@ -202,7 +202,8 @@ def test_every_item_got_once_in_order(trace):
     early, hint = stopped_early(trace, roles)
     hint = hint or "the reader gets with a blocking q.get() until an end marker (or the known count) arrives"
     fail(expected="the reader gets every item the writer put, once each and in order: %s" % listed(put),
-         observed=" ".join(["%s got %s." % (trace.describe(roles.reader), listed(got))] + ([early] if early else [])),
+         observed=" ".join(["The reader, %s, got %s." % (trace.describe(roles.reader), listed(got))]
+                           + ([early] if early else [])),
          hint=hint)
 
 
