@@ -48,12 +48,6 @@ def task_lines(trace: Trace, pattern: "re.Pattern[str]") -> list[tuple[int, Line
     return found
 
 
-def task_spans(trace: Trace) -> dict[int, tuple[Line, Line]]:
-    starts = dict(task_lines(trace, START))
-    dones = dict(task_lines(trace, DONE))
-    return {task: (starts[task], dones[task]) for task in starts if task in dones}
-
-
 @check("no process crashes")
 def test_no_process_crashed(trace):
     common_checks.no_crash(trace)
