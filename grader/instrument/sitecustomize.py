@@ -510,6 +510,8 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         Queue, JoinableQueue (its own put) and SimpleQueue alike."""
 
         def recorded(self, op, block, call, item=no_item):
+            if getattr(self, "_procgrade_internal", False):
+                return call()   # a pool's own task and result queues: the library's, not the learner's
             try:
                 result = call()
             except Exception as error:
@@ -552,7 +554,8 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         def question(real, name):
             def ask(self):
                 answer = real(self)
-                note_queue_call(mp_queue_id(self), name, False, str(answer))
+                if not getattr(self, "_procgrade_internal", False):
+                    note_queue_call(mp_queue_id(self), name, False, str(answer))
                 return answer
             ask.__name__ = ask.__qualname__ = name
             return ask
@@ -562,6 +565,8 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                 real_init(self, *args, **kwargs)
                 state["queues_made"] = state.get("queues_made", 0) + 1
                 self._procgrade_id = "mp:%d:%d" % (os.getpid(), state["queues_made"])
+                if state.get("making_pool"):
+                    self._procgrade_internal = True
             return __init__
 
         queue_class, joinable, simple = mp_queues.Queue, mp_queues.JoinableQueue, mp_queues.SimpleQueue
@@ -660,7 +665,11 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         def traced(func, job, i):
             def run(*args, **kwds):
                 if hold_tasks:
-                    flag = os.path.join(ready_dir, "job-%s-%s" % (state.get("mp_parent"), job))
+                    # a process pool's worker runs tasks in its main thread, for its parent; a
+                    # ThreadPool's in other threads, for its own process
+                    owner = state.get("mp_parent") if threading.current_thread() is threading.main_thread() \
+                        else os.getpid()
+                    flag = os.path.join(ready_dir, "job-%s-%s" % (owner, job))
                     hold(lambda: os.path.exists(flag), "tasks_held", TASK_HOLD_SECONDS)
                 try:
                     name, shown = task_name(func, args)
@@ -696,7 +705,28 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                 return getattr(self._inner, name)
 
         def worker(inqueue, outqueue, *args, **kwargs):
+            internal(inqueue, outqueue)
             return real_worker(TaskFeed(inqueue), outqueue, *args, **kwargs)
+
+        def internal(*queues) -> None:
+            for q in queues:
+                try:
+                    q._procgrade_internal = True
+                except Exception:
+                    pass
+
+        real_pool_init = mp_pool.Pool.__init__
+
+        def __init__(self, *args, **kwargs):
+            # the queues made meanwhile are the pool's own (tasks, results, changes): marked as
+            # they are made, before the pool's threads use them
+            state["making_pool"] = state.get("making_pool", 0) + 1
+            try:
+                real_pool_init(self, *args, **kwargs)
+            finally:
+                state["making_pool"] -= 1
+
+        mp_pool.Pool.__init__ = __init__
 
         # pickled by reference under spawn and forkserver: it must be found under the same name
         worker.__module__, worker.__name__, worker.__qualname__ = \
