@@ -605,8 +605,9 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         patch_pool_tasks(mp_pool)
 
     # PROCGRADE_HOLD_TASKS (a grader's perturbation, for ex06): a pool task starts only once the
-    # process that owns the pool waits for it: join(), a result's get() or wait(), the next item
-    # of an imap, or a sleep after handing it out (the tutorial's head start for its writer).
+    # process that owns the pool waits for it: join(), a result's get(), wait() or ready(), the
+    # next item of an imap, or a sleep after handing it out (the tutorial's head start for its
+    # writer).
     # A program that never waits for its pool then loses the tasks on every run (its pool is shut
     # when main ends), not only on the runs where main happened to end before they did.
     hold_tasks = bool(os.environ.get("PROCGRADE_HOLD_TASKS")) and bool(ready_dir)
@@ -768,6 +769,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         remember_pool(mp_pool.ApplyResult)
         remember_pool(mp_pool.IMapIterator)
         mp_pool.ApplyResult.wait = releasing(mp_pool.ApplyResult.wait)
+        mp_pool.ApplyResult.ready = releasing(mp_pool.ApplyResult.ready)   # a poll is a wait too
         mp_pool.IMapIterator.next = releasing(mp_pool.IMapIterator.next)
         mp_pool.IMapIterator.__next__ = mp_pool.IMapIterator.next
 
