@@ -7,6 +7,7 @@ read a Trace; they never parse raw output or start a process themselves.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import unicodedata
@@ -187,6 +188,69 @@ class Read:
 
 
 @dataclass(frozen=True)
+class QueueOp:
+    """One call a process made on one of the program's queues (a multiprocessing.Queue or a
+    Manager's queue proxy), seen when it returned."""
+
+    pid: int
+    t: float          # seconds since the program started, when the call returned
+    queue: str        # the queue's id, the same in every process that uses it
+    op: str           # put | get | empty | full | qsize (put_nowait is a put with block False)
+    block: bool
+    outcome: str      # put/get: "ok", "Empty", "Full" or "error"; a question: its answer, "True"
+    item: Optional[str] = None   # a short repr of what was put or got
+
+    @property
+    def moved(self) -> bool:
+        """An item went in (put) or came out (get)."""
+        return self.op in ("put", "get") and self.outcome == "ok"
+
+    @property
+    def value(self) -> str:
+        """The item as the learner would write it bare: 'A' -> A, 5 -> 5."""
+        try:
+            literal = ast.literal_eval(self.item or "")
+        except (ValueError, SyntaxError):
+            return self.item or ""
+        return literal if isinstance(literal, str) else repr(literal)
+
+    @property
+    def call(self) -> str:
+        """As the learner wrote the call: put_nowait(), get(), empty()."""
+        if self.op in ("put", "get") and not self.block:
+            return "%s_nowait()" % self.op
+        return "%s()" % self.op
+
+
+@dataclass(frozen=True)
+class Task:
+    """One task a pool worker ran (apply_async's function, or one chunk of a map)."""
+
+    pid: int                 # the pool worker that ran it
+    job: int                 # the pool's number for it (one per apply_async)
+    function: str            # "module:qualname"
+    args: str                # a short repr of its arguments
+    started: float
+    ended: Optional[float]   # None: it never returned (the worker was stopped)
+    ok: bool = False         # returned without raising
+
+    @property
+    def name(self) -> str:
+        return self.function.split(":", 1)[-1]
+
+
+@dataclass(frozen=True)
+class SentTask:
+    """A task the program handed to a pool with apply_async (it may never have run)."""
+
+    pid: int                 # the process that owns the pool
+    t: float
+    job: int
+    function: str
+    args: str
+
+
+@dataclass(frozen=True)
 class Outcome:
     """How the run ended, as the supervisor saw it."""
 
@@ -235,6 +299,9 @@ class Trace:
     source: tuple[str, ...] = ()      # the program's lines, to quote the line a process waited on
     cut_streams: tuple[str, ...] = () # "stdout"/"stderr" as the runner read them: longer than it reads
     long_lines: tuple[tuple[int, int], ...] = ()  # (pid, n): lines longer than the instrumentation sends, cut
+    queue_calls: tuple[QueueOp, ...] = ()
+    task_runs: tuple[Task, ...] = ()
+    task_sends: tuple[SentTask, ...] = ()
 
     # --- processes -------------------------------------------------------------------------
     @property
@@ -388,6 +455,30 @@ class Trace:
     def stderr_text(self, pid: Optional[int] = None) -> str:
         return "\n".join(line.text for line in self.lines
                          if line.stream == "err" and (pid is None or line.pid == pid))
+
+    # --- queues and pool tasks: what processes did, whatever they printed ----------------------
+    def queue_ops(self, queue: Optional[str] = None, pid: Optional[int] = None) -> list[QueueOp]:
+        """The calls on the program's queues, in the order they returned."""
+        return [op for op in self.queue_calls
+                if (queue is None or op.queue == queue) and (pid is None or op.pid == pid)]
+
+    def queues(self) -> list[str]:
+        """The ids of the queues the program used, in the order of their first use."""
+        return list(dict.fromkeys(op.queue for op in self.queue_calls))
+
+    def writers(self, queue: str) -> list[int]:
+        """The processes that put an item on `queue`, in the order of their first put."""
+        return list(dict.fromkeys(op.pid for op in self.queue_ops(queue) if op.op == "put" and op.moved))
+
+    def readers(self, queue: str) -> list[int]:
+        """The processes that tried to get from `queue` (got an item or found it empty), in the
+        order of their first try."""
+        return list(dict.fromkeys(op.pid for op in self.queue_ops(queue) if op.op == "get"))
+
+    def tasks(self, function: Optional[str] = None) -> list[Task]:
+        """The pool tasks that ran (`function`: only those of this "module:qualname"), in the
+        order they started."""
+        return [task for task in self.task_runs if function is None or task.function == function]
 
     # --- time ------------------------------------------------------------------------------
     def virtual(self, seconds: float) -> float:
@@ -580,6 +671,11 @@ class _ProcFacts:
     last_seen: float = 0.0
 
 
+def _number(value) -> int:
+    """A record's integer field; 0 for anything else (records come from the program's processes)."""
+    return value if isinstance(value, int) else 0
+
+
 def parse_records(raw: bytes) -> list[dict]:
     records = []
     for chunk in raw.splitlines():
@@ -606,6 +702,9 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
     reads: list[Read] = []
     start_calls: dict[tuple[int, object], float] = {}   # (parent, key) -> when start() was called
     long_lines: dict[int, int] = {}
+    queue_calls: list[QueueOp] = []
+    task_starts: dict[tuple[int, int, int], dict] = {}   # (worker pid, job, chunk) -> its start and end
+    task_sends: list[SentTask] = []
 
     def fact(pid: int, t: float) -> _ProcFacts:
         if pid not in facts:
@@ -665,6 +764,19 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
             opened.append((pid, str(record.get("path", ""))))
         elif ev == "flood":
             flooded.append(pid)
+        elif ev == "q":
+            item = record.get("x")
+            queue_calls.append(QueueOp(pid, t, str(record.get("q")), str(record.get("op")), bool(record.get("b")),
+                                       str(record.get("out")), None if item is None else str(item)))
+        elif ev == "task_sent":
+            task_sends.append(SentTask(pid, t, _number(record.get("job")), str(record.get("fn")),
+                                       str(record.get("args"))))
+        elif ev in ("task_start", "task_end"):
+            key = (pid, _number(record.get("job")), _number(record.get("i")))
+            if ev == "task_start":
+                task_starts[key] = {"t": t, "fn": str(record.get("fn")), "args": str(record.get("args"))}
+            elif key in task_starts:
+                task_starts[key].update(end=t, ok=bool(record.get("ok")))
 
     for pid, kb in outcome.peak_rss_kb:
         if pid in facts:
@@ -676,9 +788,12 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
     procs = tuple(_classify(f, main_pid, outcome, exits.get(f.pid)) for f in facts.values() if f.pid in senders)
     if not any(p.pid == main_pid for p in procs):
         procs = (Proc(main_pid, MAIN, None, None, started=0.0, ended=outcome.duration),) + procs
+    task_runs = tuple(Task(pid, job, r["fn"], r["args"], r["t"], r.get("end"), r.get("ok", False))
+                      for (pid, job, _), r in task_starts.items())
     return Trace(main_pid, procs, tuple(lines), tuple(opened), outcome, warp, start_method,
                  stacks, tuple(flooded), tuple(task_errors), tasks_done, tuple(sorted(lost.items())),
-                 tuple(reads), program, source, cut_streams, tuple(sorted(long_lines.items())))
+                 tuple(reads), program, source, cut_streams, tuple(sorted(long_lines.items())),
+                 tuple(queue_calls), task_runs, tuple(task_sends))
 
 
 def _parent_saw(f: _ProcFacts, parent: Optional[int]) -> tuple[Optional[int], Optional[float]]:

@@ -21,6 +21,13 @@ connection per process), which stamps each with the sender's kernel-reported pid
          os.dup2(devnull, 1): the line was written, but nobody could see it)
   open   a file opened for writing, seen by an audit hook (pid, path)
   task_done   a pool task (or a chunk of a map) came back to the process that handed it out
+  task_sent   apply_async() handed a task to a pool (job, function, a short repr of its args)
+  task_start / task_end   a pool worker began / returned from a task (job, function, args; ok)
+  q      a call on one of the program's queues (a multiprocessing.Queue or a Manager's queue
+         proxy): which queue (an id the same in every process), put/get/empty/full/qsize, a short
+         repr of the item, blocking or not, the outcome (ok, Empty, Full, or the answer); at
+         most MAX_QUEUE_RECORDS puts and gets and MAX_QUEUE_QUESTIONS questions per process (a
+         copier's progress queue sees thousands of puts), then one q_cap record
   exit   the process ends (its peak memory; the most calls in a row that found a Manager queue
          empty without waiting in between: a busy-wait)
 
@@ -132,6 +139,8 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
 
     def sleep(seconds):
         state["idle_polls"] = 0  # a loop that sleeps between its polls is not spinning
+        if hold_tasks and "latest_pool" in state and head_start(seconds):
+            return None
         if warp == 1.0 or not seconds > 0:
             return real_sleep(seconds)
         owed[0] += seconds * warp
@@ -290,6 +299,8 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         state["sock"] = connect()
         state["pid"] = os.getpid()
         state["lines"] = state["idle_polls"] = state["most_idle_polls"] = 0
+        for key in ("queue_moves", "queue_questions", "latest_pool", "released_jobs"):
+            state.pop(key, None)   # the parent's counts and pools are not this process's
         for recorder in recorders:
             recorder.reset_after_fork()
         emit({"ev": "fork", "ppid": os.getppid()})
@@ -515,26 +526,133 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         hold(lambda: another_child_runs() or parent_joins_me(), "put_held", PUT_HOLD_SECONDS)
         state["put_released"] = True
 
+    MAX_QUEUE_RECORDS = 2000    # puts and gets, per process
+    MAX_QUEUE_QUESTIONS = 200   # empty(), full(), qsize(), per process
+    ITEM_CHARS = 60
+    PLAIN = (str, int, float, bool, bytes, type(None))
+
+    def short_repr(obj, depth: int = 0) -> str:
+        """A bounded repr that never runs the learner's code (no __repr__ of their classes)."""
+        if type(obj) in PLAIN:
+            text = repr(obj)
+        elif type(obj) in (tuple, list) and depth < 2:
+            inner = ", ".join(short_repr(x, depth + 1) for x in obj[:6]) + (", ..." if len(obj) > 6 else "")
+            text = ("(%s,)" if type(obj) is tuple and len(obj) == 1 else "(%s)" if type(obj) is tuple
+                    else "[%s]") % inner
+        else:
+            text = "<%s>" % type(obj).__name__
+        return text if len(text) <= ITEM_CHARS else text[:ITEM_CHARS - 1] + "…"
+
+    no_item = object()
+
+    def note_queue_call(queue_id: str, op: str, block: bool, outcome: str, item=no_item) -> None:
+        """Record one call on a queue (never raises: called from the learner's put and get)."""
+        try:
+            # questions get a budget of their own: a reader spinning on empty() must not use up
+            # the records of the gets that follow
+            kind, most = ("queue_moves", MAX_QUEUE_RECORDS) if op in ("put", "get") else \
+                ("queue_questions", MAX_QUEUE_QUESTIONS)
+            state[kind] = state.get(kind, 0) + 1
+            if state[kind] > most:
+                if state[kind] == most + 1:
+                    emit({"ev": "q_cap", "op": op})
+                return
+            record = {"ev": "q", "q": queue_id, "op": op, "b": bool(block), "out": outcome}
+            if item is not no_item:
+                record["x"] = short_repr(item)
+            emit(record)
+        except Exception:
+            pass
+
+    def outcome_of(error: BaseException) -> str:
+        name = type(error).__name__
+        return name if name in ("Empty", "Full") else "error"
+
+    def mp_queue_id(q) -> str:
+        """The same in every process: the name of the queue's read lock (a named semaphore under
+        spawn and forkserver); under fork, where it has none, the creator's pid and the queue's
+        number there, stamped when it was made, which a forked child inherits."""
+        try:
+            name = q._rlock._semlock.name
+            return "mp%s" % name if name else getattr(q, "_procgrade_id", "mp:%x" % id(q))
+        except Exception:
+            return "mp:?"
+
     def patch_queues(mp_queues) -> None:
         """Queue timeouts are waits in the learner's program too: scale them like sleep. And,
         when asked, make children put slowly: a reader that takes empty() for "the writer is
-        done" then shows that it loses items."""
-        real_put, real_get = mp_queues.Queue.put, mp_queues.Queue.get
+        done" then shows that it loses items. Every put, get and question is recorded, on
+        Queue, JoinableQueue (its own put) and SimpleQueue alike."""
 
-        def put(self, obj, block=True, timeout=None):
+        def recorded(self, op, block, call, item=no_item):
+            if getattr(self, "_procgrade_internal", False):
+                return call()   # a pool's own task and result queues: the library's, not the learner's
+            try:
+                result = call()
+            except Exception as error:
+                note_queue_call(mp_queue_id(self), op, block, outcome_of(error), item)
+                raise
+            note_queue_call(mp_queue_id(self), op, block, "ok", result if op == "get" else item)
+            return result
+
+        def slowed() -> None:
             if slow_put and state.get("child"):
                 hold_back_put()
                 real_sleep(slow_put)
-            if timeout is not None:
-                timeout = timeout * warp
-            return real_put(self, obj, block, timeout)
 
-        def get(self, block=True, timeout=None):
-            if timeout is not None:
-                timeout = timeout * warp
-            return real_get(self, block, timeout)
+        def timed_put(real_put):
+            def put(self, obj, block=True, timeout=None):
+                slowed()
+                if timeout is not None:
+                    timeout = timeout * warp
+                return recorded(self, "put", block, lambda: real_put(self, obj, block, timeout), obj)
+            return put
 
-        mp_queues.Queue.put, mp_queues.Queue.get = put, get
+        def timed_get(real_get):
+            def get(self, block=True, timeout=None):
+                if timeout is not None:
+                    timeout = timeout * warp
+                return recorded(self, "get", block, lambda: real_get(self, block, timeout))
+            return get
+
+        def simple_put(real_put):
+            def put(self, obj):
+                slowed()
+                return recorded(self, "put", True, lambda: real_put(self, obj), obj)
+            return put
+
+        def simple_get(real_get):
+            def get(self):
+                return recorded(self, "get", True, lambda: real_get(self))
+            return get
+
+        def question(real, name):
+            def ask(self):
+                answer = real(self)
+                if not getattr(self, "_procgrade_internal", False):
+                    note_queue_call(mp_queue_id(self), name, False, str(answer))
+                return answer
+            ask.__name__ = ask.__qualname__ = name
+            return ask
+
+        def numbered(real_init):
+            def __init__(self, *args, **kwargs):
+                real_init(self, *args, **kwargs)
+                state["queues_made"] = state.get("queues_made", 0) + 1
+                self._procgrade_id = "mp:%d:%d" % (os.getpid(), state["queues_made"])
+                if state.get("making_pool"):
+                    self._procgrade_internal = True
+            return __init__
+
+        queue_class, joinable, simple = mp_queues.Queue, mp_queues.JoinableQueue, mp_queues.SimpleQueue
+        queue_class.__init__ = numbered(queue_class.__init__)   # JoinableQueue's calls it
+        queue_class.put, queue_class.get = timed_put(queue_class.put), timed_get(queue_class.get)
+        joinable.put = timed_put(joinable.__dict__["put"])
+        for name in ("empty", "full", "qsize"):
+            setattr(queue_class, name, question(getattr(queue_class, name), name))
+        simple.__init__ = numbered(simple.__init__)
+        simple.put, simple.get = simple_put(simple.put), simple_get(simple.get)
+        simple.empty = question(simple.empty, "empty")
 
     def patch_pool(mp_pool) -> None:
         """Record each task that comes back (how many tasks the work was split into), and the
@@ -559,12 +677,192 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         # map, starmap (and _async) and imap, imap_unordered have their own, called per chunk
         for result_class in (mp_pool.MapResult, mp_pool.IMapIterator, mp_pool.IMapUnorderedIterator):
             result_class._set = recording(result_class.__dict__["_set"], errors=False)
+        patch_pool_tasks(mp_pool)
+
+    # PROCGRADE_HOLD_TASKS (a grader's perturbation, for ex06): a pool task starts only once the
+    # process that owns the pool waits for it: join(), a result's get(), wait() or ready(), the
+    # next item of an imap, or a sleep after handing it out (the tutorial's head start for its
+    # writer).
+    # A program that never waits for its pool then loses the tasks on every run (its pool is shut
+    # when main ends), not only on the runs where main happened to end before they did.
+    hold_tasks = bool(os.environ.get("PROCGRADE_HOLD_TASKS")) and bool(ready_dir)
+    TASK_HOLD_SECONDS = 3.0   # in all, per worker: a program that waits some other way still ends
+
+    def task_name(func, args) -> tuple:
+        """(the learner's function, a short repr of its arguments); map's chunks are unwrapped."""
+        if getattr(func, "__name__", "") in ("mapstar", "starmapstar") and args and len(args[0]) == 2:
+            func, args = args[0]
+        module = getattr(func, "__module__", "") or ""
+        module = "__main__" if module == "__mp_main__" else module
+        return "%s:%s" % (module, getattr(func, "__qualname__", type(func).__name__)), short_repr(args)
+
+    def release_pool_tasks(pool) -> list:
+        """Said by the pool's owner: the tasks it handed out so far may start. Returns the jobs
+        released by this call."""
+        if not hold_tasks or pool is None:
+            return []
+        try:
+            jobs = list(pool._cache)
+        except Exception:
+            return []
+        released = state.setdefault("released_jobs", set())
+        fresh = [job for job in jobs if job not in released]
+        for job in fresh:
+            released.add(job)
+            touch_flag("job-%d-%s" % (os.getpid(), job))
+        return fresh
+
+    def head_start(seconds) -> bool:
+        """A sleep after handing tasks to a pool (the tutorial's head start for its writer): it
+        releases them, and does not end before they have finished, for at most the sleep's own
+        length unscaled: on the program's clock they had the whole of it, and a busy machine must
+        not turn the scaled sleep into a race the program does not have. False (nothing done)
+        when it released nothing."""
+        latest = state["latest_pool"]()
+        jobs = release_pool_tasks(latest)
+        if not jobs or not seconds > 0:
+            return False
+        started = monotonic()
+        real_sleep(seconds * warp)
+        try:
+            while monotonic() - started < seconds and any(job in latest._cache for job in jobs):
+                real_sleep(0.002)
+        except Exception:
+            pass
+        return True
+
+    def patch_pool_tasks(mp_pool) -> None:
+        """Record each task a pool worker runs (from when to when, which function, which args),
+        each task apply_async hands out, and, when asked, hold tasks back (hold_tasks)."""
+        import weakref
+        real_worker = mp_pool.worker
+        reraise = getattr(mp_pool, "_helper_reraises_exception", None)
+
+        def traced(func, job, i):
+            def run(*args, **kwds):
+                if hold_tasks:
+                    # a process pool's worker runs tasks in its main thread, for its parent; a
+                    # ThreadPool's in other threads, for its own process
+                    owner = state.get("mp_parent") if threading.current_thread() is threading.main_thread() \
+                        else os.getpid()
+                    flag = os.path.join(ready_dir, "job-%s-%s" % (owner, job))
+                    hold(lambda: os.path.exists(flag), "tasks_held", TASK_HOLD_SECONDS)
+                try:
+                    name, shown = task_name(func, args)
+                except Exception:
+                    name, shown = "?", "?"
+                emit({"ev": "task_start", "job": job, "i": i, "fn": name, "args": shown})
+                ok = False
+                try:
+                    result = func(*args, **kwds)
+                    ok = True
+                    return result
+                finally:
+                    emit({"ev": "task_end", "job": job, "i": i, "ok": ok})
+            return run
+
+        class TaskFeed:
+            """The worker's inqueue, handing out each task with its function wrapped."""
+
+            def __init__(self, inner) -> None:
+                self._inner = inner
+
+            def get(self):
+                task = self._inner.get()
+                try:
+                    job, i, func, args, kwds = task
+                    if func is not reraise:
+                        return job, i, traced(func, job, i), args, kwds
+                except Exception:
+                    pass
+                return task
+
+            def __getattr__(self, name):
+                return getattr(self._inner, name)
+
+        def worker(inqueue, outqueue, *args, **kwargs):
+            internal(inqueue, outqueue)
+            return real_worker(TaskFeed(inqueue), outqueue, *args, **kwargs)
+
+        def internal(*queues) -> None:
+            for q in queues:
+                try:
+                    q._procgrade_internal = True
+                except Exception:
+                    pass
+
+        real_pool_init = mp_pool.Pool.__init__
+
+        def __init__(self, *args, **kwargs):
+            # the queues made meanwhile are the pool's own (tasks, results, changes): marked as
+            # they are made, before the pool's threads use them
+            state["making_pool"] = state.get("making_pool", 0) + 1
+            try:
+                real_pool_init(self, *args, **kwargs)
+            finally:
+                state["making_pool"] -= 1
+
+        mp_pool.Pool.__init__ = __init__
+
+        # pickled by reference under spawn and forkserver: it must be found under the same name
+        worker.__module__, worker.__name__, worker.__qualname__ = \
+            real_worker.__module__, real_worker.__name__, real_worker.__qualname__
+        mp_pool.worker = worker
+
+        real_apply_async = mp_pool.Pool.apply_async
+
+        def apply_async(self, func, args=(), kwds={}, callback=None, error_callback=None):
+            result = real_apply_async(self, func, args, kwds, callback, error_callback)
+            try:
+                name, shown = task_name(func, args)
+                emit({"ev": "task_sent", "job": result._job, "fn": name, "args": shown})
+            except Exception:
+                pass
+            return result
+
+        mp_pool.Pool.apply_async = apply_async
+        if not hold_tasks:
+            return
+
+        def remember_pool(result_class):
+            real_init = result_class.__init__
+
+            def __init__(self, pool, *args, **kwargs):
+                real_init(self, pool, *args, **kwargs)
+                try:
+                    state["latest_pool"] = weakref.ref(pool)
+                except TypeError:
+                    pass
+            result_class.__init__ = __init__
+
+        def releasing(real_wait):
+            def wait(self, *args, **kwargs):
+                release_pool_tasks(getattr(self, "_pool", None))
+                return real_wait(self, *args, **kwargs)
+            return wait
+
+        remember_pool(mp_pool.ApplyResult)
+        remember_pool(mp_pool.IMapIterator)
+        mp_pool.ApplyResult.wait = releasing(mp_pool.ApplyResult.wait)
+        mp_pool.ApplyResult.ready = releasing(mp_pool.ApplyResult.ready)   # a poll is a wait too
+        mp_pool.IMapIterator.next = releasing(mp_pool.IMapIterator.next)
+        mp_pool.IMapIterator.__next__ = mp_pool.IMapIterator.next
+
+        real_join = mp_pool.Pool.join
+
+        def join(self):
+            release_pool_tasks(self)
+            return real_join(self)
+
+        mp_pool.Pool.join = join
 
     def patch_managers(mp_managers) -> None:
         """Count, per process, the calls in a row that asked a Manager's queue for something and
         found nothing (empty() True, qsize() 0, get_nowait() Empty) with no wait in between (no
         blocking get(), no sleep): a loop spinning on q.empty() makes thousands of them."""
         real_callmethod = mp_managers.BaseProxy._callmethod
+        QUEUE_METHODS = ("put", "get", "put_nowait", "get_nowait", "empty", "full", "qsize")
+        QUEUE_TYPES = ("Queue", "JoinableQueue")
 
         def found_nothing(methodname, result) -> bool:
             return result is True if methodname == "empty" else result == 0 if methodname == "qsize" else False
@@ -577,18 +875,46 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                 return not block
             return methodname in ("empty", "qsize")
 
+        def queue_call(self, methodname, args, kwds):
+            """(queue id, op, block, item) of a call on a Manager's queue; None for other calls."""
+            if methodname not in QUEUE_METHODS or getattr(self._token, "typeid", "") not in QUEUE_TYPES:
+                return None
+            queue_id = "mgr:%s:%s" % (self._token.address, self._token.id)
+            op = methodname.replace("_nowait", "")
+            if methodname.endswith("_nowait"):
+                block = False
+            else:
+                block = args[1 if op == "put" else 0] if len(args) > (1 if op == "put" else 0) \
+                    else kwds.get("block", True)
+            item = (args[0] if args else kwds.get("item", kwds.get("obj"))) if op == "put" else no_item
+            return queue_id, op, block, item
+
         def _callmethod(self, methodname, args=(), kwds={}):
+            try:
+                call = queue_call(self, methodname, args, kwds)
+            except Exception:
+                call = None
             try:
                 result = real_callmethod(self, methodname, args, kwds)
             except Exception as error:
                 if type(error).__name__ == "Empty" and polls(methodname, args, kwds):
                     note_poll(True)
+                if call is not None:
+                    queue_id, op, block, item = call
+                    note_queue_call(queue_id, op, block, outcome_of(error), item)
                 raise
             try:
                 if polls(methodname, args, kwds):
                     note_poll(found_nothing(methodname, result))
                 elif methodname == "get":
                     state["idle_polls"] = 0  # a get() that waited
+                if call is not None:
+                    queue_id, op, block, item = call
+                    if op == "get":
+                        item = result
+                    elif op != "put":
+                        item = no_item
+                    note_queue_call(queue_id, op, block, "ok" if op in ("put", "get") else str(result), item)
             except Exception:
                 pass
             return result

@@ -11,7 +11,6 @@ from grader.runner import RunSpec
 from grader.trace import Proc, Trace
 
 TITLE = "pids"
-WHEN_MAIN_ENDED = " when main ended"   # said only of a daemon child: main's end kills only those
 
 
 def run_spec(program: Path, start_method: str) -> RunSpec:
@@ -61,18 +60,30 @@ def test_one_child(trace):
 
 def was_killed(child) -> bool:
     """Ended by a signal, as its parent saw it (multiprocessing's exit code -N), without
-    reporting its own end: a daemon child terminated when main ended."""
+    reporting its own end."""
     return child.exitcode is None and child.parent_saw is not None and child.parent_saw < 0
 
 
-def killed_hint(child: Proc) -> str:
-    """Why a child may have been killed, from what is known of it: only a daemon is killed by
-    main's end (a raw os.fork() child never is)."""
-    if child.daemon:
-        return ("a daemon child (daemon=True) is killed as soon as main ends; leave daemon off "
-                "(or join() the child) so it can finish")
-    return ("exit code -N means the child was killed by signal N: look for a terminate(), kill() or "
-            "os.kill() that reaches it before it is done")
+DAEMON_HINT = ("a daemon child (daemon=True) is killed as soon as main ends; leave daemon off "
+               "(or join() the child) so it can finish")
+
+
+def unfinished(trace: Trace, child: Proc) -> tuple[str, str]:
+    """(what became of a child that did not finish, the hint that follows from it): only a child
+    that was a daemon and was killed is told about daemon=True."""
+    if was_killed(child) and child.daemon:
+        return "was killed when main ended (exit code %s): it was a daemon" % child.parent_saw, DAEMON_HINT
+    if was_killed(child):
+        return ("was killed (exit code %s) before it finished" % child.parent_saw,
+                "something stopped the child before the end of run_proc (terminate(), kill()): let it "
+                "finish, and join() it")
+    if trace.outcome.hung:
+        return ("was still running when the program was stopped (%s%s)"
+                % (trace.outcome.why_stopped(), common_checks.hang_diagnosis(trace)),
+                "run_proc must come to its end: look for a loop without an end, or a wait (get(), "
+                "wait(), join()) for something that never comes")
+    return ("never finished: no exit of it was seen",
+            "let the child's code run to its end, and have main wait for it (join(), or os.wait() after os.fork())")
 
 
 @check("the child prints its own pid", needs=["one_child"])
@@ -80,11 +91,13 @@ def test_child_prints_its_pid(trace):
     child = the_child(trace)
     if child is None or not trace.lines_by(child.pid):
         killed = child is not None and was_killed(child)
+        how, hint = unfinished(trace, child) if killed else ("", "print os.getpid() inside run_proc, the "
+                                                                 "function the child runs")
         fail(expected="the child prints a line with its pid",
              observed="%s printed nothing%s" % (trace.describe(child.pid) if child else "no child",
-                                                ": it was killed (exit code %s)%s" % (child.parent_saw, WHEN_MAIN_ENDED if child.daemon else "")
-                                                if killed else common_checks.lost_note(trace, child.pid) if child else ""),
-             hint=killed_hint(child) if killed else "print os.getpid() inside run_proc, the function the child runs")
+                                                ": it " + how if killed else
+                                                common_checks.lost_note(trace, child.pid) if child else ""),
+             hint=hint)
     common_checks.prints_own_pid(trace, child.pid, "inside run_proc, in the child itself")
 
 
@@ -108,10 +121,7 @@ def test_child_finishes_first(trace):
         if main_end is None or child.ended <= main_end:
             return
     if child.exitcode is None and (child.parent_saw is None or was_killed(child)):
-        how = ("was killed (exit code %s)%s" % (child.parent_saw, WHEN_MAIN_ENDED if child.daemon else "")
-               if child.parent_saw is not None else "never finished: no exit of it was seen")
-        hint = killed_hint(child) if child.parent_saw is not None else \
-            "let the child's code run to its end, and have main wait for it (join(), or os.wait() after os.fork())"
+        how, hint = unfinished(trace, child)
         fail(expected="the child prints its last line and exits with code 0",
              observed="%s printed %d line(s) and %s" % (trace.describe(child.pid), len(lines), how),
              hint=hint)

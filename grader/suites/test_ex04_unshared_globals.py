@@ -100,11 +100,15 @@ def test_work2_sees_original(trace):
     seen = [v for _, v in list_lines(trace, work2)]
     if seen == [ORIGINAL]:
         return
-    shared = any(v != ORIGINAL for v in seen)
+    # only a list that holds work1's appends shows that they reached work2
+    shared = any(v in GROWN[1:] for v in seen)
+    changed = [v for v in seen if v != ORIGINAL and v not in GROWN[1:]]
     fail(expected="work2 prints nums once: [11, 22]",
          observed="%s printed %s" % (trace.describe(work2), ", ".join(map(str, seen))),
          hint="work1's appends reached work2, so the list was shared (a Manager list, a Queue?): use "
               "the plain global list; each process has its own copy" if shared else
+              "work2 printed a list that work1 never had, so work2 changed nums itself (%s): work2 only "
+              "prints nums" % changed[0] if changed else
               "print nums once in work2")
 
 
@@ -141,9 +145,16 @@ def test_main_keeps_its_nums(trace):
     if value == ORIGINAL and last.index == line.index and line.t >= children_end:
         return
     if value != ORIGINAL:
+        # a child's change can reach main only through a shared list: then main sees what a child had
+        children_had = [v for p in workers(trace) for _, v in list_lines(trace, p)]
         fail(expected="main's nums is still [11, 22]",
              observed="main printed %s" % quote(line.text),
-             hint="the children changed their own copies; main's list must stay as it was")
+             hint="main's list is one a child printed: either the list is shared (a Manager list?) or "
+                  "main made the same changes itself. With the plain global list each process changes "
+                  "only its own copy, and main leaves its copy alone"
+                  if value in children_had else
+                  "no child printed this list, so main changed its own nums: main only prints it, after "
+                  "joining both processes")
     fail(expected="main's line is the last, after both processes have ended",
          observed="main printed %s before %s" % (quote(line.text), quote(last.text)),
          hint="join() both processes before main prints")

@@ -2,21 +2,24 @@
 
 Part A is read from main's lines: the two full() answers, the two "queue is full" lines (the
 first after a blocking put that waited about 2 s, the second at once), then the three messages.
-Part B is read from who printed what: the process printing "Put X" is the writer, the one
-printing "Get X" the reader. In the graded run every put() in a child waits 50 ms first: a
+Part B is read from what the processes did with the queue, whatever they printed: the child that
+put items on it is the writer, the one that got them (or asked empty()) the reader. In the graded
+run every put() in a child waits 50 ms first (and the first one until another child runs): a
 reader that takes "the queue is empty" for "the writer is done" then shows that it loses items.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
 from grader import common_checks
 from grader.checks import check, fail, quote
 from grader.runner import RunSpec
-from grader.trace import PROCESS, Line, Trace
+from grader.trace import PROCESS, Line, QueueOp, Trace
 
 TITLE = "queue"
 WARP = 0.05              # the blocking put's 2 s last 100 ms
@@ -108,62 +111,99 @@ def test_drain_in_order(trace):
          hint="get_nowait() (or get()) three times: a queue hands items out first in, first out")
 
 
-# --- part B: a writer and a reader ------------------------------------------------------------
+# --- part B: a writer and a reader, known by what they did with the queue -------------------
 
-def actors(trace: Trace) -> tuple[Optional[int], Optional[int]]:
-    """(writer pid, reader pid): who printed the Put lines, who printed the Get lines. A reader
-    that got nothing printed nothing: then it is main's one other child, if there is one."""
-    puts = [l.pid for l in trace.out() if PUT.search(l.text)]
-    gets = [l.pid for l in trace.out() if GET.search(l.text)]
-    writer = puts[0] if puts else None
-    if gets:
-        return writer, gets[0]
+@dataclass(frozen=True)
+class PartB:
+    """Part B's queue (the one a child used: part A's is main's alone), and who used it."""
+
+    queue: Optional[str]
+    writer: Optional[int]   # the process that put items on it
+    reader: Optional[int]   # the process that got from it (or, having got nothing, asked it questions)
+
+
+def part_b(trace: Trace) -> PartB:
+    children = {p.pid for p in trace.learner_procs() if p.pid != trace.main_pid}
+    used = [op.queue for op in trace.queue_ops() if op.pid in children]
+    if not used:
+        return PartB(None, None, None)
+    queue = Counter(used).most_common(1)[0][0]
+    writers = trace.writers(queue)
+    writer = next((pid for pid in writers if pid in children), writers[0] if writers else None)
+    getters = sorted(trace.readers(queue), key=lambda pid: pid not in children)   # children first
+    askers = [op.pid for op in trace.queue_ops(queue) if op.op in ("empty", "qsize") and op.pid in children]
     others = [p.pid for p in trace.children_of(trace.main_pid, (PROCESS,)) if p.pid != writer]
-    return writer, (others[0] if len(others) == 1 else None)
+    reader = next(iter([pid for pid in getters if pid != writer] + getters
+                       + [pid for pid in askers if pid != writer] + (others if len(others) == 1 else [])), None)
+    return PartB(queue, writer, reader)
 
 
-def items(trace: Trace, pattern: "re.Pattern[str]") -> list[tuple[str, Line]]:
-    return [(pattern.search(l.text).group(1).strip(".,:"), l) for l in trace.out() if pattern.search(l.text)]
+def moved(trace: Trace, queue: str, op: str) -> list[QueueOp]:
+    return [o for o in trace.queue_ops(queue) if o.op == op and o.moved]
+
+
+def listed(ops: list[QueueOp]) -> str:
+    return ", ".join(o.value for o in ops) or "nothing"
 
 
 @check("the writer and the reader are two different child processes")
 def test_writer_and_reader_are_two_children(trace):
-    writer, reader = actors(trace)
-    if writer is None or reader is None:
-        fail(expected="a writer printing `Put A to queue...` and a reader printing `Get A from queue.`",
-             observed="no %s line was printed" % ("Put" if writer is None else "Get"),
-             hint="start a writer Process and a reader Process, both given the same queue")
+    roles = part_b(trace)
+    if roles.queue is None or roles.writer is None or roles.reader is None:
+        observed = ("no child process put anything on a queue or got anything from one" if roles.queue is None
+                    else "nothing was put on the queue the children used" if roles.writer is None
+                    else "%s put %s on the queue, and no other process got anything from it or asked it anything"
+                    % (trace.describe(roles.writer), listed(moved(trace, roles.queue, "put"))))
+        fail(expected="a writer process puts A, B, C on a queue, and a reader process gets them from it",
+             observed=observed,
+             hint="create one Queue in main, then start a writer Process and a reader Process, both given "
+                  "that queue as an argument")
     problems = []
-    for role, pid in (("writer", writer), ("reader", reader)):
+    for role, pid in (("writer", roles.writer), ("reader", roles.reader)):
         proc = trace.proc(pid)
         if proc is None or proc.kind != PROCESS or proc.parent != trace.main_pid:
-            problems.append("the %s's lines came from %s" % (role, trace.describe(pid)))
-    if writer == reader:
-        problems.append("the Put and Get lines came from the same %s" % trace.describe(writer))
+            problems.append("the %s was %s, not a child process of main" % (role, trace.describe(pid)))
+    if roles.writer == roles.reader:
+        problems.append("the same process, %s, both put the items and got them" % trace.describe(roles.writer))
     if problems:
         fail(expected="the writer and the reader run in two different processes started by main",
              observed="; ".join(problems),
              hint="Process(target=write, args=(q,)) and Process(target=read, args=(q,)), each start()ed")
 
 
-@check("every item put is got exactly once, in order, after it was put",
-       needs=["writer_and_reader_are_two_children"])
+def stopped_early(trace: Trace, roles: PartB) -> tuple[str, str]:
+    """(evidence that the reader ended while the writer was still putting, the hint that follows
+    from its last call on the queue); ("", "") if it did not."""
+    reader = trace.proc(roles.reader)
+    late = [o for o in moved(trace, roles.queue, "put") if reader.ended is not None and o.t > reader.ended]
+    if not late:
+        return "", ""
+    said = ["It ended while the writer, %s, was still putting: %s %s put after the reader had ended."
+            % (trace.describe(roles.writer), listed(late), "was" if len(late) == 1 else "were")]
+    last = trace.queue_ops(roles.queue, roles.reader)[-1:]
+    if last and last[0].op in ("empty", "qsize"):
+        said.append("Its last call on the queue was %s, and it answered %s." % (last[0].call, last[0].outcome))
+        hint = ("q.%s only says the queue is empty at this instant, not that the writer is done. " % last[0].call)
+    elif last and last[0].op == "get" and last[0].outcome == "Empty":
+        said.append("Its last call on the queue was %s, and it raised queue.Empty." % last[0].call)
+        hint = "queue.Empty only says the queue is empty at this instant, not that the writer is done. "
+    else:
+        hint = "The reader stopped before the writer was done. "
+    return " ".join(said), hint + ("Stop on an end marker the writer puts last (or get the known number of "
+                                   "items), or start the reader after joining the writer")
+
+
+@check("every item put is got exactly once, in order", needs=["writer_and_reader_are_two_children"])
 def test_every_item_got_once_in_order(trace):
-    put, got = items(trace, PUT), items(trace, GET)
-    put_names, got_names = [p for p, _ in put], [g for g, _ in got]
-    too_early = [g for (g, gl), (p, pl) in zip(got, put) if g == p and gl.t < pl.t]
-    if put_names == got_names and put_names and not too_early:
+    roles = part_b(trace)
+    put, got = moved(trace, roles.queue, "put"), moved(trace, roles.queue, "get")
+    if put and [o.item for o in put] == [o.item for o in got]:
         return
-    writer, reader = (trace.proc(p) for p in actors(trace))
-    hint = "the reader gets with a blocking q.get() until an end marker (or the known count) arrives"
-    if reader.ended is not None and (writer.ended is None or reader.ended < writer.ended) and len(got) < len(put):
-        hint = ("the reader stopped while the writer was still putting: q.empty() only says the "
-                "queue is empty at this instant, not that the writer is done. Stop on an end marker "
-                "the writer puts last (or get the known number of items), or start the reader "
-                "after joining the writer")
-    fail(expected="Get lines for %s, each after its Put" % ", ".join(put_names),
-         observed="the reader got %s" % (", ".join(got_names) or "nothing") +
-                  ("; %s was got before it was put" % too_early[0] if too_early else ""),
+    early, hint = stopped_early(trace, roles)
+    hint = hint or "the reader gets with a blocking q.get() until an end marker (or the known count) arrives"
+    fail(expected="the reader gets every item the writer put, once each and in order: %s" % listed(put),
+         observed=" ".join(["The reader, %s, got %s." % (trace.describe(roles.reader), listed(got))]
+                           + ([early] if early else [])),
          hint=hint)
 
 
@@ -179,13 +219,21 @@ def test_stays_in_tree(trace):
 @check("main prints its last line after the writer and the reader have ended",
        needs=["writer_and_reader_are_two_children", "ends_cleanly"])
 def test_main_waits_for_both(trace):
-    writer, reader = (trace.proc(p) for p in actors(trace))
+    roles = part_b(trace)
     mine = trace.lines_by(trace.main_pid)
-    ends = [p.ended for p in (writer, reader)]
-    if mine and None not in ends and mine[-1].t >= max(ends):
+    last = mine[-1] if mine else None
+    running = [(role, pid) for role, pid in (("writer", roles.writer), ("reader", roles.reader))
+               if last is None or trace.proc(pid).ended is None or trace.proc(pid).ended > last.t]
+    if last is not None and not running:
         return
+    if last is None:
+        observed = "main printed nothing"
+    elif len(running) == 2:
+        observed = "main printed %s while the writer, %s, and the reader, %s, were both still running" % (
+            quote(last.text), trace.describe(roles.writer), trace.describe(roles.reader))
+    else:
+        observed = "main printed %s while the %s, %s, was still running" % (
+            quote(last.text), running[0][0], trace.describe(running[0][1]))
     fail(expected="main's last line (`所有数据都写入并且读完`) after both processes ended",
-         observed="main printed %s while %s was still running"
-                  % (quote(mine[-1].text) if mine else "nothing",
-                     trace.describe(reader.pid if (reader.ended or 0) >= (writer.ended or 0) else writer.pid)),
+         observed=observed,
          hint="join() the writer and the reader before the last print")

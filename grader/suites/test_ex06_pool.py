@@ -1,20 +1,27 @@
 """Exercise 6: a Pool of 3 runs 10 tasks (part A); a writer task and a reader task in a Pool
 share a Manager().Queue() (part B).
 
-Tasks are told apart by their lines: a task's start line and done line carry its number first
-("0开始执行,进程号为4711", "0 执行完毕，耗时1.01"); who printed them says where it ran. The
-reader of part B is the process printing "reader ... : <letter>" lines.
+Tasks are known by what the pool workers did, whatever they printed: which worker ran which task
+(its function and arguments) from when to when; part A's function is the one handed to the pool
+most often. Part B's reader is the process that got the letters from the queue. Printed lines are
+read only for main's `-----end-----` and to quote a task that ran outside the pool.
+
+In the graded run a pool's tasks start only once the program waits for them (join(), a result's
+get(), or a sleep after handing them out): a program that never waits for its pool loses its
+tasks on every run, not only on the runs where main happened to end first.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
+from typing import Iterable, Optional
 
 from grader import common_checks
 from grader.checks import check, fail, plural, quote
 from grader.runner import RunSpec
-from grader.trace import MAIN, POOL_WORKER, Line, Trace
+from grader.trace import POOL_WORKER, Line, QueueOp, SentTask, Task, Trace
 
 TITLE = "pool"
 TASKS = 10
@@ -23,13 +30,13 @@ WORD = "itcast"
 START = re.compile(r"^\s*(?:task\s*)?(\d{1,3})(?!\d).*?(开始|start)", re.I)
 DONE = re.compile(r"^\s*(?:task\s*)?(\d{1,3})(?!\d).*?(完毕|done|finish|结束)", re.I)
 END_OF_A = re.compile(r"-{2,}\s*end\s*-{2,}", re.I)
-READER_GOT = re.compile(r"reader.*(获取|got|get|消息)\D*?[:：]\s*(\S)\s*$", re.I)
 
 
 def run_spec(program: Path, start_method: str) -> RunSpec:
     # Tasks sleep up to 2 s (200 ms here); part B's sleep(1) lasts 100 ms, still far longer than
     # the writer needs, so the tutorial's qsize()-based reader gets every letter.
-    return RunSpec(program, start_method=start_method, warp=0.1, budget=10.0)
+    return RunSpec(program, start_method=start_method, warp=0.1, budget=10.0,
+                   env=(("PROCGRADE_HOLD_TASKS", "1"),))
 
 
 def task_lines(trace: Trace, pattern: "re.Pattern[str]") -> list[tuple[int, Line]]:
@@ -41,49 +48,92 @@ def task_lines(trace: Trace, pattern: "re.Pattern[str]") -> list[tuple[int, Line
     return found
 
 
-def task_spans(trace: Trace) -> dict[int, tuple[Line, Line]]:
-    starts = dict(task_lines(trace, START))
-    dones = dict(task_lines(trace, DONE))
-    return {task: (starts[task], dones[task]) for task in starts if task in dones}
-
-
 @check("no process crashes")
 def test_no_process_crashed(trace):
     common_checks.no_crash(trace)
 
 
+def part_a_function(trace: Trace) -> str:
+    """Part A's task function: the one handed to a pool most often, and more than once (part B's
+    writer and reader are handed over once each). "" when no function was."""
+    sent = Counter(t.function for t in trace.task_sends) or Counter(t.function for t in trace.task_runs)
+    function, count = sent.most_common(1)[0] if sent else ("", 0)
+    return function if count > 1 else ""
+
+
+def part_a_tasks(trace: Trace) -> list[Task]:
+    function = part_a_function(trace)
+    return trace.tasks(function) if function else []
+
+
+def task_number(args: str) -> Optional[int]:
+    found = re.search(r"-?\d+", args)
+    return int(found.group()) if found else None
+
+
+def numbers(tasks: "Iterable[Task | SentTask]") -> list:
+    return sorted(task_number(t.args) for t in tasks if task_number(t.args) is not None)
+
+
+def described(found: list) -> str:
+    """Task numbers for a message: "0 to 9" for a run of them, else "0, 3, 7"; "none"."""
+    if len(found) > 2 and found == list(range(found[0], found[0] + len(found))):
+        return "%d to %d" % (found[0], found[-1])
+    return ", ".join(map(str, found)) or "none"
+
+
 @check("each of the 10 tasks starts and finishes exactly once")
 def test_each_task_runs_once(trace):
-    starts = [t for t, _ in task_lines(trace, START)]
-    dones = [t for t, _ in task_lines(trace, DONE)]
     wanted = list(range(TASKS))
-    if sorted(starts) == wanted and sorted(dones) == wanted:
+    runs = part_a_tasks(trace)
+    if not part_a_function(trace):
+        # no task reached a pool: what ran, ran elsewhere (main?); judged from its lines
+        starts = [t for t, _ in task_lines(trace, START)]
+        dones = [t for t, _ in task_lines(trace, DONE)]
+        if sorted(starts) == wanted and sorted(dones) == wanted:
+            return
+        fail(expected="tasks 0 to 9 handed to a Pool with apply_async, each run once",
+             observed="no task was handed to a pool",
+             hint="po.apply_async(worker, (i,)) for i in range(10), then po.close() and po.join()")
+    started = numbers(runs)
+    finished = numbers(t for t in runs if t.ended is not None)
+    if started == wanted and finished == wanted:
         return
-    missing = sorted(set(wanted) - set(dones))
-    fail(expected="start and done lines for tasks 0 to 9, each once",
-         observed="start lines for %s; done lines for %s%s" % (
-             sorted(starts) or "no task", sorted(dones) or "no task",
-             "; %s never finished" % missing if missing else ""),
-         hint="po.apply_async(worker, (i,)) for i in range(10), then po.close() and po.join(): "
-              "without join() main can end before the tasks" if missing else
-              "each task prints one start line and one done line, its number first")
+    sent = numbers(t for t in trace.task_sends if t.function == part_a_function(trace))
+    never = sorted(set(sent) - set(finished))
+    if never and not trace.outcome.hung:
+        fail(expected="tasks 0 to 9 each start and finish in the pool before main ends",
+             observed=("main handed tasks %s to the pool, and none of them ran: main ended without waiting "
+                       "for them, and its pool's workers were stopped with it" % described(sent)) if not started
+                      else ("main handed tasks %s to the pool, but %s never finished: main ended without "
+                            "waiting for them, and its pool's workers were stopped with it (tasks that "
+                            "started: %s)" % (described(sent), described(never), described(started))),
+             hint="after the last apply_async, call po.close() and then po.join(): join() waits until every "
+                  "task has finished. In the graded run a pool's tasks start only once main waits for them, "
+                  "so a program that does not wait for its pool loses them on every run, not only on a "
+                  "busy machine")
+    fail(expected="tasks 0 to 9 each start once and finish once",
+         observed="tasks that started: %s; that finished: %s" % (described(started), described(finished)),
+         hint="po.apply_async(worker, (i,)) for i in range(10): each task once, numbered 0 to 9")
 
 
 @check("the tasks run in pool worker processes, not in main", needs=["each_task_runs_once"])
 def test_tasks_run_in_pool_workers(trace):
-    where = {trace.proc(l.pid).kind if trace.proc(l.pid) else "?" for _, l in task_lines(trace, START)}
-    if where == {POOL_WORKER}:
+    runs = part_a_tasks(trace)
+    where = {trace.proc(t.pid).kind if trace.proc(t.pid) else "?" for t in runs}
+    if runs and where == {POOL_WORKER}:
         return
     in_main = [l for _, l in task_lines(trace, START) if l.pid == trace.main_pid]
-    fail(expected="every task's lines come from a worker process of the Pool",
-         observed="%s came from main" % quote(in_main[0].text) if in_main else
+    fail(expected="every task runs in a worker process of the Pool",
+         observed="no task was handed to the pool%s" % (": %s came from main" % quote(in_main[0].text)
+                                                        if in_main else "") if not runs else
                   "some tasks ran in processes that are not pool workers",
          hint="hand the task to the pool: po.apply_async(worker, (i,)); calling worker(i) runs it in main")
 
 
 @check("at most 3 worker processes run the tasks", needs=["tasks_run_in_pool_workers"])
 def test_at_most_three_workers(trace):
-    workers = trace.printers(l for _, l in task_lines(trace, START))
+    workers = list(dict.fromkeys(t.pid for t in part_a_tasks(trace)))
     if len(workers) <= POOL_SIZE:
         return
     fail(expected="the 10 tasks share the Pool's 3 worker processes",
@@ -94,8 +144,7 @@ def test_at_most_three_workers(trace):
 
 @check("2 or 3 tasks run at the same time, never more", needs=["tasks_run_in_pool_workers"])
 def test_tasks_overlap(trace):
-    spans = task_spans(trace)
-    most = Trace.max_overlap((a.t, b.t) for a, b in spans.values())
+    most = Trace.max_overlap((t.started, t.ended) for t in part_a_tasks(trace) if t.ended is not None)
     if 2 <= most <= POOL_SIZE:
         return
     if most < 2:
@@ -110,26 +159,41 @@ def test_tasks_overlap(trace):
 @check("-----end----- comes after every task finished", needs=["each_task_runs_once"])
 def test_end_after_all_tasks(trace):
     ends = [l for l in trace.lines_by(trace.main_pid) if END_OF_A.search(l.text)]
-    last_done = max(l.t for _, l in task_lines(trace, DONE))
+    runs = part_a_tasks(trace)
+    last_done = max((t.ended for t in runs if t.ended is not None), default=0.0) if runs else \
+        max(l.t for _, l in task_lines(trace, DONE))
     if ends and ends[0].t >= last_done:
         return
-    fail(expected="main prints `-----end-----` after the last task's done line",
-         observed="main printed %s before the tasks finished" % quote(ends[0].text) if ends else
-                  "main printed no `-----end-----` line",
+    unfinished = [t for t in runs if ends and (t.ended is None or t.ended > ends[0].t)]
+    fail(expected="main prints `-----end-----` after the last task has finished",
+         observed="main printed %s before %s had finished" % (
+             quote(ends[0].text), plural(len(unfinished), "task") if unfinished else "the tasks")
+         if ends else "main printed no `-----end-----` line",
          hint="po.close() then po.join() waits for every task; print `-----end-----` after join()")
+
+
+def reader_gets(trace: Trace) -> list[QueueOp]:
+    """The letters part B's reader got: the one-character items got by the process that got the
+    most of them from one queue (an end marker, None or "END", is not a letter)."""
+    gets = [op for op in trace.queue_ops() if op.op == "get" and op.moved and len(op.value) == 1
+            and op.item != op.value]
+    if not gets:
+        return []
+    queue, pid = Counter((op.queue, op.pid) for op in gets).most_common(1)[0][0]
+    return [op for op in gets if op.queue == queue and op.pid == pid]
 
 
 @check("the reader task gets the letters i, t, c, a, s, t in order, in a pool worker")
 def test_reader_got_every_letter(trace):
-    got = [(READER_GOT.search(l.text).group(2), l) for l in trace.out() if READER_GOT.search(l.text)]
-    letters = "".join(c for c, _ in got)
+    got = reader_gets(trace)
+    letters = "".join(op.value for op in got)
     errors = trace.task_errors
     if letters == WORD:
-        readers = {trace.proc(l.pid).kind if trace.proc(l.pid) else "?" for _, l in got}
-        if readers == {POOL_WORKER}:
+        reader = trace.proc(got[0].pid)
+        if reader is not None and reader.kind == POOL_WORKER:
             return
         fail(expected="the reader runs as a task in a pool worker",
-             observed="%s came from %s" % (quote(got[0][1].text), trace.describe(got[0][1].pid)),
+             observed="%s got the letters from the queue" % trace.describe(got[0].pid),
              hint="hand the reader to the pool: po.apply_async(reader, (q,))")
     if any("inheritance" in e.exception for e in errors):
         fail(expected="the reader gets %s" % ", ".join(WORD),
@@ -145,7 +209,8 @@ def test_reader_got_every_letter(trace):
              hint="call .get() on the result of apply_async (or pass error_callback=print) to see "
                   "the error; for the queue use q = multiprocessing.Manager().Queue() (with the ())")
     fail(expected="the reader gets %s" % ", ".join(WORD),
-         observed="the reader got %s" % (", ".join(letters) or "nothing"),
+         observed="%s got %s from the queue" % (trace.describe(got[0].pid), ", ".join(letters)) if got else
+                  "no process got anything from a queue",
          hint="the writer puts every letter of 'itcast'; the reader gets len('itcast') letters "
               "with q.get(), which waits for each one")
 

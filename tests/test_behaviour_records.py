@@ -1,0 +1,131 @@
+"""What the instrumentation records of queues and pools, whatever a program prints: who put and
+who got what on which queue, which pool worker ran which task from when to when, and the pool
+tasks held back until their owner waits for them (ex06's perturbation)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from grader.runner import RunSpec, run_program
+from grader.trace import POOL_WORKER, PROCESS
+
+METHODS = ("fork", "spawn", "forkserver")
+
+
+def program(tmp_path: Path, source: str) -> Path:
+    path = tmp_path / "prog.py"
+    path.write_text(textwrap.dedent(source), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_queue_roles_come_from_puts_and_gets(tmp_path, method):
+    source = """
+        from multiprocessing import Process, Queue, SimpleQueue
+
+        def 写(q):
+            for x in ["A", ("B", 2), None]:
+                q.put(x)
+
+        def 读(q):
+            while q.get() is not None:
+                pass
+            q.empty()
+
+        if __name__ == "__main__":
+            unused = Queue(3)
+            unused.put_nowait("x")
+            for q in (Queue(), SimpleQueue()):
+                w, r = Process(target=写, args=(q,)), Process(target=读, args=(q,))
+                w.start(); r.start(); w.join(); r.join()
+    """
+    trace = run_program(RunSpec(program(tmp_path, source), start_method=method, warp=0.05)).trace
+    first, *parts = trace.queues()
+    assert [(op.op, op.block, op.value) for op in trace.queue_ops(first)] == [("put", False, "x")]
+    assert len(parts) == 2
+    for queue in parts:
+        (writer,), (reader,) = trace.writers(queue), trace.readers(queue)
+        assert writer != reader and {trace.proc(writer).kind, trace.proc(reader).kind} == {PROCESS}
+        assert [op.item for op in trace.queue_ops(queue, writer)] == ["'A'", "('B', 2)", "None"]
+        assert [(op.op, op.item, op.outcome) for op in trace.queue_ops(queue, reader)] == \
+            [("get", "'A'", "ok"), ("get", "('B', 2)", "ok"), ("get", "None", "ok"), ("empty", None, "True")]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_pool_tasks_and_manager_queue_calls_are_recorded(tmp_path, method):
+    source = """
+        import queue
+        from multiprocessing import Manager, Pool
+
+        def square(n, q):
+            q.put(n * n)
+
+        if __name__ == "__main__":
+            with Manager() as manager:
+                q = manager.Queue()
+                with Pool(2) as pool:
+                    results = [pool.apply_async(square, (n, q)) for n in range(4)]
+                    [r.get() for r in results]
+                got = sorted(q.get() for _ in range(4))
+                try:
+                    q.get_nowait()
+                except queue.Empty:
+                    pass
+    """
+    trace = run_program(RunSpec(program(tmp_path, source), start_method=method, warp=0.05)).trace
+    tasks = trace.tasks("__main__:square")
+    assert sorted(t.args.split(",")[0] for t in tasks) == ["(0", "(1", "(2", "(3"]
+    assert all(trace.proc(t.pid).kind == POOL_WORKER and t.ok and t.started <= t.ended for t in tasks)
+    assert [(s.function, s.args.split(",")[0]) for s in trace.task_sends] == [("__main__:square", "(%d" % n)
+                                                                             for n in range(4)]
+    (queue,) = trace.queues()
+    assert set(trace.writers(queue)) == {t.pid for t in tasks}
+    assert trace.readers(queue) == [trace.main_pid]
+    assert [op.call + op.outcome for op in trace.queue_ops(queue, trace.main_pid)][-1] == "get_nowait()Empty"
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_held_tasks_start_only_once_their_owner_waits(tmp_path, method):
+    """A pool nobody waits for runs none of its tasks; one waited for with a sleep (the tutorial's
+    head start), then joined, runs them all, and the sleep lasts until they have finished."""
+    source = """
+        import time
+        from multiprocessing import Pool
+
+        def task(n):
+            time.sleep(0.5)
+
+        if __name__ == "__main__":
+            forgotten = Pool(2)
+            for n in range(4):
+                forgotten.apply_async(task, (n,))
+            waited = Pool(2)
+            for n in range(10, 14):
+                waited.apply_async(task, (n,))
+            time.sleep(1)
+            print("slept")
+            waited.close()
+            waited.join()
+    """
+    spec = RunSpec(program(tmp_path, source), start_method=method, warp=0.05, env=(("PROCGRADE_HOLD_TASKS", "1"),))
+    trace = run_program(spec).trace
+    assert sorted(t.args for t in trace.tasks()) == ["(10,)", "(11,)", "(12,)", "(13,)"]
+    (slept,) = [line for line in trace.out() if line.text == "slept"]
+    assert all(t.ended <= slept.t for t in trace.tasks())
+
+
+def test_a_flood_of_puts_is_recorded_up_to_a_bound(tmp_path):
+    source = """
+        from multiprocessing import Queue
+        if __name__ == "__main__":
+            q = Queue()
+            for n in range(5000):
+                q.put(n)
+            print(sum(q.get() for _ in range(5000)))
+    """
+    trace = run_program(RunSpec(program(tmp_path, source), start_method="fork")).trace
+    assert [line.text for line in trace.out()] == [str(sum(range(5000)))]
+    assert len(trace.queue_ops()) == 2000   # the puts; the gets found the budget spent

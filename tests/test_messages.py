@@ -1,0 +1,73 @@
+"""The words of a failing check follow from the evidence in the same message: the process it
+names is the one that did what it says, and its hint names the mistake that evidence shows."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from graded import PROGRAMS, variant_methods
+
+
+def message(report: dict, exercise: str, method: str, check: str) -> dict:
+    (ex,) = [e for e in report["exercises"] if e["exercise"] == exercise]
+    (found,) = [c for c in ex["checks"] if c["check"] == check and c["start_method"] == method]
+    assert found["status"] == "failed", found
+    return found
+
+
+def program(exercise: str, name: str):
+    return PROGRAMS / exercise / ("%s.py" % name)
+
+
+@pytest.mark.parametrize("method", variant_methods("ex05"))
+def test_a_reader_that_stops_on_empty_is_told_so_whatever_it_prints(method, variant_reports):
+    report = variant_reports[program("ex05", "bad_reader_stops_on_empty_chinese")]
+    said = message(report, "ex05", method, "every_item_got_once_in_order")
+    assert re.fullmatch(r"the reader gets every item the writer put, once each and in order: A, B, C", said["expected"])
+    assert re.fullmatch(r"The reader, child Process-2 \(pid \d+\), got nothing\. It ended while the writer, child "
+                        r"Process-1 \(pid \d+\), was still putting: A, B, C were put after the reader had ended\. "
+                        r"Its last call on the queue was empty\(\), and it answered True\.", said["observed"]), \
+        said["observed"]
+    assert said["hint"].startswith("q.empty() only says the queue is empty at this instant")
+
+
+@pytest.mark.parametrize("method", variant_methods("ex05"))
+def test_main_that_did_not_wait_names_the_process_still_running(method, variant_reports):
+    report = variant_reports[program("ex05", "bad_reader_not_joined")]
+    said = message(report, "ex05", method, "main_waits_for_both")
+    assert re.fullmatch(r"main printed `所有数据都写入并且读完` while the reader, child Process-2 \(pid \d+\), "
+                        r"was still running", said["observed"]), said["observed"]
+
+
+@pytest.mark.parametrize("method", variant_methods("ex02"))
+def test_a_child_that_hangs_without_daemon_is_not_told_about_daemon(method, variant_reports):
+    said = message(variant_reports[program("ex02", "bad_child_waits_forever")], "ex02", method,
+                   "child_finishes_first")
+    assert re.match(r"child Process-1 \(pid \d+\) printed 2 line\(s\) and was still running when the program "
+                    r"was stopped \(", said["observed"]), said["observed"]
+    assert "daemon" not in said["hint"] and said["hint"].startswith("run_proc must come to its end")
+
+
+@pytest.mark.parametrize("method", variant_methods("ex04"))
+def test_a_list_that_shrank_is_not_called_shared(method, variant_reports):
+    said = message(variant_reports[program("ex04", "bad_work2_pops")], "ex04", method, "work2_sees_original")
+    assert re.fullmatch(r"child Process-2 \(pid \d+\) printed \[11\]", said["observed"])
+    assert said["hint"] == ("work2 printed a list that work1 never had, so work2 changed nums itself ([11]): "
+                            "work2 only prints nums")
+
+
+@pytest.mark.parametrize("method", variant_methods("ex04"))
+def test_main_that_appended_is_told_it_changed_its_own_list(method, variant_reports):
+    said = message(variant_reports[program("ex04", "bad_main_appends")], "ex04", method, "main_keeps_its_nums")
+    assert re.fullmatch(r"main printed `main \d+: \[11, 22, 33\]`", said["observed"])
+    assert said["hint"].startswith("no child printed this list, so main changed its own nums")
+
+
+@pytest.mark.parametrize("method", variant_methods("ex06"))
+def test_a_pool_nobody_waits_for_loses_its_tasks_on_every_run(method, variant_reports):
+    said = message(variant_reports[program("ex06", "bad_no_close_join")], "ex06", method, "each_task_runs_once")
+    assert said["observed"] == ("main handed tasks 0 to 9 to the pool, and none of them ran: main ended without "
+                                "waiting for them, and its pool's workers were stopped with it")
+    assert said["hint"].startswith("after the last apply_async, call po.close() and then po.join()")
