@@ -26,8 +26,8 @@ def test_a_reader_that_stops_on_empty_is_told_so_whatever_it_prints(method, vari
     report = variant_reports[program("ex05", "bad_reader_stops_on_empty_chinese")]
     said = message(report, "ex05", method, "every_item_got_once_in_order")
     assert re.fullmatch(r"the reader gets every item the writer put, once each and in order: A, B, C", said["expected"])
-    assert re.fullmatch(r"The reader, child Process-2 \(pid \d+\), got nothing\. It ended while the writer, child "
-                        r"Process-1 \(pid \d+\), was still putting: A, B, C were put after the reader had ended\. "
+    assert re.fullmatch(r"The reader, child `读数据` \(Process-2, pid \d+\), got nothing\. It ended while the writer, child "
+                        r"`写数据` \(Process-1, pid \d+\), was still putting: A, B, C were put after the reader had ended\. "
                         r"Its last call on the queue was empty\(\), and it answered True\.", said["observed"]), \
         said["observed"]
     assert said["hint"].startswith("q.empty() only says the queue is empty at this instant")
@@ -37,7 +37,7 @@ def test_a_reader_that_stops_on_empty_is_told_so_whatever_it_prints(method, vari
 def test_main_that_did_not_wait_names_the_process_still_running(method, variant_reports):
     report = variant_reports[program("ex05", "bad_reader_not_joined")]
     said = message(report, "ex05", method, "main_waits_for_both")
-    assert re.fullmatch(r"main printed `所有数据都写入并且读完` while the reader, child Process-2 \(pid \d+\), "
+    assert re.fullmatch(r"main printed `所有数据都写入并且读完` while the reader, child `read` \(Process-2, pid \d+\), "
                         r"was still running", said["observed"]), said["observed"]
 
 
@@ -45,7 +45,7 @@ def test_main_that_did_not_wait_names_the_process_still_running(method, variant_
 def test_a_child_that_hangs_without_daemon_is_not_told_about_daemon(method, variant_reports):
     said = message(variant_reports[program("ex02", "bad_child_waits_forever")], "ex02", method,
                    "child_finishes_first")
-    assert re.match(r"child Process-1 \(pid \d+\) printed 2 line\(s\) and was still running when the program "
+    assert re.match(r"child `子进程任务` \(Process-1, pid \d+\) printed 2 line\(s\) and was still running when the program "
                     r"was stopped \(", said["observed"]), said["observed"]
     assert "daemon" not in said["hint"] and said["hint"].startswith("run_proc must come to its end")
 
@@ -53,7 +53,7 @@ def test_a_child_that_hangs_without_daemon_is_not_told_about_daemon(method, vari
 @pytest.mark.parametrize("method", variant_methods("ex04"))
 def test_a_list_that_shrank_is_not_called_shared(method, variant_reports):
     said = message(variant_reports[program("ex04", "bad_work2_pops")], "ex04", method, "work2_sees_original")
-    assert re.fullmatch(r"child Process-2 \(pid \d+\) printed \[11\]", said["observed"])
+    assert re.fullmatch(r"child `work2` \(Process-2, pid \d+\) printed \[11\]", said["observed"])
     assert said["hint"] == ("work2 printed a list that work1 never had, so work2 changed nums itself ([11]): "
                             "work2 only prints nums")
 
