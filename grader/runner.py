@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from . import sandbox
-from .trace import Outcome, Trace, build_trace, parse_records
+from .trace import Outcome, Spin, Trace, build_trace, parse_records
 
 HERE = Path(__file__).resolve().parent
 SUPERVISOR = HERE / "supervisor.py"
@@ -36,6 +37,10 @@ OUTPUT_CAP_BYTES = 8 * 1024 * 1024
 # "stalled" (a deadlock) rather than left to its budget: the suites scale every sleep of the
 # tutorial's programs to a fraction of a second, so a correct program is never still this long.
 STALL_SECONDS = 2.0
+# A thread of the learner's code that does not sleep for this long (and uses supervisor.Spinning's
+# SPIN_CPU meanwhile) is spinning. Every suite's waits that a spinner replaces last longer; a correct
+# program's threads, once its code runs, compute in bursts of a few ms between waits.
+SPIN_SECONDS = 0.2
 SUPERVISOR_SLACK_SECONDS = 15.0  # beyond the budget: the supervisor's own kill and write-up
 
 
@@ -60,6 +65,7 @@ class RunSpec:
     start_method: str = "spawn"          # fork | spawn | forkserver | "" (the platform's default)
     warp: float = 1.0                    # time.sleep(s) really sleeps s * warp
     budget: float = 10.0                 # hard wall-clock limit, seconds
+    spin_after: Optional[float] = SPIN_SECONDS   # a thread awake this long spins (None: not looked for)
     sync_start: bool = True              # Process.start() returns once the child runs its target
     stop_when: Optional[Callable[[Trace], bool]] = field(default=None, compare=False)
     setup: Optional[Callable[[Path], None]] = field(default=None, compare=False)  # fills the working folder
@@ -195,6 +201,7 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
         "stdout_path": str(captured[0]), "stderr_path": str(captured[1]),
         "socket_path": str(control / "rec.sock"), "channel_path": str(channel),
         "result_path": str(control / "result.json"), "stall_after": STALL_SECONDS,
+        "spin_after": spec.spin_after,
     }
     spec_path = control / "spec.json"
     spec_path.write_text(json.dumps(sup_spec), encoding="utf-8")
@@ -208,7 +215,7 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
             # An explicit environment, never the process's own C `environ`: runs start from worker
             # threads while pytest rewrites PYTEST_CURRENT_TEST in the main thread, and a vfork'ed
             # child exec'ing with an `environ` being reallocated fails with EFAULT (Bad address).
-            env=dict(os.environ),
+            env=environment_snapshot(),
         )
     try:
         stopped_because = _watch(supervisor, channel, spec)
@@ -235,6 +242,8 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
         leftovers=tuple(result["leftovers"]), remaining=tuple(result["remaining"]),
         peak_rss_kb=tuple((int(pid), kb) for pid, kb in result.get("peak_rss_kb", {}).items()),
         strays=tuple(result.get("strays", ())), stall_after=STALL_SECONDS,
+        spins=tuple(_spin(found, control / "stacks", program) for found in result.get("spins", ())),
+        written_bytes=int(result.get("written_bytes", 0)),
     )
     records = parse_records(channel.read_bytes())
     # main is the first process that reported (in a sandbox, it knows itself by another pid)
@@ -246,6 +255,18 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
     measured = spec.measure(work, before, after) if spec.measure else None
     return Run(spec, trace, before, after, _text(control / "stdout"), _text(control / "stderr"), inspection,
                measured)
+
+
+def environment_snapshot() -> dict[str, str]:
+    """os.environ, copied while pytest's main thread may set or remove PYTEST_CURRENT_TEST: a key
+    listed can be gone when it is read (KeyError, seen under load). A copy that met a change is
+    taken again (an optimistic read: the other thread changes one key between two tests)."""
+    for _ in range(100):
+        try:
+            return dict(os.environ)
+        except KeyError:
+            continue
+    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
 
 
 def _supervisor_lost(root: Path, control: Path, spec: RunSpec) -> dict:
@@ -317,6 +338,28 @@ def _watch(supervisor: subprocess.Popen, channel: Path, spec: RunSpec) -> str:
                 pass
             return reason
     return ""
+
+
+_FRAME = re.compile(r'File "([^"]+)", line (\d+) in (\S+)')
+
+
+def _spin(found: dict, stacks: Path, program: Path) -> Spin:
+    """The supervisor's word on a spinning thread, with where it spun: the innermost frame in the
+    program's file of the thread that dumped its stack (the spinning one: it got the signal), in
+    the dump the supervisor asked for while that thread spun (the nth of its process's)."""
+    text = _text(stacks / ("%d.spin" % found["pid"]))
+    blocks = [b for b in text.split("\n\n") if b.lstrip().startswith("Current thread")]
+    nth = int(found.get("dump") or 0)
+    current = blocks[nth - 1] if 0 < nth <= len(blocks) else ""
+    own = [f for f in _FRAME.findall(current)
+           if Path(f[0]).name == program.name and Path(f[0]).parent.name == program.parent.name]
+    function, number, code = "", 0, ""
+    if own:
+        function, number = own[0][2], int(own[0][1])
+        lines = _text(program).splitlines()
+        code = lines[number - 1].strip() if 0 < number <= len(lines) else ""
+    return Spin(int(found["pid"]), float(found.get("seconds", 0.0)), float(found.get("cpu_seconds", 0.0)),
+                function, number, code)
 
 
 def _stacks(folder: Path) -> tuple[tuple[int, str], ...]:

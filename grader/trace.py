@@ -88,6 +88,19 @@ class TaskError:
 
 
 @dataclass(frozen=True)
+class Spin:
+    """A thread that burned CPU without ever sleeping for a while, once its process ran the
+    learner's code (the supervisor's measure: see supervisor.Spinning)."""
+
+    pid: int
+    seconds: float          # how long it was seen awake without a sleep (real time)
+    cpu_seconds: float      # CPU it used meanwhile
+    function: str = ""      # where it spun, its innermost frame in the learner's file...
+    line_number: int = 0
+    code: str = ""          # ...and that line of the program, as written
+
+
+@dataclass(frozen=True)
 class Outcome:
     """How the run ended, as the supervisor saw it."""
 
@@ -100,6 +113,8 @@ class Outcome:
     peak_rss_kb: tuple[tuple[int, int], ...] = ()  # (pid, KiB) as the supervisor sampled them
     strays: tuple[str, ...] = ()      # files it left outside its folder (removed since)
     stall_after: float = 0.0          # seconds of total stillness after which a run is stopped
+    spins: tuple[Spin, ...] = ()      # threads seen spinning, first first
+    written_bytes: int = 0            # what its processes wrote (files, pipes), as the supervisor sampled it
 
     @property
     def hung(self) -> bool:

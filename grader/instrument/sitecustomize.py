@@ -256,18 +256,21 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         for recorder in recorders:
             recorder.flush_partial()
 
-    # --- stack dumps on request: the supervisor's diagnosis of a hang -------------------------
+    # --- stack dumps on request: the supervisor's diagnosis of a hang (SIGUSR1, PID.txt) and of
+    # a thread that spins (SIGUSR2, sent to that thread, PID.spin): one file each, so that neither
+    # diagnosis reads the other's dump
     def register_stack_dump() -> None:
         if not stacks_dir:
             return
         import faulthandler
         import signal
-        try:
-            handle = open(os.path.join(stacks_dir, "%d.txt" % os.getpid()), "w")
-            faulthandler.register(signal.SIGUSR1, file=handle, all_threads=True)
-            state["stack_file"] = handle  # keep it open for the process's life
-        except (OSError, ValueError, AttributeError):
-            pass
+        for signum, name, key in ((signal.SIGUSR1, "%d.txt", "stack_file"), (signal.SIGUSR2, "%d.spin", "spin_file")):
+            try:
+                handle = open(os.path.join(stacks_dir, name % os.getpid()), "w")
+                faulthandler.register(signum, file=handle, all_threads=True)
+                state[key] = handle  # keep it open for the process's life
+            except (OSError, ValueError, AttributeError):
+                pass
 
     register_stack_dump()
 

@@ -133,3 +133,10 @@ def test_main_keeps_its_nums(trace):
 @check("the program ends by itself, leaving nothing running")
 def test_ends_cleanly(trace):
     common_checks.ended_by_itself(trace)
+
+
+# A program that does not end is stopped where it is (the hang's diagnosis says where): whether it
+# also spun is judged only of a program that ends.
+@check("no process spins where it should wait", needs=["ends_cleanly"])
+def test_waits_without_spinning(trace):
+    common_checks.waits_without_spinning(trace)

@@ -185,3 +185,10 @@ def test_main_waits_for_both(trace):
                   % (quote(mine[-1].text) if mine else "nothing",
                      trace.describe(reader.pid if (reader.ended or 0) >= (writer.ended or 0) else writer.pid)),
          hint="join() the writer and the reader before the last print")
+
+
+# A program that does not end is stopped where it is (the hang's diagnosis says where): whether it
+# also spun is judged only of a program that ends.
+@check("no process spins where it should wait", needs=["ends_cleanly"])
+def test_waits_without_spinning(trace):
+    common_checks.waits_without_spinning(trace)

@@ -46,13 +46,13 @@ SHOWN = 4               # names shown in a message, at most
 def run_spec(program: Path, start_method: str) -> RunSpec:
     return RunSpec(program, stdin=SOURCE + "\n", start_method=start_method, warp=WARP,
                    budget=MAIN_BUDGET, setup=source_trees.build_main, inspect=first_differences,
-                   sync_start=False)
+                   sync_start=False, spin_after=None)   # copying is CPU: waits_without_spinning counts polls
 
 
 def _small_run(program: Path, start_method: str, setup, folder: str = SOURCE,
                copy: Optional[str] = None) -> RunSpec:
     return RunSpec(program, argv=(folder,), stdin=folder + "\n", start_method=start_method,
-                   warp=WARP, budget=SMALL_BUDGET, setup=setup, sync_start=False,
+                   warp=WARP, budget=SMALL_BUDGET, setup=setup, sync_start=False, spin_after=None,
                    inspect=functools.partial(first_differences, copy=copy))
 
 
