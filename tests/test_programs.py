@@ -89,3 +89,27 @@ def test_second_run_hints_follow_from_their_evidence(variant_reports):
     text_mode = _copier("bad_text_mode", variant_reports)
     said = " ".join("%s %s" % (c.get("observed", ""), c.get("hint", "")) for c in text_mode["checks"])
     assert '"ab"' not in said and "trailing slash" not in said, said
+
+
+# the lines each known spinner spins on (in ex02 and ex04 both main and the child spin)
+SPIN_LINES = {"ex01": ("while time.time() - 开始 < 1:",),
+              "ex02": ("while child.is_alive():", "while time.time() - t0 < 15:   # 模拟工作 15 秒"),
+              "ex04": ("while p1.is_alive():", "while time.time() < 到点:"),
+              "ex05": ("while q.empty():",),
+              "ex06": ("while not all(r.ready() for r in results):",)}
+SPINNERS = [v for v in variants("bad_") if v.exercise in SPIN_LINES
+            and "waits_without_spinning" in v.expected_failures("spawn")]
+
+
+@pytest.mark.parametrize("variant", SPINNERS, ids=lambda v: v.exercise + "/" + v.path.stem)
+def test_a_spinner_is_shown_the_line_it_spun_on(variant, variant_reports):
+    """The busy-waiting message names the process, how long it did not sleep, and quotes the
+    learner's own line it spun on (from its stack, taken while it spun), under every method."""
+    report = variant_reports[variant.path]
+    (ex,) = [e for e in report["exercises"] if e["exercise"] == variant.exercise]
+    for method in variant_methods(variant.exercise):
+        (found,) = [c for c in ex["checks"] if c["check"] == "waits_without_spinning" and c["start_method"] == method]
+        assert re.search(r"\(pid \d+\) did not sleep once in [\d.]+ s and used [\d.]+ s of CPU meanwhile, at line \d+",
+                         found["observed"]), found
+        spun = re.findall(r"`([^`]+)`", found["observed"])
+        assert spun and spun[-1] in SPIN_LINES[variant.exercise], found
