@@ -483,6 +483,7 @@ class Spinning:
         self.stacks_dir = stacks_dir
         self.stretches: dict[tuple[int, str], tuple[float, int, int, int]] = {}  # since, awake, cpu, sleeps
         self.spins: dict[tuple[int, str], dict] = {}
+        self.spun_since: dict[tuple[int, str], float] = {}   # when the reported spin of a thread began
         self.dumped: dict[int, int] = {}   # pid -> stack dumps asked of it
         self.dumps: dict[tuple, int] = {}  # ((pid, tid), stretch's start) -> which of its process's dumps
         self.longest: dict[int, tuple[float, float]] = {}  # pid -> its longest stretch awake, its CPU (benches)
@@ -519,10 +520,10 @@ class Spinning:
             self._dump(pid, tid, since)
         if now - since < self.limit or cpu < self.SPIN_CPU * 1e9:
             return
+        if self.spun_since.setdefault(key, since) != since:
+            return   # its first spin is the one reported
         spin = self.spins.setdefault(key, {"pid": pid, "tid": int(tid), "began": since - started,
                                            "dump": self.dumps.get((key, since), 0)})
-        if spin["began"] != since - started:
-            return   # its first spin is the one reported
         spin.update(seconds=now - since, cpu_seconds=cpu / 1e9)
 
     def _dump(self, pid: int, tid: str, since: float) -> None:
