@@ -473,7 +473,9 @@ class Spinning:
     Each spinning thread is asked for its stack while it spins (SIGUSR2, to that thread: the
     instrumentation's faulthandler writes PID.spin)."""
 
-    AWAKE = 0.75          # of the clock: the kernel adds a wait for a CPU only once the wait is over
+    AWAKE = 0.75          # of the clock, at least, while it does not sleep...
+    LAG = 0.1             # ...less this: the kernel adds a wait for a CPU once the wait is over (on a
+                          # busy machine, one wait can outlast a look or two: not a sleep)
     CPU_PER_SLEEP = 2e6   # ns of CPU a spinner runs per voluntary switch, at least (GIL hand-overs: 5 ms)
     SPIN_CPU = 0.04       # seconds of CPU used in the stretch
     DUMPS_PER_PROCESS = 5
@@ -511,7 +513,7 @@ class Spinning:
             return
         since, awake_then, cpu_then, sleeps_then = self.stretches[key]
         awake, cpu, sleeps = counters[0] - awake_then, counters[1] - cpu_then, counters[2] - sleeps_then
-        if awake < self.AWAKE * (now - since) * 1e9 or sleeps > cpu / self.CPU_PER_SLEEP + 1:
+        if awake < (self.AWAKE * (now - since) - self.LAG) * 1e9 or sleeps > cpu / self.CPU_PER_SLEEP + 1:
             self.stretches[key] = (now, *counters)   # it slept: a new stretch starts
             return
         self.longest[pid] = max(self.longest.get(pid, (0.0, 0.0)), (now - since, cpu / 1e9))
