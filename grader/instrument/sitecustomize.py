@@ -266,6 +266,12 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         import signal
         for signum, name, key in ((signal.SIGUSR1, "%d.txt", "stack_file"), (signal.SIGUSR2, "%d.spin", "spin_file")):
             try:
+                # what faulthandler puts back when the interpreter ends: a request that comes in
+                # then (the supervisor asks while the process is still busy) must not kill it
+                signal.signal(signum, signal.SIG_IGN)
+            except (OSError, ValueError):
+                pass
+            try:
                 handle = open(os.path.join(stacks_dir, name % os.getpid()), "w")
                 faulthandler.register(signum, file=handle, all_threads=True)
                 state[key] = handle  # keep it open for the process's life
