@@ -345,19 +345,18 @@ _FRAME = re.compile(r'File "([^"]+)", line (\d+) in (\S+)')
 
 def _spin(found: dict, stacks: Path, program: Path) -> Spin:
     """The supervisor's word on a spinning thread, with where it spun: the innermost frame in the
-    program's file of the thread that dumped its stack (the spinning one: it got the signal), in
-    the dump the supervisor asked for while that thread spun (the nth of its process's)."""
-    text = _text(stacks / ("%d.spin" % found["pid"]))
-    blocks = [b for b in text.split("\n\n") if b.lstrip().startswith("Current thread")]
-    nth = int(found.get("dump") or 0)
-    current = blocks[nth - 1] if 0 < nth <= len(blocks) else ""
-    own = [f for f in _FRAME.findall(current)
-           if Path(f[0]).name == program.name and Path(f[0]).parent.name == program.parent.name]
+    program's file, in the last of the dumps the supervisor asked of that thread while it spun
+    that shows one (PID.spin: one stack per dump, of the signalled thread, in order)."""
+    dumps = _text(stacks / ("%d.spin" % found["pid"])).split("Stack (most recent call first):")[1:]
     function, number, code = "", 0, ""
-    if own:
-        function, number = own[0][2], int(own[0][1])
-        lines = _text(program).splitlines()
-        code = lines[number - 1].strip() if 0 < number <= len(lines) else ""
+    for nth in reversed(found.get("dumps") or []):
+        own = [f for f in _FRAME.findall(dumps[nth - 1] if 0 < nth <= len(dumps) else "")
+               if Path(f[0]).name == program.name and Path(f[0]).parent.name == program.parent.name]
+        if own:
+            function, number = own[0][2], int(own[0][1])
+            lines = _text(program).splitlines()
+            code = lines[number - 1].strip() if 0 < number <= len(lines) else ""
+            break
     return Spin(int(found["pid"]), float(found.get("seconds", 0.0)), float(found.get("cpu_seconds", 0.0)),
                 function, number, code)
 

@@ -487,7 +487,7 @@ class Spinning:
         self.spins: dict[tuple[int, str], dict] = {}
         self.spun_since: dict[tuple[int, str], float] = {}   # when the reported spin of a thread began
         self.dumped: dict[int, int] = {}   # pid -> stack dumps asked of it
-        self.dumps: dict[tuple, int] = {}  # ((pid, tid), stretch's start) -> which of its process's dumps
+        self.dumps: dict[tuple, list[int]] = {}  # ((pid, tid), stretch's start) -> which of its process's dumps
         self.longest: dict[int, tuple[float, float]] = {}  # pid -> its longest stretch awake, its CPU (benches)
 
     def sample(self, began: dict[int, float], started: float) -> None:
@@ -517,26 +517,26 @@ class Spinning:
             self.stretches[key] = (now, *counters)   # it slept: a new stretch starts
             return
         self.longest[pid] = max(self.longest.get(pid, (0.0, 0.0)), (now - since, cpu / 1e9))
-        if now - since >= self.limit / 2 and key not in self.spins:
+        if now - since >= self.limit / 2 and cpu >= self.SPIN_CPU / 2 * 1e9 and key not in self.spins:
             # its stack now, while it may still spin, in case it is found spinning at the next looks
             self._dump(pid, tid, since)
         if now - since < self.limit or cpu < self.SPIN_CPU * 1e9:
             return
         if self.spun_since.setdefault(key, since) != since:
             return   # its first spin is the one reported
-        spin = self.spins.setdefault(key, {"pid": pid, "tid": int(tid), "began": since - started,
-                                           "dump": self.dumps.get((key, since), 0)})
-        spin.update(seconds=now - since, cpu_seconds=cpu / 1e9)
+        if key not in self.spins:
+            self._dump(pid, tid, since)   # and again now that it is found spinning
+        spin = self.spins.setdefault(key, {"pid": pid, "tid": int(tid), "began": since - started})
+        spin.update(seconds=now - since, cpu_seconds=cpu / 1e9, dumps=self.dumps.get((key, since), []))
 
     def _dump(self, pid: int, tid: str, since: float) -> None:
-        """Ask the thread for its stack, once per stretch awake, a few times per process at most:
-        the process's nth dump (PID.spin holds them in order) is then this stretch's."""
-        key = (pid, tid)
-        if (key, since) in self.dumps or self.dumped.get(pid, 0) >= self.DUMPS_PER_PROCESS:
+        """Ask the thread for its stack (a few times per process at most): the process's nth dump
+        (PID.spin holds them in order) is then one of this stretch's."""
+        if self.dumped.get(pid, 0) >= self.DUMPS_PER_PROCESS:
             return
         if os.path.exists(os.path.join(self.stacks_dir, "%d.spin" % pid)) and tgkill(pid, int(tid), signal.SIGUSR2):
             self.dumped[pid] = self.dumped.get(pid, 0) + 1
-            self.dumps[(key, since)] = self.dumped[pid]
+            self.dumps.setdefault(((pid, tid), since), []).append(self.dumped[pid])
 
     def report(self) -> list[dict]:
         return sorted(self.spins.values(), key=lambda spin: spin["began"])
