@@ -9,7 +9,7 @@ from typing import Optional
 
 from . import sandbox
 from .checks import fail, plural, quote
-from .trace import HELPER, MANAGER, Crash, Frame, StartError, Trace
+from .trace import HELPER, MANAGER, Crash, Frame, Outcome, StartError, Trace
 
 # What a known crash means for a beginner, keyed on the exception's last line.
 CRASH_HINTS: tuple[tuple[str, str], ...] = (
@@ -96,7 +96,7 @@ def ended_by_itself(trace: Trace, expected_code: Optional[int] = 0) -> None:
     outcome = trace.outcome
     if outcome.hung:
         fail(expected="the program ends by itself",
-             observed=outcome.why_stopped() + hang_diagnosis(trace),
+             observed=outcome.why_stopped() + footprint(outcome) + hang_diagnosis(trace),
              hint="look for a loop without an end, or a get()/join() that waits for something "
                   "that never comes")
     if outcome.reason == "supervisor killed":
@@ -157,6 +157,48 @@ def stays_in_tree(trace: Trace) -> None:
 
 
 _STACK_FRAME = re.compile(r'File "([^"]+)", line (\d+) in (\S+)')
+
+
+def waits_without_spinning(trace: Trace) -> None:
+    """No process of the learner's burned a CPU where it should have waited (supervisor.Spinning:
+    a thread that never slept for a while once the learner's code ran)."""
+    not_idle(trace)
+    learners = {p.pid for p in trace.learner_procs()}
+    spins = [spin for spin in trace.outcome.spins if spin.pid in learners]
+    if not spins:
+        return
+    spin = spins[0]
+    if spin.line_number and spin.function == "<module>":
+        where = "at line %d: %s" % (spin.line_number, quote(spin.code, 100))
+    elif spin.line_number:
+        where = "at line %d, in %s(): %s" % (spin.line_number, spin.function, quote(spin.code, 100))
+    else:
+        where = "outside the program's own lines (its stack could not be read there)"
+    fail(expected="every process waits without using a CPU: time.sleep(), get() and join() sleep "
+                  "until their moment comes",
+         observed="%s did not sleep once in %.2f s and used %.2f s of CPU meanwhile, %s"
+                  % (trace.describe(spin.pid), spin.seconds, spin.cpu_seconds, where),
+         hint="a loop that asks again and again (`while q.empty(): pass`, `while time.time() < end: "
+              "pass`) keeps a CPU busy for nothing and slows the other processes: call what waits "
+              "for you instead, time.sleep(), q.get() or p.join()")
+
+
+FOOTPRINT_STEP_MIB = 100   # memory and writes told in whole hundreds of MiB: the same words from run to run
+
+
+def footprint(outcome: Outcome) -> str:
+    """For a run stopped by its budget: the memory it held and what it wrote, when far beyond what
+    the exercises need. A memory or disk hog is stopped by its limit only when it gets there in
+    time: on a busy machine its budget runs out first, and this still names what it was doing."""
+    parts = []
+    peak = max((kb for _, kb in outcome.peak_rss_kb), default=0) >> 10
+    if peak >= 2 * FOOTPRINT_STEP_MIB:
+        parts.append("one of its processes held more than %d MiB of memory" % (peak // FOOTPRINT_STEP_MIB * FOOTPRINT_STEP_MIB))
+    wrote = outcome.written_bytes >> 20
+    if wrote >= 2 * FOOTPRINT_STEP_MIB:
+        parts.append("its processes wrote more than %d MiB (to disk or pipes)" % (wrote // FOOTPRINT_STEP_MIB * FOOTPRINT_STEP_MIB))
+    return ("; by then " + " and ".join(parts)) if parts else ""
+
 
 
 def hang_diagnosis(trace: Trace, source: Optional[list[str]] = None) -> str:

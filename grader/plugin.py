@@ -79,6 +79,7 @@ class GraderPlugin:
         self._modules: dict[str, ModuleType] = {}
         self._pool: Optional[ThreadPoolExecutor] = None
         self._compile_errors: dict[Path, Optional[StartError]] = {}
+        self._extra_runs_noted = False
 
     # --- runs, started as soon as we know which are needed ----------------------------------
     @pytest.hookimpl
@@ -173,10 +174,26 @@ class GraderPlugin:
         self.collected.stderr[key + (subject.start_method,)] = run.trace.stderr_tail()
         self.collected.did_something[key] = self.collected.did_something.get(key, False) or did
         if wants_notes:
-            many = len(self.config.start_methods) > 1
-            self.collected.notes.setdefault(key, []).extend(
-                ("%s: %s" % (subject.start_method, note) if many else note) for note in module.notes(run))
+            self._add_notes(key, subject, module.notes(run))
         return run
+
+    def _add_notes(self, key: tuple[Path, str], subject: Subject, notes: list[str]) -> None:
+        many = len(self.config.start_methods) > 1
+        self.collected.notes.setdefault(key, []).extend(
+            ("%s: %s" % (subject.start_method, note) if many else note) for note in notes)
+
+    def _take_extra_run_notes(self) -> None:
+        """A suite's `extra_notes(runs) -> [str]`, on its extra runs by name (None for one that did
+        not run or failed), once they are all over: at the report, once, in the suites' order."""
+        for (module_name, subject), futures in sorted(self._extra_runs.items(), key=lambda item: item[0][0]):
+            module = self._modules[module_name]
+            if not (self.config.notes and futures and hasattr(module, "extra_notes")):
+                continue
+            runs = {name: future.result() if future.done() and not future.cancelled()
+                    and future.exception() is None else None for name, future in futures.items()}
+            key = (subject.target, exercise_of_module(module).id)
+            self._add_notes(key, subject, module.extra_notes(runs))
+        self._extra_runs_noted = True
 
     @pytest.hookimpl
     def pytest_sessionfinish(self) -> None:
@@ -234,6 +251,8 @@ class GraderPlugin:
 
     # --- the model ----------------------------------------------------------------------------
     def reports(self) -> list[Report]:
+        if not self._extra_runs_noted:
+            self._take_extra_run_notes()
         exercises = sorted({exercise_of_module(m) for m in self._modules.values()}, key=lambda e: e.id)
         reports = []
         for target in self.config.targets:

@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from . import sandbox
-from .trace import LINE_TEXT_CAP, Detached, Outcome, StartError, Trace, build_trace, not_utf8, parse_records
+from .trace import LINE_TEXT_CAP, Detached, Outcome, Spin, StartError, Trace, build_trace, not_utf8, parse_records
 
 HERE = Path(__file__).resolve().parent
 SUPERVISOR = HERE / "supervisor.py"
@@ -46,6 +47,10 @@ COMPILE_CAP_BYTES = 1 << 20
 # "stalled" (a deadlock) rather than left to its budget: the suites scale every sleep of the
 # tutorial's programs to a fraction of a second, so a correct program is never still this long.
 STALL_SECONDS = 2.0
+# A thread of the learner's code that does not sleep for this long (and uses supervisor.Spinning's
+# SPIN_CPU meanwhile) is spinning. Every suite's waits that a spinner replaces last longer; a correct
+# program's threads, once its code runs, compute in bursts of a few ms between waits.
+SPIN_SECONDS = 0.2
 SUPERVISOR_SLACK_SECONDS = 15.0  # beyond the budget: the supervisor's own kill and write-up
 
 
@@ -70,6 +75,7 @@ class RunSpec:
     start_method: str = "spawn"          # fork | spawn | forkserver | "" (the platform's default)
     warp: float = 1.0                    # time.sleep(s) really sleeps s * warp
     budget: float = 10.0                 # hard wall-clock limit, seconds
+    spin_after: Optional[float] = SPIN_SECONDS   # a thread awake this long spins (None: not looked for)
     sync_start: bool = True              # Process.start() returns once the child runs its target
     stop_when: Optional[Callable[[Trace], bool]] = field(default=None, compare=False)
     setup: Optional[Callable[[Path], None]] = field(default=None, compare=False)  # fills the working folder
@@ -263,6 +269,7 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
         "stdout_path": str(captured[0]), "stderr_path": str(captured[1]),
         "socket_path": str(control / "rec.sock"), "channel_path": str(channel),
         "result_path": str(control / "result.json"), "stall_after": STALL_SECONDS,
+        "spin_after": spec.spin_after,
     }
     spec_path = control / "spec.json"
     spec_path.write_text(json.dumps(sup_spec), encoding="utf-8")
@@ -276,7 +283,7 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
             # An explicit environment, never the process's own C `environ`: runs start from worker
             # threads while pytest rewrites PYTEST_CURRENT_TEST in the main thread, and a vfork'ed
             # child exec'ing with an `environ` being reallocated fails with EFAULT (Bad address).
-            env=dict(os.environ),
+            env=environment_snapshot(),
         )
     try:
         stopped_because = _watch(supervisor, channel, spec)
@@ -307,6 +314,8 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
                     for pid, code, when in result.get("exits", ())),
         detached=tuple(Detached(int(d["pid"]), str(d["how"]), tuple(d.get("cmdline") or ()))
                        for d in result.get("detached", ())),
+        spins=tuple(_spin(found, control / "stacks", program) for found in result.get("spins", ())),
+        written_bytes=int(result.get("written_bytes", 0)),
     )
     records = parse_records(channel.read_bytes())
     # main is the first process that reported (in a sandbox, it knows itself by another pid)
@@ -321,6 +330,18 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
     inspection = spec.inspect(work, before, after) if spec.inspect else None
     measured = spec.measure(work, before, after) if spec.measure else None
     return Run(spec, trace, before, after, stdout, stderr, inspection, measured)
+
+
+def environment_snapshot() -> dict[str, str]:
+    """os.environ, copied while pytest's main thread may set or remove PYTEST_CURRENT_TEST: a key
+    listed can be gone when it is read (KeyError, seen under load). A copy that met a change is
+    taken again (an optimistic read: the other thread changes one key between two tests)."""
+    for _ in range(100):
+        try:
+            return dict(os.environ)
+        except KeyError:
+            continue
+    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
 
 
 def _supervisor_lost(root: Path, control: Path, spec: RunSpec) -> dict:
@@ -392,6 +413,27 @@ def _watch(supervisor: subprocess.Popen, channel: Path, spec: RunSpec) -> str:
                 pass
             return reason
     return ""
+
+
+_FRAME = re.compile(r'File "([^"]+)", line (\d+) in (\S+)')
+
+
+def _spin(found: dict, stacks: Path, program: Path) -> Spin:
+    """The supervisor's word on a spinning thread, with where it spun: the innermost frame in the
+    program's file, in the last of the dumps the supervisor asked of that thread while it spun
+    that shows one (PID.spin: one stack per dump, of the signalled thread, in order)."""
+    dumps = _text(stacks / ("%d.spin" % found["pid"])).split("Stack (most recent call first):")[1:]
+    function, number, code = "", 0, ""
+    for nth in reversed(found.get("dumps") or []):
+        own = [f for f in _FRAME.findall(dumps[nth - 1] if 0 < nth <= len(dumps) else "")
+               if Path(f[0]).name == program.name and Path(f[0]).parent.name == program.parent.name]
+        if own:
+            function, number = own[0][2], int(own[0][1])
+            lines = _text(program).splitlines()
+            code = lines[number - 1].strip() if 0 < number <= len(lines) else ""
+            break
+    return Spin(int(found["pid"]), float(found.get("seconds", 0.0)), float(found.get("cpu_seconds", 0.0)),
+                function, number, code)
 
 
 def _stacks(folder: Path) -> tuple[tuple[int, str], ...]:

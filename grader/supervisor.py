@@ -36,6 +36,7 @@ STRAY_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")  # world-writable: where a prog
 POLL_SECONDS = 0.005
 LEFTOVER_GRACE_SECONDS = 1.0
 STACK_DUMP_SECONDS = 0.3
+SPIN_EVERY = 8   # rounds (of POLL_SECONDS and more) between two looks for spinning threads
 
 
 CLONE_NEWNET = 0x40000000
@@ -312,6 +313,9 @@ def output_size(paths: list[str]) -> int:
     return total
 
 
+LEARNER_CODE_RUNS = ("mp_start", "fork", "line", "spawned")   # records a process sends from the learner's code on
+
+
 class Channel:
     """The instrumentation's records come in over a Unix socket, one connection per process, and
     are appended to the channel file, which the program cannot write. Each record is stamped with
@@ -328,6 +332,10 @@ class Channel:
         self.out = open(channel_path, "ab")
         self.peers: dict[socket.socket, list] = {}   # connection -> [pid, unread bytes]
         self.records = 0
+        # pid -> when its first record that shows the learner's code running came in (a child's
+        # mp_start or fork, any process's first line or started child): what came before was the
+        # interpreter's boot and imports, CPU a busy machine stretches
+        self.began: dict[int, float] = {}
         # epoll, not select(): a fork bomb can open more than select's 1024 descriptors
         self.selector = selectors.DefaultSelector()
         self.selector.register(self.listener, selectors.EVENT_READ)
@@ -402,6 +410,8 @@ class Channel:
             return
         record["pid"] = peer[0]
         self.records += 1
+        if record.get("ev") in LEARNER_CODE_RUNS and peer[0] not in self.began:
+            self.began[peer[0]] = time.monotonic()
         self.out.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
 
 
@@ -492,6 +502,100 @@ class Stillness:
         return False
 
 
+def tgkill(pid: int, tid: int, sig: int) -> bool:
+    """Signal one thread (its handler then runs in that thread: faulthandler marks it as the
+    current one); the whole process where the system call's number is not known here."""
+    number = {"x86_64": 234, "aarch64": 131}.get(os.uname().machine)
+    if number is None:
+        return send(pid, sig)
+    libc = ctypes.CDLL(None, use_errno=True)
+    return libc.syscall(number, pid, tid, sig) == 0
+
+
+class Spinning:
+    """Threads that burn CPU where a program should wait: once its process runs the learner's
+    code, a thread that did not sleep for `limit` seconds and used SPIN_CPU of CPU meanwhile.
+
+    Not sleeping: a thread that does not sleep is on a CPU or waiting in the run queue for one,
+    so its schedstat's first two fields (time on a CPU, time runnable but waiting) grow as fast as
+    the clock, however busy the machine. That alone also holds for a thread that sleeps 1 ms at a
+    time on a busy machine (each wake-up then waits long for a CPU): its voluntary context
+    switches (one per sleep) tell it apart. A spinner makes them only to hand over the GIL to
+    another thread of its process, which takes 5 ms of running first (sys.getswitchinterval).
+    Its CPU: a correct thread computes in bursts (an import: 10-25 ms) that a busy machine
+    stretches to a long time awake; a spinner keeps using CPU for as long as it spins.
+    Each spinning thread is asked for its stack while it spins (SIGUSR2, to that thread: the
+    instrumentation's faulthandler writes PID.spin)."""
+
+    AWAKE = 0.75          # of the clock, at least, while it does not sleep...
+    LAG = 0.1             # ...less this: the kernel adds a wait for a CPU once the wait is over (on a
+                          # busy machine, one wait can outlast a look or two: not a sleep)
+    CPU_PER_SLEEP = 2e6   # ns of CPU a spinner runs per voluntary switch, at least (GIL hand-overs: 5 ms)
+    SPIN_CPU = 0.04       # seconds of CPU used in the stretch
+    DUMPS_PER_PROCESS = 5
+
+    def __init__(self, limit: float | None, stacks_dir: str) -> None:
+        self.limit = limit
+        self.stacks_dir = stacks_dir
+        self.stretches: dict[tuple[int, str], tuple[float, int, int, int]] = {}  # since, awake, cpu, sleeps
+        self.spins: dict[tuple[int, str], dict] = {}
+        self.spun_since: dict[tuple[int, str], float] = {}   # when the reported spin of a thread began
+        self.dumped: dict[int, int] = {}   # pid -> stack dumps asked of it
+        self.dumps: dict[tuple, list[int]] = {}  # ((pid, tid), stretch's start) -> which of its process's dumps
+        self.longest: dict[int, tuple[float, float]] = {}  # pid -> its longest stretch awake, its CPU (benches)
+
+    def sample(self, began: dict[int, float], started: float) -> None:
+        if not self.limit or not LINUX:
+            return
+        now = time.monotonic()
+        for pid in tree_pids():
+            if pid not in began:
+                continue
+            statuses = thread_files(pid, "status")
+            for tid, data in thread_files(pid, "schedstat").items():
+                try:
+                    cpu, waiting = (int(x) for x in data.split()[:2])
+                    sleeps = int(statuses[tid].split(b"voluntary_ctxt_switches:")[1].split()[0])
+                except (ValueError, IndexError, KeyError):
+                    continue
+                self._look(pid, tid, now, (cpu + waiting, cpu, sleeps), started)
+
+    def _look(self, pid: int, tid: str, now: float, counters: tuple[int, int, int], started: float) -> None:
+        key = (pid, tid)
+        if key not in self.stretches:
+            self.stretches[key] = (now, *counters)
+            return
+        since, awake_then, cpu_then, sleeps_then = self.stretches[key]
+        awake, cpu, sleeps = counters[0] - awake_then, counters[1] - cpu_then, counters[2] - sleeps_then
+        if awake < (self.AWAKE * (now - since) - self.LAG) * 1e9 or sleeps > cpu / self.CPU_PER_SLEEP + 1:
+            self.stretches[key] = (now, *counters)   # it slept: a new stretch starts
+            return
+        self.longest[pid] = max(self.longest.get(pid, (0.0, 0.0)), (now - since, cpu / 1e9))
+        if now - since >= self.limit / 2 and cpu >= self.SPIN_CPU / 2 * 1e9 and key not in self.spins:
+            # its stack now, while it may still spin, in case it is found spinning at the next looks
+            self._dump(pid, tid, since)
+        if now - since < self.limit or cpu < self.SPIN_CPU * 1e9:
+            return
+        if self.spun_since.setdefault(key, since) != since:
+            return   # its first spin is the one reported
+        if key not in self.spins:
+            self._dump(pid, tid, since)   # and again now that it is found spinning
+        spin = self.spins.setdefault(key, {"pid": pid, "tid": int(tid), "began": since - started})
+        spin.update(seconds=now - since, cpu_seconds=cpu / 1e9, dumps=self.dumps.get((key, since), []))
+
+    def _dump(self, pid: int, tid: str, since: float) -> None:
+        """Ask the thread for its stack (a few times per process at most): the process's nth dump
+        (PID.spin holds them in order) is then one of this stretch's."""
+        if self.dumped.get(pid, 0) >= self.DUMPS_PER_PROCESS:
+            return
+        if os.path.exists(os.path.join(self.stacks_dir, "%d.spin" % pid)) and tgkill(pid, int(tid), signal.SIGUSR2):
+            self.dumped[pid] = self.dumped.get(pid, 0) + 1
+            self.dumps.setdefault(((pid, tid), since), []).append(self.dumped[pid])
+
+    def report(self) -> list[dict]:
+        return sorted(self.spins.values(), key=lambda spin: spin["began"])
+
+
 def sample_writes(written: dict[int, int]) -> None:
     """Bytes each process has written so far (Linux: /proc/PID/io wchar), kept by pid, so that
     what an ended process wrote still counts."""
@@ -508,11 +612,12 @@ def sample_writes(written: dict[int, int]) -> None:
 
 def wait_for_end(main_pid: int, statuses: dict[int, int], deadline: float, outputs: list[str],
                  output_cap: int, peaks: dict[int, int], write_cap: int, channel: Channel,
-                 stillness: Stillness, reaped_at: dict[int, float], detached: dict[int, dict]) -> str:
+                 stillness: Stillness, reaped_at: dict[int, float], detached: dict[int, dict],
+                 spinning: Spinning, started: float, written: dict[int, int]) -> str:
     """Why the run stopped: exited, stopped (asked by the runner), timeout, stalled (nothing
-    moved for a while), flood (too much output) or disk (too much written)."""
+    moved for a while), flood (too much output) or disk (too much written). `written` gets the
+    bytes each process wrote."""
     rounds = 0
-    written: dict[int, int] = {}
     while True:
         rounds += 1
         if rounds % 4 == 0:
@@ -523,6 +628,8 @@ def wait_for_end(main_pid: int, statuses: dict[int, int], deadline: float, outpu
                 return "disk"
         if rounds % 20 == 0 and stillness.still_for_too_long(channel, outputs):
             return "stalled"
+        if rounds % SPIN_EVERY == 0:
+            spinning.sample(channel.began, started)
         reap(statuses, reaped_at)
         if main_pid in statuses:
             channel.pump(0.0)
@@ -575,10 +682,12 @@ def supervise(spec: dict) -> dict:
     peaks: dict[int, int] = {}
     reaped_at: dict[int, float] = {}
     detached: dict[int, dict] = {}
+    spinning = Spinning(spec.get("spin_after"), spec["env"].get("PROCGRADE_STACKS_DIR", ""))
+    written: dict[int, int] = {}
     try:
         reason = wait_for_end(main.pid, statuses, deadline, outputs, spec["output_cap"], peaks,
                               spec.get("write_cap", 1 << 40), channel, Stillness(spec.get("stall_after")),
-                              reaped_at, detached)
+                              reaped_at, detached, spinning, started, written)
     except Interrupted:
         kill_tree(main.pid, statuses)
         raise
@@ -621,6 +730,9 @@ def supervise(spec: dict) -> dict:
         "strays": strays,
         "exits": exits,
         "detached": list(detached.values()),
+        "written_bytes": sum(written.values()),
+        "spins": spinning.report(),
+        "longest_awake": {str(pid): list(stretch) for pid, stretch in spinning.longest.items()},
     }
 
 

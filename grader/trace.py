@@ -251,6 +251,19 @@ class SentTask:
 
 
 @dataclass(frozen=True)
+class Spin:
+    """A thread that burned CPU without ever sleeping for a while, once its process ran the
+    learner's code (the supervisor's measure: see supervisor.Spinning)."""
+
+    pid: int
+    seconds: float          # how long it was seen awake without a sleep (real time)
+    cpu_seconds: float      # CPU it used meanwhile
+    function: str = ""      # where it spun, its innermost frame in the learner's file...
+    line_number: int = 0
+    code: str = ""          # ...and that line of the program, as written
+
+
+@dataclass(frozen=True)
 class Outcome:
     """How the run ended, as the supervisor saw it."""
 
@@ -265,6 +278,8 @@ class Outcome:
     stall_after: float = 0.0          # seconds of total stillness after which a run is stopped
     exits: tuple[tuple[int, int, Optional[float]], ...] = ()  # (pid, exit status, when) the supervisor reaped
     detached: tuple[Detached, ...] = ()  # processes that left the tree while main ran
+    spins: tuple[Spin, ...] = ()      # threads seen spinning, first first
+    written_bytes: int = 0            # what its processes wrote (files, pipes), as the supervisor sampled it
 
     @property
     def hung(self) -> bool:

@@ -51,4 +51,65 @@ def test_a_copier_that_copies_right_is_told_its_speed_and_no_other(variant, vari
     copied = {c["check"]: c["status"] for c in ex["checks"]}
     right = all(copied.get(check) == "passed"
                 for check in ("every_file_copied", "copies_are_identical", "source_untouched"))
-    assert [bool(SPEED_NOTE.match(note)) for note in ex["notes"]] == ([True] if right else []), ex["notes"]
+    speed = [note for note in ex["notes"] if not STDOUT_NOTE.match(note)]
+    assert [bool(SPEED_NOTE.match(note)) for note in speed] == ([True] if right else []), ex["notes"]
+
+
+STDOUT_NOTE = re.compile(r"^your copier reported `[^`]+` on stdout: ")
+
+
+def _copier(name: str, variant_reports) -> dict:
+    (variant,) = [v for v in variants() if v.exercise == "ex07" and v.path.stem == name]
+    (ex,) = [e for e in variant_reports[variant.path]["exercises"] if e["exercise"] == "ex07"]
+    return ex
+
+
+def _check(ex: dict, check: str) -> dict:
+    (found,) = [c for c in ex["checks"] if c["check"] == check]
+    return found
+
+
+def test_a_copier_that_reports_failures_on_stdout_is_told_so_in_notes_only(variant_reports):
+    ex = _copier("ok_errors_on_stdout", variant_reports)
+    told = [note for note in ex["notes"] if STDOUT_NOTE.match(note)]
+    assert len(told) == 2 and "`no_such_folder`" in told[0] and "`dangling_link.txt`" in told[1], ex["notes"]
+    assert all("stderr" in note for note in told)
+    for other in ("ok_dest_fuben", "bad_failures_not_reported"):   # stderr, or no message at all
+        assert not [n for n in _copier(other, variant_reports)["notes"] if STDOUT_NOTE.match(n)]
+
+
+def test_progress_counts_files_needs_progress_values_to_pass(variant_reports):
+    """No progress printed is no evidence that the progress counts files."""
+    assert _check(_copier("bad_no_progress", variant_reports), "progress_counts_files")["status"] == "skipped"
+
+
+def test_second_run_hints_follow_from_their_evidence(variant_reports):
+    appended = _check(_copier("bad_append_mode", variant_reports), "second_run_into_existing_copy")
+    assert '"ab"' in appended["hint"] and "2574 in the copy" in appended["observed"], appended
+    text_mode = _copier("bad_text_mode", variant_reports)
+    said = " ".join("%s %s" % (c.get("observed", ""), c.get("hint", "")) for c in text_mode["checks"])
+    assert '"ab"' not in said and "trailing slash" not in said, said
+
+
+# the lines each known spinner spins on (in ex02 and ex04 both main and the child spin)
+SPIN_LINES = {"ex01": ("while time.time() - 开始 < 1:",),
+              "ex02": ("while child.is_alive():", "while time.time() - t0 < 15:   # 模拟工作 15 秒"),
+              "ex04": ("while p1.is_alive():", "while time.time() < 到点:"),
+              "ex05": ("while q.empty():",),
+              "ex06": ("while not all(r.ready() for r in results):",)}
+SPINNERS = [v for v in variants("bad_") if v.exercise in SPIN_LINES
+            and "waits_without_spinning" in v.expected_failures("spawn")]
+
+
+@pytest.mark.parametrize("variant", SPINNERS, ids=lambda v: v.exercise + "/" + v.path.stem)
+def test_a_spinner_is_shown_the_line_it_spun_on(variant, variant_reports):
+    """The busy-waiting message names the process, how long it did not sleep, and quotes the
+    learner's own line it spun on (from its stack, taken while it spun), under every method."""
+    report = variant_reports[variant.path]
+    (ex,) = [e for e in report["exercises"] if e["exercise"] == variant.exercise]
+    for method in variant_methods(variant.exercise):
+        (found,) = [c for c in ex["checks"] if c["check"] == "waits_without_spinning" and c["start_method"] == method]
+        assert re.search(r"\(pid \d+\) did not sleep once in [\d.]+ s and used [\d.]+ s of CPU meanwhile, at line \d+",
+                         found["observed"]), found
+        spun = re.findall(r"`([^`]+)`", found["observed"])
+        assert spun and spun[-1] in SPIN_LINES[variant.exercise], found

@@ -273,20 +273,35 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         for recorder in recorders:
             recorder.flush_partial()
 
-    # --- stack dumps on request: the supervisor's diagnosis of a hang -------------------------
-    def register_stack_dump() -> None:
+    # --- stack dumps on request: the supervisor's diagnosis of a hang (SIGUSR1, PID.txt) and of
+    # a thread that spins (SIGUSR2, sent to that thread, PID.spin): one file each, so that neither
+    # diagnosis reads the other's dump
+    def register_stack_dump(at_start: bool) -> None:
         if not stacks_dir:
             return
         import faulthandler
         import signal
-        try:
-            handle = open(os.path.join(stacks_dir, "%d.txt" % os.getpid()), "w")
-            faulthandler.register(signal.SIGUSR1, file=handle, all_threads=True)
-            state["stack_file"] = handle  # keep it open for the process's life
-        except (OSError, ValueError, AttributeError):
-            pass
+        # the spin's dump is of the signalled thread alone: reading other threads' states from a
+        # signal handler can crash a process whose threads are ending (seen: SIGSEGV)
+        for signum, name, key, every_thread in ((signal.SIGUSR1, "%d.txt", "stack_file", True),
+                                                (signal.SIGUSR2, "%d.spin", "spin_file", False)):
+            try:
+                # what faulthandler puts back when the interpreter ends: a request that comes in
+                # then (the supervisor asks while the process is still busy) must not kill it. Not
+                # again after a fork: the child inherits the registration, and replacing its
+                # handler would leave faulthandler believing it is still installed
+                if at_start:
+                    signal.signal(signum, signal.SIG_IGN)
+            except (OSError, ValueError):
+                pass
+            try:
+                handle = open(os.path.join(stacks_dir, name % os.getpid()), "w")
+                faulthandler.register(signum, file=handle, all_threads=every_thread)
+                state[key] = handle  # keep it open for the process's life
+            except (OSError, ValueError, AttributeError):
+                pass
 
-    register_stack_dump()
+    register_stack_dump(at_start=True)
 
     import atexit
     atexit.register(lambda: emit({"ev": "exit", "rss_kb": max_rss_kb(), "idle_polls": state["most_idle_polls"]}))
@@ -304,7 +319,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         for recorder in recorders:
             recorder.reset_after_fork()
         emit({"ev": "fork", "ppid": os.getppid()})
-        register_stack_dump()
+        register_stack_dump(at_start=False)
 
     os.register_at_fork(after_in_child=after_fork_in_child)
 

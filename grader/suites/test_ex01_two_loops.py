@@ -12,23 +12,28 @@ from typing import Optional
 
 from grader import common_checks
 from grader.checks import check, fail, quote
-from grader.runner import RunSpec
+from grader.runner import SPIN_SECONDS, RunSpec
 from grader.trace import MAIN, PROCESS, Line, Trace
 
 TITLE = "two loops"
 LINES_PER_LOOP = 5      # seen from each loop before the run is stopped
 WATCH_AT_MOST = 20.0    # seconds of the program's own (warped) time after its first line
 WARP = 0.05             # sleep(1) lasts 50 ms
+WATCH_AT_LEAST = 4 * SPIN_SECONDS   # real seconds after the first line: a spinner is caught spinning
 
 
 def enough_seen(trace: Trace) -> bool:
-    """Two loops seen, or 20 of the program's seconds since its first line and still not: the
-    second loop is not coming. Counted from the first line, not from the start, so that a slow
-    start on a busy machine does not cut a correct program short."""
-    if len(trace.repeated_texts(LINES_PER_LOOP)) >= 2:
-        return True
+    """Two loops seen for long enough that a loop spinning instead of sleeping is seen spinning,
+    or 20 of the program's seconds since its first line and still not: the second loop is not
+    coming. Counted from the first line, not from the start, so that a slow start on a busy
+    machine does not cut a correct program short."""
     out = trace.out()
-    return bool(out) and trace.virtual(trace.outcome.duration - out[0].t) >= WATCH_AT_MOST
+    if not out:
+        return False
+    watched = trace.outcome.duration - out[0].t
+    if len(trace.repeated_texts(LINES_PER_LOOP)) >= 2 and watched >= WATCH_AT_LEAST:
+        return True
+    return trace.virtual(watched) >= WATCH_AT_MOST
 
 
 def run_spec(program: Path, start_method: str) -> RunSpec:
@@ -156,3 +161,9 @@ def test_loops_paced(trace):
 @check("every process stays in the program's tree: none detached itself")
 def test_stays_in_tree(trace):
     common_checks.stays_in_tree(trace)
+
+
+# A loop with no sleep at all floods its line and burns a CPU: loops_paced names that one.
+@check("no process spins where it should wait", needs=["loops_paced"])
+def test_waits_without_spinning(trace):
+    common_checks.waits_without_spinning(trace)

@@ -167,3 +167,10 @@ def test_ends_cleanly(trace):
 @check("every process stays in the program's tree: none detached itself")
 def test_stays_in_tree(trace):
     common_checks.stays_in_tree(trace)
+
+
+# A program that does not end is stopped where it is (the hang's diagnosis says where): whether it
+# also spun is judged only of a program that ends.
+@check("no process spins where it should wait", needs=["ends_cleanly"])
+def test_waits_without_spinning(trace):
+    common_checks.waits_without_spinning(trace)

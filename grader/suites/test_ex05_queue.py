@@ -237,3 +237,10 @@ def test_main_waits_for_both(trace):
     fail(expected="main's last line (`所有数据都写入并且读完`) after both processes ended",
          observed=observed,
          hint="join() the writer and the reader before the last print")
+
+
+# A program that does not end is stopped where it is (the hang's diagnosis says where): whether it
+# also spun is judged only of a program that ends.
+@check("no process spins where it should wait", needs=["ends_cleanly"])
+def test_waits_without_spinning(trace):
+    common_checks.waits_without_spinning(trace)

@@ -46,13 +46,13 @@ SHOWN = 4               # names shown in a message, at most
 def run_spec(program: Path, start_method: str) -> RunSpec:
     return RunSpec(program, stdin=SOURCE + "\n", start_method=start_method, warp=WARP,
                    budget=MAIN_BUDGET, setup=source_trees.build_main, inspect=first_differences,
-                   sync_start=False)
+                   sync_start=False, spin_after=None)   # copying is CPU: waits_without_spinning counts polls
 
 
 def _small_run(program: Path, start_method: str, setup, folder: str = SOURCE,
                copy: Optional[str] = None) -> RunSpec:
     return RunSpec(program, argv=(folder,), stdin=folder + "\n", start_method=start_method,
-                   warp=WARP, budget=SMALL_BUDGET, setup=setup, sync_start=False,
+                   warp=WARP, budget=SMALL_BUDGET, setup=setup, sync_start=False, spin_after=None,
                    inspect=functools.partial(first_differences, copy=copy))
 
 
@@ -115,7 +115,7 @@ def notes(run: Run) -> list[str]:
     """One line on the copier's speed, when it copied the whole folder right."""
     copy, yardstick = the_copy(run), run.measured
     took = copying_seconds(run.trace, copy) if copy is not None else None
-    if copy is None or not yardstick or not took:
+    if copy is None or not named_after_source(copy) or not yardstick or not took:
         return []
     result = compare(run, copy)
     if result.missing or result.differing:
@@ -126,6 +126,22 @@ def notes(run: Run) -> list[str]:
             "shutil.copytree in one process, timed here just after it; the reference copier: about %.1f "
             "times"
             % (mib / took, mib, len(files), took, yardstick / took, REFERENCE_VS_YARDSTICK)]
+
+
+STDOUT_NOTE = ("your copier reported %s on stdout: %s. It counts, but error messages belong on "
+               "stderr (print(..., file=sys.stderr)), where they still show when the output is "
+               "redirected or read by another program")
+
+
+def extra_notes(runs: dict[str, Optional[Run]]) -> list[str]:
+    """A failure the copier reported on stdout rather than stderr: told, never a lost point."""
+    found = []
+    for name, what, any_on_stderr in (("missing", MISSING, True), ("broken_link", BROKEN_LINK, False)):
+        run = runs.get(name)
+        message = failure_message(run, what, any_on_stderr) if run is not None else None
+        if message is not None and message.stream == "stdout" and run.trace.outcome.returncode not in (0, None):
+            found.append(STDOUT_NOTE % (quote(what), quote(message.text, 100)))
+    return found
 
 
 # --- the files --------------------------------------------------------------------------------
@@ -140,6 +156,12 @@ def new_folders_beside(before: tuple[FileFact, ...], after: tuple[FileFact, ...]
     """Folders that appeared at the top of the working folder, next to the source."""
     known = {f.path for f in before}
     return [f.path for f in after if "/" not in f.path and f.kind == "dir" and f.path not in known]
+
+
+def named_after_source(copy: str) -> bool:
+    """The copy's name holds the source's (`data[复件]`, `new_data`, `data-副本`): positive
+    evidence that it was made from the name the program read, not fixed in its code."""
+    return SOURCE.casefold() in copy.casefold()
 
 
 def the_copy(run: Run) -> Optional[str]:
@@ -158,6 +180,11 @@ class Difference:
     offset: int
     source_bytes: bytes   # a few bytes from `offset` on
     copy_bytes: bytes
+
+    @property
+    def appended(self) -> bool:
+        """The copy is the whole original with more after it: written onto an old copy with "ab"."""
+        return self.offset == self.source_size and self.copy_size > self.source_size
 
     def describe(self) -> str:
         sizes = ("%d bytes in both" % self.source_size if self.source_size == self.copy_size else
@@ -352,6 +379,29 @@ def copy_or_fail(run: Run, expected: str) -> str:
               "os.makedirs(..., exist_ok=True)")
 
 
+@dataclass(frozen=True)
+class Message:
+    """A line the program printed about a failure: where it went and what it said."""
+
+    stream: str      # "stderr" or "stdout"
+    text: str
+
+    def describe(self) -> str:
+        return "%s on %s" % (quote(self.text, 100), self.stream)
+
+
+def failure_message(run: Run, name: str, any_on_stderr: bool = False) -> Optional[Message]:
+    """The program's message about `name`, which it could not copy: a line naming it on stderr
+    (with `any_on_stderr`, any line there), else a line naming it on stdout (the prompt and the
+    progress are on stdout too: only the name makes a stdout line evidence of such a message)."""
+    said = [text.strip() for text in stderr_of(run).splitlines() if text.strip()]
+    naming = [text for text in said if name in text]
+    if naming or (said and any_on_stderr):
+        return Message("stderr", (naming or said)[0])
+    on_stdout = [l.text.strip() for l in run.trace.out() if name in l.text]
+    return Message("stdout", on_stdout[0]) if on_stdout else None
+
+
 def stderr_of(run: Run) -> str:
     """Everything the program's processes wrote to stderr, as the stream itself received it (who
     wrote it does not matter to the checks that read this)."""
@@ -368,11 +418,18 @@ def test_no_process_crashed(trace):
 @check("asked for a folder's name, it creates the copy next to that folder")
 def test_makes_the_copy(run, trace):
     common_checks.not_idle(trace)
-    if the_copy(run) is not None:
-        return
-    crashes = trace.crashes()
+    copy = the_copy(run)
     expected = "one new folder next to %s (like `%s[复件]`), after reading %s from stdin" % (
         quote(SOURCE), SOURCE, quote(SOURCE))
+    if copy is not None and named_after_source(copy):
+        return
+    if copy is not None:
+        fail(expected=expected,
+             observed="the one new folder, %s, does not carry the name the program was given, %s"
+                      % (quote(copy), quote(SOURCE)),
+             hint="build the copy's name from the name read: os.path.abspath(src) + \"[复件]\"; a "
+                  "fixed name copies every folder to the same place")
+    crashes = trace.crashes()
     if crashes and crashes[0].pid == trace.main_pid and not new_folders_beside(run.files_before, run.files_after):
         hint = common_checks.crash_hint(crashes[0])
         if "IndexError" in crashes[0].exception or "EOFError" in crashes[0].exception:
@@ -456,7 +513,7 @@ def test_progress_ends_at_100(run, trace):
 
 
 @check("the progress counts the files: each value is files done × 100 / all the files",
-       needs=["every_file_copied"])
+       needs=["every_file_copied", "progress_never_goes_down"])
 def test_progress_counts_files(run, trace):
     common_checks.not_idle(trace)
     total = sum(f.kind == "file" for f in entries_under(run.files_before, SOURCE).values())
@@ -607,14 +664,12 @@ def test_broken_link_does_not_stop_the_copy(runs):
     common_checks.not_idle(run.trace)
     must_have_ended(run, expected)
     copy = copy_or_fail(run, expected)
-    result = compare(run, copy)
-    missing = result.missing
-    if missing or result.differing:
+    # whether the bytes are right is the main run's check: here, whether the other files were copied
+    missing = compare(run, copy).missing
+    if missing:
         fail(expected=expected,
-             observed="with %s in %s (a link to nothing), %s" % (
-                 quote(BROKEN_LINK), quote(SOURCE),
-                 "these files were not copied: %s" % names(missing) if missing else
-                 "these copies differ: %s" % differences_evidence(run, result.differing)),
+             observed="with %s in %s (a link to nothing), these files were not copied: %s" % (
+                 quote(BROKEN_LINK), quote(SOURCE), names(missing)),
              hint="one file that cannot be read must not stop the others: catch the error inside "
                   "that file's task")
     found = progress(run.trace)
@@ -626,31 +681,32 @@ def test_broken_link_does_not_stop_the_copy(runs):
                   "handled, not only the ones copied")
 
 
-@check("the entry that could not be copied is named on stderr, and the exit code is not 0",
+@check("the entry that could not be copied is named in a message, and the exit code is not 0",
        needs=["broken_link_does_not_stop_the_copy"])
 def test_broken_link_reported(runs):
     run = runs["broken_link"]
     trace = run.trace
-    expected = "a message on stderr naming %s, and an exit code other than 0" % quote(BROKEN_LINK)
+    expected = "a message naming %s (on stderr, or on stdout), and an exit code other than 0" % quote(BROKEN_LINK)
     crashes = trace.crashes()
     if crashes:
         fail(expected=expected, observed="%s crashed with %s" % (trace.describe(crashes[0].pid),
                                                                 quote(crashes[0].exception, 160)),
              hint="catch the error in the task, send it back with the report, and let main list the "
                   "failures on sys.stderr")
-    named_on_stderr = BROKEN_LINK in stderr_of(run)
+    message = failure_message(run, BROKEN_LINK)
     code = trace.outcome.returncode
-    if named_on_stderr and code not in (0, None):
+    if message is not None and code not in (0, None):
         return
-    on_stdout = [l for l in trace.out() if BROKEN_LINK in l.text]
     problems = []
-    if not named_on_stderr:
-        problems.append("stderr did not name it" + (" (stdout did: %s)" % quote(on_stdout[0].text) if on_stdout else ""))
+    if message is None:
+        problems.append("no line on stderr or stdout named it")
     if code == 0:
-        problems.append("the exit code was 0")
+        problems.append("the exit code was 0" + (" after %s" % message.describe() if message else ""))
     fail(expected=expected, observed="; ".join(problems),
-         hint="after the progress loop, print each failure to sys.stderr (print(..., file=sys.stderr)) "
-              "and end with sys.exit(1)")
+         hint="after the progress loop, print each failure with its name to sys.stderr "
+              "(print(..., file=sys.stderr)) and end with sys.exit(1)" if message is None else
+              "end with sys.exit(1) when a file could not be copied: a script that runs the copier "
+              "learns from the exit code that the copy is incomplete")
 
 
 @check("an empty folder gives an empty copy (no ZeroDivisionError, no wait)")
@@ -677,12 +733,12 @@ def test_empty_folder_gives_empty_copy(runs):
              hint="an empty folder is a finished copy: create it, show 100.00 and end normally")
 
 
-@check("a folder that does not exist gets a clear message on stderr and a non-zero exit, "
-       "without a traceback")
+@check("a folder that does not exist gets a clear message and a non-zero exit, without a traceback")
 def test_missing_folder_message(runs):
     run = runs["missing"]
     trace = run.trace
-    expected = "one clear line on stderr about %s, and an exit code other than 0" % quote(MISSING)
+    expected = "one clear line about %s (on stderr, or on stdout naming it), and an exit code other than 0" \
+        % quote(MISSING)
     common_checks.not_idle(trace)
     must_have_ended(run, expected)
     crashes = trace.crashes()
@@ -692,17 +748,20 @@ def test_missing_folder_message(runs):
                       if crashes else "a traceback was printed on stderr",
              hint="check os.path.isdir(src) first; if it is not a folder, print one line to "
                   "sys.stderr and sys.exit(2)")
-    said = [text for text in stderr_of(run).splitlines() if text.strip()]
+    message = failure_message(run, MISSING, any_on_stderr=True)
     code = trace.outcome.returncode
-    if said and code not in (0, None):
+    if message is not None and code not in (0, None):
         return
+    if message is not None:
+        fail(expected=expected, observed="main exited with code 0 after %s" % message.describe(),
+             hint="end with sys.exit(2) after the message: a non-zero exit code tells a script that "
+                  "called the copier that it failed")
     printed = [l for l in trace.out() if l.text.strip()]
     fail(expected=expected,
-         observed="%s; main exited with code %s" % (
-             "nothing was printed on stderr" + (" (stdout got %s)" % quote(printed[-1].text) if printed else ""),
-             code) if not said else "main exited with code 0 after printing %s" % quote(said[0]),
-         hint="print(\"...\", file=sys.stderr) then sys.exit(2): the message goes to stderr, and a "
-              "non-zero exit code tells a script that called the copier that it failed")
+         observed="nothing was printed on stderr, and no line on stdout named %s%s; main exited with code %s"
+                  % (quote(MISSING), " (the last one was %s)" % quote(printed[-1].text) if printed else "", code),
+         hint="print(\"...\", file=sys.stderr) with the folder's name, then sys.exit(2): a non-zero "
+              "exit code tells a script that called the copier that it failed")
 
 
 @check("`data/` with a trailing slash is copied next to the folder, not into it")
@@ -717,11 +776,10 @@ def test_trailing_slash_copies_next_to_it(runs):
                   "trailing slash first, os.path.abspath(src) + \"[复件]\"")
     must_have_ended(run, expected)
     copy = copy_or_fail(run, expected)
-    result = compare(run, copy)
-    if result.missing or result.differing:
-        fail(expected=expected,
-             observed="in %s, %s" % (quote(copy), "missing: %s" % names(result.missing) if result.missing else
-                                     "these differ: %s" % differences_evidence(run, result.differing)),
+    # only what the slash changes: whether bytes are copied right is the main run's check
+    missing = compare(run, copy).missing
+    if missing:
+        fail(expected=expected, observed="missing from %s: %s" % (quote(copy), names(missing)),
              hint="os.path.join(src, name) works with or without the trailing slash")
 
 
@@ -742,13 +800,54 @@ def test_second_run_into_existing_copy(run, runs):
         fail(expected=expected, observed="%s crashed with %s" % (trace.describe(crashes[0].pid),
                                                                 quote(crashes[0].exception, 160)),
              hint=hint)
+    fresh = fresh_small_copies(runs)
     result = compare(again, copy)
-    if result.missing or result.differing or trace.outcome.returncode != 0:
+    # Only what the existing copy changed: files a fresh run of the same folder copies right, and
+    # an exit code a fresh run does not give. With no fresh run to compare with, all of it.
+    broken = [p for p in result.missing + result.differing
+              if fresh is None or p not in fresh.wrong]
+    code = trace.outcome.returncode
+    bad_code = code != 0 and (fresh is None or fresh.returncode == 0)
+    if not broken and not bad_code:
+        return
+    if broken:
+        seen = [again.inspection[p] for p in broken if p in (again.inspection or {})]
+        appended = bool(seen) and all(difference.appended for difference in seen)
         fail(expected=expected,
-             observed="main exited with code %s; %s" % (
-                 trace.outcome.returncode,
-                 "missing: %s" % names(result.missing) if result.missing else
-                 "these differ: %s" % differences_evidence(again, result.differing) if result.differing else
-                 "the copy is right"),
-             hint="open each copy with \"wb\", which empties an existing file first (\"ab\" would "
-                  "add to it), and create folders with exist_ok=True")
+             observed="%s: %s" % (
+                 "a fresh copy of the same folder came out right, but copied again over the old copy "
+                 "these files are wrong" if fresh is not None else "these files are wrong in the copy",
+                 "; ".join(again.inspection[p].describe() if p in (again.inspection or {}) else
+                           "%s missing" % quote(p) for p in broken[:SHOWN])),
+             hint="each of these copies holds the old file with the new one added after it: open the "
+                  "copy with \"wb\", which empties an existing file first (\"ab\" adds to it)"
+                  if appended else
+                  "a copy made over an existing one must come out like a fresh one: open each copy "
+                  "with \"wb\", which empties an existing file first, and create folders with "
+                  "exist_ok=True")
+    fail(expected=expected,
+         observed="main exited with code %s with %s already there%s" % (
+             code, quote(copy), ", where a fresh copy of the same folder ended with code 0" if fresh is not None else ""),
+         hint="an existing copy is not an error: create the folder with os.makedirs(dst, exist_ok=True) "
+              "and copy over the old files")
+
+
+@dataclass(frozen=True)
+class FreshCopy:
+    """How a run with no copy there yet did on the second run's files (the trailing-slash run)."""
+
+    wrong: frozenset       # files missing or differing in its copy
+    returncode: Optional[int]
+
+
+def fresh_small_copies(runs: dict) -> Optional[FreshCopy]:
+    """The trailing-slash run copies the same small folder into a place where nothing was: the
+    yardstick for what a second run does. None when it made no copy or did not end by itself."""
+    fresh = runs.get("trailing_slash")
+    if fresh is None or fresh.trace.outcome.reason != "exited":
+        return None
+    copy = the_copy(fresh)
+    if copy is None:
+        return None
+    result = compare(fresh, copy)
+    return FreshCopy(frozenset(result.missing + result.differing), fresh.trace.outcome.returncode)

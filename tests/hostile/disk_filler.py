@@ -3,6 +3,10 @@
 It writes 64 MiB files, one after another, into `filler/` in its working folder (and nowhere
 else), then waits.
 
+On a busy machine (load 10+, commit 97efe3a) it had not reached the write cap when its budget
+ran out, and the message said nothing of what it wrote: a run stopped by its budget now says how
+much its processes wrote.
+
 Exercise: ex02
 Expect: failing
 Fails: ends_cleanly ...

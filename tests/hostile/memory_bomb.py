@@ -3,6 +3,10 @@
 Every page is written (bytes of 0x01, not lazily mapped zeros), so the memory is really used,
 then held while main waits.
 
+On a busy machine (load 10+, commit 97efe3a) it had not reached its limit when its budget ran
+out, and the message said nothing of memory: a run stopped by its budget now says how much memory
+it held.
+
 Exercise: ex02
 Expect: failing
 Fails: ends_cleanly ...

@@ -4,7 +4,10 @@ Mistake: open(..., "r") and open(..., "w"): the bytes are decoded and re-encoded
 Caught by: binary files are not byte-identical in the copy: a file that is not valid UTF-8 makes the
 task fail with UnicodeDecodeError (reported, exit code 1, an empty file left in the copy), and line
 endings such as \r\n would be rewritten.
-Fails: broken_link_does_not_stop_the_copy copies_are_identical copies_sub_folders ends_cleanly second_run_into_existing_copy trailing_slash_copies_next_to_it
+Commit 97efe3a also failed the trailing-slash and second-run checks here, with hints about a
+trailing slash and "ab" that their evidence did not show (a fresh copy of the same files is wrong
+the same way): the bytes are judged once, by copies_are_identical.
+Fails: copies_are_identical copies_sub_folders ends_cleanly
 """
 import multiprocessing
 import os
