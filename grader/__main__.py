@@ -82,7 +82,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 2
     reports = plugin.reports()
     for r in reports:
-        learner.remember(learner.Workspace(Path(r.target)), r)
+        if learner.is_workspace(Path(r.target)):
+            learner.remember(learner.Workspace(Path(r.target)), r)
     print("\n\n".join(terminal.render(r, _shown(Path(r.target)), _later(r)) for r in reports))
     if not args.target:
         notice = stubs_notice(KIT / "exercises", i18n.current())

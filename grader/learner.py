@@ -80,6 +80,13 @@ def _write_json(path: Path, data: dict) -> None:
         pass
 
 
+def is_workspace(folder: Path) -> bool:
+    """A learner's folder of exercises (the kit's exercises/, or a copy of the kit's layout), where
+    the learner's commands keep what they remember beside it. Any other folder graded (a student's
+    submission, a test's or a study's target) is only read: nothing is written next to it."""
+    return folder.name == "exercises"
+
+
 def remember(workspace: Workspace, report: Report) -> None:
     if DEFAULT_METHOD not in report.start_methods:
         return
