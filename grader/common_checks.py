@@ -9,7 +9,7 @@ from typing import Optional
 
 from . import sandbox
 from .checks import fail, plural, quote
-from .trace import HELPER, MANAGER, Crash, Frame, Outcome, StartError, Trace
+from .trace import HELPER, MANAGER, Crash, Frame, Outcome, StartError, Trace, dump_frames
 
 # What a known crash means for a beginner, keyed on the exception's last line.
 CRASH_HINTS: tuple[tuple[str, str], ...] = (
@@ -156,7 +156,6 @@ def stays_in_tree(trace: Trace) -> None:
               "os.setsid() or is forked twice on purpose is a daemon, which this exercise does not ask for")
 
 
-_STACK_FRAME = re.compile(r'File "([^"]+)", line (\d+) in (\S+)')
 
 
 def waits_without_spinning(trace: Trace) -> None:
@@ -228,7 +227,7 @@ def hang_diagnosis(trace: Trace, source: Optional[list[str]] = None) -> str:
 
 def _where_waiting(dump: str, program: str, source: list[str]) -> str:
     """One process's place in its stack dump: "was waiting in `q.get()` (line 30)"."""
-    threads = [_dump_frames(block) for block in dump.split("\n\n")]
+    threads = [dump_frames(block) for block in dump.split("\n\n")]
     threads = [frames for frames in threads if frames]
     if not threads:
         return ""
@@ -245,15 +244,6 @@ def _where_waiting(dump: str, program: str, source: list[str]) -> str:
     # innermost in the learner's own file: it was running its own code (a loop), not waiting
     verb = "was running" if frames[0] is own else "was waiting in"
     return "%s %s (line %d)" % (verb, quote(code, 100) if code else "`%s()`" % own.function, own.line)
-
-
-def _dump_frames(block: str) -> list[Frame]:
-    """A faulthandler dump of one thread, innermost frame first. A forked child's stack still
-    holds its parent's frames below the child's _bootstrap: they are cut off."""
-    frames = [Frame(path, int(line), function) for path, line, function in _STACK_FRAME.findall(block)]
-    cut = next((i for i, f in enumerate(frames) if f.function == "_bootstrap" and "multiprocessing" in f.path),
-               len(frames))
-    return frames[:cut]
 
 
 def numbers(text: str) -> list[int]:

@@ -13,7 +13,6 @@ import hashlib
 import io
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -26,7 +25,8 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from . import sandbox
-from .trace import LINE_TEXT_CAP, Detached, Outcome, Spin, StartError, Trace, build_trace, not_utf8, parse_records
+from .trace import (LINE_TEXT_CAP, Detached, Outcome, Spin, StartError, Trace, build_trace, dump_frames,
+                    not_utf8, parse_records)
 
 HERE = Path(__file__).resolve().parent
 SUPERVISOR = HERE / "supervisor.py"
@@ -415,9 +415,6 @@ def _watch(supervisor: subprocess.Popen, channel: Path, spec: RunSpec) -> str:
     return ""
 
 
-_FRAME = re.compile(r'File "([^"]+)", line (\d+) in (\S+)')
-
-
 def _spin(found: dict, stacks: Path, program: Path) -> Spin:
     """The supervisor's word on a spinning thread, with where it spun: the innermost frame in the
     program's file, in the last of the dumps the supervisor asked of that thread while it spun
@@ -425,10 +422,10 @@ def _spin(found: dict, stacks: Path, program: Path) -> Spin:
     dumps = _text(stacks / ("%d.spin" % found["pid"])).split("Stack (most recent call first):")[1:]
     function, number, code = "", 0, ""
     for nth in reversed(found.get("dumps") or []):
-        own = [f for f in _FRAME.findall(dumps[nth - 1] if 0 < nth <= len(dumps) else "")
-               if Path(f[0]).name == program.name and Path(f[0]).parent.name == program.parent.name]
+        own = [f for f in dump_frames(dumps[nth - 1] if 0 < nth <= len(dumps) else "")
+               if Path(f.path).name == program.name and Path(f.path).parent.name == program.parent.name]
         if own:
-            function, number = own[0][2], int(own[0][1])
+            function, number = own[0].function, own[0].line
             lines = _text(program).splitlines()
             code = lines[number - 1].strip() if 0 < number <= len(lines) else ""
             break

@@ -109,6 +109,18 @@ class Frame:
         return bool(program) and _file_name(self.path) == program and "/instrument/" not in self.path
 
 
+_STACK_FRAME = re.compile(r'File "([^"]+)", line (\d+) in (\S+)')
+
+
+def dump_frames(block: str) -> list[Frame]:
+    """A faulthandler dump of one thread, innermost frame first. A forked child's stack still
+    holds its parent's frames below the child's _bootstrap: they are cut off."""
+    frames = [Frame(path, int(line), function) for path, line, function in _STACK_FRAME.findall(block)]
+    cut = next((i for i, f in enumerate(frames) if f.function == "_bootstrap" and "multiprocessing" in f.path),
+               len(frames))
+    return frames[:cut]
+
+
 @dataclass(frozen=True)
 class StartError:
     """Why the program did not start: Python could not compile it, or main raised before it
