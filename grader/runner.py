@@ -417,18 +417,22 @@ def _watch(supervisor: subprocess.Popen, channel: Path, spec: RunSpec) -> str:
 
 def _spin(found: dict, stacks: Path, program: Path) -> Spin:
     """The supervisor's word on a spinning thread, with where it spun: the innermost frame in the
-    program's file, in the last of the dumps the supervisor asked of that thread while it spun
-    that shows one (PID.spin: one stack per dump, of the signalled thread, in order)."""
+    program's file seen most often across the dumps the supervisor asked of that thread while it
+    spun (PID.spin: one stack per dump, of the signalled thread, in order). A spin that runs
+    through a loop and the lines around it is quoted at the loop, where it spends its time; a tie
+    goes to the latest dump."""
     dumps = _text(stacks / ("%d.spin" % found["pid"])).split("Stack (most recent call first):")[1:]
-    function, number, code = "", 0, ""
-    for nth in reversed(found.get("dumps") or []):
+    seen: list[tuple[str, int]] = []
+    for nth in found.get("dumps") or []:
         own = [f for f in dump_frames(dumps[nth - 1] if 0 < nth <= len(dumps) else "")
                if Path(f.path).name == program.name and Path(f.path).parent.name == program.parent.name]
         if own:
-            function, number = own[0].function, own[0].line
-            lines = _text(program).splitlines()
-            code = lines[number - 1].strip() if 0 < number <= len(lines) else ""
-            break
+            seen.append((own[0].function, own[0].line))
+    function, number, code = "", 0, ""
+    if seen:
+        function, number = max(reversed(seen), key=seen.count)
+        lines = _text(program).splitlines()
+        code = lines[number - 1].strip() if 0 < number <= len(lines) else ""
     return Spin(int(found["pid"]), float(found.get("seconds", 0.0)), float(found.get("cpu_seconds", 0.0)),
                 function, number, code)
 

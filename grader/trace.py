@@ -112,10 +112,19 @@ class Frame:
 _STACK_FRAME = re.compile(r'File "([^"]+)", line (\d+) in (\S+)')
 
 
+_DUMP_ESCAPE = re.compile(r"\\(x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8})")
+
+
+def _unescaped(text: str) -> str:
+    """faulthandler writes what is not ASCII as escapes (`读数据` as `\\u8bfb\\u6570\\u636e`)."""
+    return _DUMP_ESCAPE.sub(lambda m: chr(int(m.group(1)[1:], 16)), text)
+
+
 def dump_frames(block: str) -> list[Frame]:
     """A faulthandler dump of one thread, innermost frame first. A forked child's stack still
     holds its parent's frames below the child's _bootstrap: they are cut off."""
-    frames = [Frame(path, int(line), function) for path, line, function in _STACK_FRAME.findall(block)]
+    frames = [Frame(_unescaped(path), int(line), _unescaped(function))
+              for path, line, function in _STACK_FRAME.findall(block)]
     cut = next((i for i, f in enumerate(frames) if f.function == "_bootstrap" and "multiprocessing" in f.path),
                len(frames))
     return frames[:cut]

@@ -109,7 +109,7 @@ def test_a_spinner_is_shown_the_line_it_spun_on(variant, variant_reports):
     (ex,) = [e for e in report["exercises"] if e["exercise"] == variant.exercise]
     for method in variant_methods(variant.exercise):
         (found,) = [c for c in ex["checks"] if c["check"] == "waits_without_spinning" and c["start_method"] == method]
-        assert re.search(r"\(pid \d+\) did not sleep once in [\d.]+ s and used [\d.]+ s of CPU meanwhile, at line \d+",
+        assert re.search(r"pid \d+\) did not sleep once in [\d.]+ s and used [\d.]+ s of CPU meanwhile, at line \d+",
                          found["observed"]), found
         spun = re.findall(r"`([^`]+)`", found["observed"])
         assert spun and spun[-1] in SPIN_LINES[variant.exercise], found

@@ -5,7 +5,7 @@ started. It prints nothing, starts nothing and exits 0: exactly what a pristine 
 
 Exercise: ex02
 Expect: not started
-Fails: no_process_crashed main_prints_its_pid one_child ends_cleanly
+Fails: no_process_crashed main_prints_its_pid one_child ends_cleanly stays_in_tree
 Message: ends_cleanly: printed nothing, started no process and exited at once
 Bounds: none needed.
 """

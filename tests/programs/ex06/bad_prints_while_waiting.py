@@ -5,8 +5,9 @@ come only after it. Past the instrumentation's line cap (20,000 lines a process)
 main printed was recorded. At 97efe3a this cut was silent: "-----end----- comes after every task
 finished" said main printed no end line, although it did.
 Caught by: the checks that read main's output say the output was cut, and where; the grader judges
-nothing it did not read.
-Fails: end_after_all_tasks
+nothing it did not read. Its printing loop never sleeps while the tasks run: a busy wait too, with
+the line it spun on.
+Fails: end_after_all_tasks waits_without_spinning
 """
 import os
 import random
