@@ -163,16 +163,18 @@ def waits_without_spinning(trace: Trace) -> None:
     a thread that never slept for a while once the learner's code ran)."""
     not_idle(trace)
     learners = {p.pid for p in trace.learner_procs()}
-    spins = [spin for spin in trace.outcome.spins if spin.pid in learners]
+    # Only a spin at a line of the learner's file is the learner's: a thread whose stack holds no
+    # such line was in the library's own work (a pool's helper threads, forking workers), which a
+    # busy machine can keep awake for a moment (seen once in 120 gradings of the ex06 solution
+    # under fork at load 9: main "did not sleep once in 0.24 s", in no line of the program).
+    spins = [spin for spin in trace.outcome.spins if spin.pid in learners and spin.line_number]
     if not spins:
         return
     spin = spins[0]
-    if spin.line_number and spin.function == "<module>":
+    if spin.function == "<module>":
         where = "at line %d: %s" % (spin.line_number, quote(spin.code, 100))
-    elif spin.line_number:
-        where = "at line %d, in %s(): %s" % (spin.line_number, spin.function, quote(spin.code, 100))
     else:
-        where = "outside the program's own lines (its stack could not be read there)"
+        where = "at line %d, in %s(): %s" % (spin.line_number, spin.function, quote(spin.code, 100))
     fail(expected="every process waits without using a CPU: time.sleep(), get() and join() sleep "
                   "until their moment comes",
          observed="%s did not sleep once in %.2f s and used %.2f s of CPU meanwhile, %s"
