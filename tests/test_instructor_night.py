@@ -290,6 +290,10 @@ def test_two_shards_merged_equal_one_run(long_class, tmp_path):
     merge = [sys.executable, "-m", "grader", "merge", *map(str, outs), "--out", str(tmp_path / "all")]
     proc = subprocess.run(merge, cwd=KIT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
+    merged_csv = (tmp_path / "all" / "grades.csv").read_text(encoding="utf-8")
+    full_csv = (full / "grades.csv").read_text(encoding="utf-8")
+    assert merged_csv == full_csv, "\n".join(["grades.csv differs:"] + sorted(
+        set(merged_csv.splitlines()) ^ set(full_csv.splitlines())))
     assert digests(tmp_path / "all", skip=("junit.xml",)) == digests(full, skip=("junit.xml",))
     clash = subprocess.run([sys.executable, "-m", "grader", "merge", str(outs[0]), str(outs[0]), "--out",
                             str(tmp_path / "twice")], cwd=KIT, capture_output=True, text=True, timeout=120)
