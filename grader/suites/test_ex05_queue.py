@@ -86,7 +86,7 @@ def test_blocking_put_waits(trace):
         return
     fail(expected=_("the first full line about 2 s after `True`: put(x, True, 2) waits 2 s for room"),
          observed=_("it came {seconds} s after").format(seconds="%.2f" % waited),
-         hint=_("{call} blocks up to 2 s, then raises queue.Full").format(call="q.put('消息4', True, 2)"))
+         hint=_("{call} blocks up to 2 s, then raises queue.Full").format(call="`q.put('消息4', True, 2)`"))
 
 
 @check(N_("put_nowait gives up at once"), needs=["blocking_put_waits"])
