@@ -46,7 +46,7 @@ def crash_hint(crash: Crash) -> str:
 START_HINTS: tuple[tuple[str, str, str], ...] = (
     ("IndexError", "sys.argv[",
      N_("sys.argv[1] exists only when the program is given an argument; run without one (python "
-        "ex07_folder_copier.py), it must ask for the name: src = input(\"请输入要copy的文件夹的名字：\")")),
+        "ex07_folder_copier.py), it must ask for the name: `src = input(\"请输入要copy的文件夹的名字：\")`")),
 )
 
 
