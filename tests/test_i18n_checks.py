@@ -16,15 +16,18 @@ programs each take seven runs and a 64 MiB copy, a sample that reaches most of i
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from graded import KIT, grade, variants
+from graded import KIT, PROGRAMS, grade, variants
 
 TRANSLATED = ("ex01", "ex02", "ex03", "ex04", "ex05", "ex06", "ex07")
 # ex07 under --lang zh: a hang with its diagnosis, bytes that differ, an appended copy, the wrong
@@ -158,3 +161,32 @@ def test_nox_hint_in_a_chinese_locale_prints_the_chinese_hint(tmp_path):
     assert re.search(r"提示 1", proc.stdout), proc.stdout
     assert "第 1 条提示" in proc.stdout and "Still stuck" not in proc.stdout
     assert "Hint" not in proc.stdout and UNTRANSLATED not in proc.stdout + proc.stderr, proc.stdout
+
+
+# --- the instructor's outputs follow --lang; their keys and values for machines do not ------------
+
+def test_classroom_under_lang_zh_words_its_tests_in_chinese_with_the_same_keys(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "exercises").mkdir(parents=True)
+    shutil.copyfile(PROGRAMS / "ex01" / "bad_threads.py", repo / "exercises" / "ex01_two_loops.py")
+    shutil.copyfile(KIT / "exercises" / "ex02_pid.py", repo / "exercises" / "ex02_pid.py")
+    results = {}
+    for lang in ("en", "zh"):
+        output, summary = tmp_path / ("output-" + lang), tmp_path / ("summary-%s.md" % lang)
+        env = dict(os.environ, GITHUB_OUTPUT=str(output), GITHUB_STEP_SUMMARY=str(summary), PROCGRADE_I18N_STRICT="1")
+        proc = subprocess.run([sys.executable, "-m", "grader", "classroom", str(repo), "--lang", lang], cwd=KIT,
+                              env=env, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        name, encoded = output.read_text().splitlines()[0].split("=", 1)
+        results[lang] = (json.loads(base64.b64decode(encoded)), summary.read_text(encoding="utf-8"))
+    (en, en_summary), (zh, zh_summary) = results["en"], results["zh"]
+    assert [sorted(t) for t in zh["tests"]] == [sorted(t) for t in en["tests"]]
+    assert [(t["status"], t["score"]) for t in zh["tests"]] == [(t["status"], t["score"]) for t in en["tests"]]
+    assert zh["status"] == en["status"] == "fail" and zh["max_score"] == en["max_score"]
+    failing = [t for t in zh["tests"] if t["status"] == "fail"]
+    assert failing and all("应当：" in t["message"] and "实际：" in t["message"] for t in failing
+                           if "已跳过" not in t["message"]), failing
+    assert any(t["name"].startswith("ex01 两个循环：") for t in zh["tests"]), zh["tests"]
+    assert "## procgrade：" in zh_summary and "未开始" in zh_summary and "### 未通过的检查" in zh_summary, zh_summary
+    assert UNTRANSLATED not in json.dumps(zh, ensure_ascii=False) + zh_summary
+    assert "## procgrade: " in en_summary and "not started" in en_summary, en_summary
