@@ -344,7 +344,8 @@ class Trace:
     def describe(self, pid: Optional[int]) -> str:
         """How a teacher names a process in a message: "main (pid 4711)", the learner's own name
         for a child: its target function, "child `read` (Process-2, pid 4712)", or the name it
-        gave, "child `写进程` (pid 4712)"; "child Process-1 (pid 4712)" when it has neither."""
+        gave, "child `写进程` (pid 4712)", or a subclass's `工作进程-2`; "child Process-1 (pid 4712)" when it has
+        neither."""
         if pid is None:
             return _("no process")
         proc = self.proc(pid)
@@ -358,6 +359,9 @@ class Trace:
             function = _target_function(proc.target)
             if function:
                 return _("child `{function}` ({name}, pid {pid})").format(function=function, name=proc.name, pid=pid)
+            if not _LIBRARY_NAME.match(proc.name):
+                # a Process subclass's own name (`工作进程-2`): the learner's word, quoted like the others
+                return _("child `{name}` (pid {pid})").format(name=proc.name, pid=pid)
             return _("child {name} (pid {pid})").format(name=proc.name, pid=pid)
         if proc.name and proc.kind == POOL_WORKER:
             return _("pool worker {name} (pid {pid})").format(name=proc.name, pid=pid)
@@ -596,6 +600,7 @@ _CARET = re.compile(r"^\s*[~^]*\^[~^]*\s*$")
 # the program printed is shown from its working folder ('src', not '/tmp/procgrade-run-x1/work/src').
 _RUN_FOLDER = re.compile(r"""[^\s'"]*procgrade-run-[^/\s'"]+/(?:work/|program/)?""")
 _DEFAULT_NAME = re.compile(r"^\w+-\d+(:\d+)*$")    # multiprocessing's own names: Process-2, MyProc-1:3
+_LIBRARY_NAME = re.compile(r"^(Process|\w*PoolWorker)-\d+(:\d+)*$")   # named by the library, not by a subclass
 
 
 def not_utf8(file: str, line: int, byte: str, code: str) -> StartError:
