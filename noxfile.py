@@ -84,6 +84,16 @@ class _LearnerSessionChatter(logging.Filter):
 logging.getLogger("nox").addFilter(_LearnerSessionChatter())
 
 
+def learner_text(message: str) -> str:
+    """A message of the learner's sessions, in the learner's language (--lang among the session's
+    arguments, then PROCGRADE_LANG, then the locale), before the grader itself runs."""
+    try:
+        language = languages.choose(languages.lang_flag(sys.argv[sys.argv.index("--") + 1:] if "--" in sys.argv else []))
+    except languages.UnknownLanguage:
+        language = languages.Language(languages.ENGLISH, "default")   # the grader reports the bad value
+    return languages.translation(language.code).gettext(message)
+
+
 def learner_python() -> Path:
     """The one environment of every learner session, made once and installed again only when
     pyproject.toml's dependencies change. Made here, not by nox, because nox gives each session an
@@ -95,8 +105,8 @@ def learner_python() -> Path:
     compile_kit()
     if python.is_file() and stamp.is_file() and stamp.read_text() == digest:
         return python
-    print("Setting up the grader's environment in %s (only this once, about 20 seconds)." % LEARNER_ENV,
-          file=sys.stderr, flush=True)
+    print(learner_text("Setting up the grader's environment in {folder} (only this once, about 20 seconds).").format(
+        folder=LEARNER_ENV), file=sys.stderr, flush=True)
     # virtualenv comes with nox and makes an environment in a second; the standard venv otherwise
     maker = "virtualenv" if _importable("virtualenv") else "venv"
     _quietly([sys.executable, "-m", maker, str(LEARNER_ENV)])
@@ -116,7 +126,8 @@ def _quietly(command: list[str]) -> None:
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode:
         sys.stderr.write(done.stdout + done.stderr)
-        raise SystemExit("Setting up the grader's environment failed at: %s" % " ".join(command))
+        raise SystemExit(learner_text("Setting up the grader's environment failed at: {command}").format(
+            command=" ".join(command)))
 
 
 def hand_over(session: nox.Session, *args: str) -> None:

@@ -130,7 +130,7 @@ def cmd_hint(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 2
     if exercise is None:
-        print("Every exercise is done: no hint needed. Name one to read its hints: nox -s hint -- ex03")
+        print(_("Every exercise is done: no hint needed. Name one to read its hints: nox -s hint -- ex03"))
         return 0
     hints = learner.hints_of(exercise, i18n.current())
     if hints is None:
@@ -143,8 +143,8 @@ def cmd_hint(args: argparse.Namespace) -> int:
 def cmd_reset(args: argparse.Namespace) -> int:
     workspace = _workspace(args)
     if not args.exercise:
-        print("Name the exercise to put back as it was shipped: nox -s reset -- ex03 (your file is kept "
-              "in %s/)." % _shown(workspace.backups), file=sys.stderr)
+        print(_("Name the exercise to put back as it was shipped: nox -s reset -- ex03 (your file is kept "
+                "in {folder}/).").format(folder=_shown(workspace.backups)), file=sys.stderr)
         return 2
     try:
         exercise = _one_exercise(args.exercise)
@@ -154,31 +154,31 @@ def cmd_reset(args: argparse.Namespace) -> int:
     program = workspace.program(exercise)
     language = i18n.current()
     if program.is_file() and program.read_text(encoding="utf-8", errors="replace") == learner.original(exercise, language):
-        print("%s is already the original stub: nothing to do." % _shown(program))
+        print(_("{file} is already the original stub: nothing to do.").format(file=_shown(program)))
         return 0
     if not args.yes and not _confirmed(exercise, workspace):
         return 2
     kept = learner.reset(workspace, exercise, datetime.datetime.now(), language)
     if kept is not None:
-        print("Your %s is kept as %s." % (exercise.file, _shown(kept)))
-    print("%s is the original stub again." % _shown(program))
+        print(_("Your {file} is kept as {copy}.").format(file=exercise.file, copy=_shown(kept)))
+    print(_("{file} is the original stub again.").format(file=_shown(program)))
     return 0
 
 
 def _confirmed(exercise: Exercise, workspace: learner.Workspace) -> bool:
-    question = ("Put back the original %s? Your file is kept in %s/. Type y to go on: "
-                % (exercise.file, _shown(workspace.backups)))
+    question = _("Put back the original {file}? Your file is kept in {folder}/. Type y to go on: ").format(
+        file=exercise.file, folder=_shown(workspace.backups))
     if not sys.stdin or not sys.stdin.isatty():
-        print("Nothing was changed: reset asks before it replaces your file, and there is no one to ask "
-              "here (no terminal). Add --yes to reset without asking: nox -s reset -- %s --yes"
-              % exercise.id, file=sys.stderr)
+        print(_("Nothing was changed: reset asks before it replaces your file, and there is no one to ask "
+                "here (no terminal). Add --yes to reset without asking: nox -s reset -- {exercise} --yes").format(
+                    exercise=exercise.id), file=sys.stderr)
         return False
     try:
         answer = input(question)
     except EOFError:
         answer = ""
     if answer.strip().lower() not in ("y", "yes"):
-        print("Nothing was changed.")
+        print(_("Nothing was changed."))
         return False
     return True
 
@@ -308,35 +308,35 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-EXIT_CODES = ("exit codes: 0 every submission graded; 1 graded, but some submission was rejected or broke "
+EXIT_CODES = i18n.N_("exit codes: 0 every submission graded; 1 graded, but some submission was rejected or broke "
               "the grader (its row says why); 2 could not run, or interrupted (finish with --resume)")
 
 
 def learner_commands(sub) -> None:
-    target = dict(default="", help="the folder of exercise programs (default: the kit's exercises/)")
-    jobs = dict(type=int, default=JOBS, help="programs run at the same time (default: %(default)s)")
-    watch = sub.add_parser("watch", help="re-grade the exercise you are on at every save (Ctrl+C ends)")
+    target = dict(default="", help=_("the folder of exercise programs (default: the kit's exercises/)"))
+    jobs = dict(type=int, default=JOBS, help=_("programs run at the same time (default: %(default)s)"))
+    watch = sub.add_parser("watch", help=_("re-grade the exercise you are on at every save (Ctrl+C ends)"))
     watch.add_argument("--target", **target)
     watch.add_argument("--jobs", **jobs)
     add_lang_argument(watch)
     watch.set_defaults(func=cmd_watch)
 
-    list_ = sub.add_parser("list", help="every exercise with its state and checks passed, and the next one")
+    list_ = sub.add_parser("list", help=_("every exercise with its state and checks passed, and the next one"))
     list_.add_argument("--target", **target)
     list_.add_argument("--jobs", **jobs)
     add_lang_argument(list_)
     list_.set_defaults(func=cmd_list)
 
-    hint = sub.add_parser("hint", help="the next hint for an exercise (default: the one you are on)")
-    hint.add_argument("exercise", nargs="?", default="", help="ex03, 3 or a file name")
-    hint.add_argument("--all", action="store_true", help="every hint of the exercise at once")
+    hint = sub.add_parser("hint", help=_("the next hint for an exercise (default: the one you are on)"))
+    hint.add_argument("exercise", nargs="?", default="", help=_("ex03, 3 or a file name"))
+    hint.add_argument("--all", action="store_true", help=_("every hint of the exercise at once"))
     hint.add_argument("--target", **target)
     add_lang_argument(hint)
     hint.set_defaults(func=cmd_hint)
 
-    reset = sub.add_parser("reset", help="put an exercise's original stub back (yours goes to backups/)")
-    reset.add_argument("exercise", nargs="?", default="", help="ex03, 3 or a file name")
-    reset.add_argument("--yes", action="store_true", help="do not ask first")
+    reset = sub.add_parser("reset", help=_("put an exercise's original stub back (yours goes to backups/)"))
+    reset.add_argument("exercise", nargs="?", default="", help=_("ex03, 3 or a file name"))
+    reset.add_argument("--yes", action="store_true", help=_("do not ask first"))
     reset.add_argument("--target", **target)
     add_lang_argument(reset)
     reset.set_defaults(func=cmd_reset)
@@ -351,33 +351,35 @@ def add_lang_argument(command: argparse.ArgumentParser) -> None:
 
 
 def instructor_commands(sub) -> None:
-    jobs = dict(type=int, default=JOBS, help="programs run at the same time (default: twice the CPUs this "
-                                             "process may use, %(default)s)")
-    grade_ = sub.add_parser("grade", help="grade a class: one folder or .zip per student", epilog=EXIT_CODES)
-    grade_.add_argument("submissions", help="the folder that holds the submissions")
-    grade_.add_argument("exercises", nargs="*", help="exercises to grade (default: all)")
-    grade_.add_argument("--out", default="", help="output folder (default: SUBMISSIONS-grades, next to it)")
+    jobs = dict(type=int, default=JOBS, help=_("programs run at the same time (default: twice the CPUs this "
+                                             "process may use, %(default)s)"))
+    grade_ = sub.add_parser("grade", help=_("grade a class: one folder or .zip per student"), epilog=_(EXIT_CODES))
+    grade_.add_argument("submissions", help=_("the folder that holds the submissions"))
+    grade_.add_argument("exercises", nargs="*", help=_("exercises to grade (default: all)"))
+    grade_.add_argument("--out", default="", help=_("output folder (default: SUBMISSIONS-grades, next to it)"))
     grade_.add_argument("--jobs", **jobs)
     grade_.add_argument("--start-method", default="spawn", choices=[*START_METHODS, "default", "all"],
-                        help="how child processes start (default: spawn)")
-    grade_.add_argument("--sandbox", default="none", choices=SANDBOXES, help="as for check (default: %(default)s)")
+                        help=_("how child processes start (default: spawn)"))
+    grade_.add_argument("--sandbox", default="none", choices=SANDBOXES, help=_("as for check (default: %(default)s)"))
     grade_.add_argument("--resume", action="store_true",
-                        help="finish an interrupted run: grade only the submissions it did not grade")
+                        help=_("finish an interrupted run: grade only the submissions it did not grade"))
     grade_.add_argument("--force", action="store_true",
-                        help="replace a grades.csv edited by hand, or start over from an interrupted run")
+                        help=_("replace a grades.csv edited by hand, or start over from an interrupted run"))
     grade_.add_argument("--shard", default="",
-                        help="K/N: grade only shard K of N (by id; join the N outputs with `merge`)")
+                        help=_("K/N: grade only shard K of N (by id; join the N outputs with `merge`)"))
+    add_lang_argument(grade_)
     grade_.set_defaults(func=cmd_grade)
 
-    merge = sub.add_parser("merge", help="join the outputs of several `grade --shard` runs into one")
-    merge.add_argument("outputs", nargs="+", help="the output folders to join")
-    merge.add_argument("--out", required=True, help="the joined output folder")
-    merge.add_argument("--force", action="store_true", help="replace a grades.csv edited by hand")
+    merge = sub.add_parser("merge", help=_("join the outputs of several `grade --shard` runs into one"))
+    merge.add_argument("outputs", nargs="+", help=_("the output folders to join"))
+    merge.add_argument("--out", required=True, help=_("the joined output folder"))
+    merge.add_argument("--force", action="store_true", help=_("replace a grades.csv edited by hand"))
     merge.set_defaults(func=cmd_merge)
 
-    gradescope = sub.add_parser("gradescope", help="grade ROOT/submission into ROOT/results/results.json")
-    gradescope.add_argument("--root", default="", help="default: $PROCGRADE_AUTOGRADER_ROOT or /autograder")
+    gradescope = sub.add_parser("gradescope", help=_("grade ROOT/submission into ROOT/results/results.json"))
+    gradescope.add_argument("--root", default="", help=_("default: $PROCGRADE_AUTOGRADER_ROOT or /autograder"))
     gradescope.add_argument("--jobs", **jobs)
+    add_lang_argument(gradescope)
     gradescope.set_defaults(func=cmd_gradescope)
 
     bundle = sub.add_parser("gradescope-bundle", help=_("build the Gradescope autograder zip"))
@@ -387,6 +389,7 @@ def instructor_commands(sub) -> None:
     classroom = sub.add_parser("classroom", help=_("grade a repository for GitHub Classroom's reporter"))
     classroom.add_argument("repository", nargs="?", default=".", help=_("the student's repository (default: .)"))
     classroom.add_argument("--jobs", **jobs)
+    add_lang_argument(classroom)
     classroom.set_defaults(func=cmd_classroom)
 
 
@@ -414,7 +417,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except KeyboardInterrupt:   # the learner's Ctrl+C: the grader's `finally`s have run
-        print("interrupted", file=sys.stderr)
+        print(_("interrupted"), file=sys.stderr)
         return 2
     except BrokenPipeError:  # the report was piped into `head` or a pager that quit early
         sys.stderr.close()

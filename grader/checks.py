@@ -12,6 +12,8 @@ from typing import Callable, Iterable, NoReturn, TypeVar
 
 import pytest
 
+from .i18n import _
+
 F = TypeVar("F", bound=Callable[..., object])
 
 
@@ -25,8 +27,10 @@ class CheckFailed(AssertionError):
         self.hint = hint
 
     def __str__(self) -> str:
-        return "expected: %s\nobserved: %s%s" % (
-            self.expected, self.observed, "\nhint: " + self.hint if self.hint else "")
+        lines = [_("expected: {text}").format(text=self.expected), _("observed: {text}").format(text=self.observed)]
+        if self.hint:
+            lines.append(_("hint: {text}").format(text=self.hint))
+        return "\n".join(lines)
 
 
 def fail(expected: str, observed: str, hint: str = "") -> NoReturn:

@@ -5,35 +5,36 @@ running. Each suite declares its own check and calls these, so titles and points
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Iterable, Optional
 
 from . import sandbox
-from .checks import fail, plural, quote
+from .checks import fail, quote
+from .i18n import N_, _, ngettext
 from .trace import HELPER, MANAGER, Crash, Frame, Outcome, StartError, Trace, dump_frames
 
 # What a known crash means for a beginner, keyed on the exception's last line.
 CRASH_HINTS: tuple[tuple[str, str], ...] = (
     ("bootstrapping phase",
-     "put the code that starts processes under `if __name__ == \"__main__\":`. Under spawn (and "
-     "forkserver) every child imports your file again, and code outside the guard runs again there"),
+     N_("put the code that starts processes under `if __name__ == \"__main__\":`. Under spawn (and "
+     "forkserver) every child imports your file again, and code outside the guard runs again there")),
     ("Can't get attribute",
-     "a function a child runs must be defined at the top level of the file, outside "
-     "`if __name__ == \"__main__\":` and outside other functions: the child looks it up by name"),
+     N_("a function a child runs must be defined at the top level of the file, outside "
+     "`if __name__ == \"__main__\":` and outside other functions: the child looks it up by name")),
     ("local object",
-     "a child can only run a function defined at the top level of the file (it is sent by name)"),
+     N_("a child can only run a function defined at the top level of the file (it is sent by name)")),
     ("should only be shared between processes through inheritance",
-     "a plain multiprocessing.Queue cannot be passed to a Pool task; create the queue with "
-     "multiprocessing.Manager().Queue()"),
-    ("NotImplementedError", "finish the TODO this line points to"),
+     N_("a plain multiprocessing.Queue cannot be passed to a Pool task; create the queue with "
+     "multiprocessing.Manager().Queue()")),
+    ("NotImplementedError", N_("finish the TODO this line points to")),
     ("is not UTF-8",
-     "save the file as UTF-8 (your editor's \"save with encoding\"), or name its encoding on its "
-     "first line, `# -*- coding: gbk -*-`"),
+     N_("save the file as UTF-8 (your editor's \"save with encoding\"), or name its encoding on its "
+     "first line, `# -*- coding: gbk -*-`")),
     ("TabError",
-     "this block mixes tabs and spaces: indent every line with spaces only (4 per level)"),
-    ("SyntaxError", "fix the syntax error at the line shown: Python reads the whole file before it runs any of it"),
-    ("IndentationError", "fix the indentation at the line shown"),
-    ("ModuleNotFoundError", "check the spelling of the module's name in the import at the line shown"),
-    ("NameError", "a name is used before it is defined, or is misspelt: check the spelling at the line shown"),
+     N_("this block mixes tabs and spaces: indent every line with spaces only (4 per level)")),
+    ("SyntaxError", N_("fix the syntax error at the line shown: Python reads the whole file before it runs any of it")),
+    ("IndentationError", N_("fix the indentation at the line shown")),
+    ("ModuleNotFoundError", N_("check the spelling of the module's name in the import at the line shown")),
+    ("NameError", N_("a name is used before it is defined, or is misspelt: check the spelling at the line shown")),
 )
 
 
@@ -44,8 +45,8 @@ def crash_hint(crash: Crash) -> str:
 # A program that did not start, by its exception and the learner's line it stopped at.
 START_HINTS: tuple[tuple[str, str, str], ...] = (
     ("IndexError", "sys.argv[",
-     "sys.argv[1] exists only when the program is given an argument; run without one (python "
-     "ex07_folder_copier.py), it must ask for the name: src = input(\"请输入要copy的文件夹的名字：\")"),
+     N_("sys.argv[1] exists only when the program is given an argument; run without one (python "
+        "ex07_folder_copier.py), it must ask for the name: `src = input(\"请输入要copy的文件夹的名字：\")`")),
 )
 
 
@@ -53,22 +54,22 @@ def start_hint(error: StartError) -> str:
     """The hint for a program that did not start."""
     for exception, code, hint in START_HINTS:
         if error.type_name == exception and code in error.code:
-            return hint
+            return _(hint)
     return _hint_for("%s: %s" % (error.type_name, error.message))
 
 
 def _hint_for(exception: str) -> str:
     for needle, hint in CRASH_HINTS:
         if needle in exception:
-            return hint
-    return "read the traceback: the last line names the error, the line above it where it happened"
+            return _(hint)
+    return _("read the traceback: the last line names the error, the line above it where it happened")
 
 
 def not_idle(trace: Trace) -> None:
     if not trace.did_anything:
-        fail(expected="the program runs: it prints and starts processes",
-             observed="it printed nothing, started no process and exited at once",
-             hint="fill in the TODOs of the exercise file")
+        fail(expected=_("the program runs: it prints and starts processes"),
+             observed=_("it printed nothing, started no process and exited at once"),
+             hint=_("fill in the TODOs of the exercise file"))
 
 
 def no_crash(trace: Trace) -> None:
@@ -77,12 +78,26 @@ def no_crash(trace: Trace) -> None:
     if crashes:
         first = crashes[0]
         where = trace.describe(first.pid)
-        more = " (and %d more)" % (len(crashes) - 1) if len(crashes) > 1 else ""
         own = [f for f in first.frames() if f.in_program(trace.program)]
-        at = " at line %d%s" % (own[-1].line, ", " + quote(own[-1].code, 100) if own[-1].code else "") if own else ""
-        fail(expected="no process ends with an uncaught exception",
-             observed="%s crashed%s with %s%s" % (where, at, quote(first.exception, 160), more),
-             hint=crash_hint(first))
+        exception = quote(first.exception, 160)
+        if own and own[-1].code:
+            observed = _("{who} crashed at line {line}, {code}, with {exception}").format(
+                who=where, line=own[-1].line, code=quote(own[-1].code, 100), exception=exception)
+        elif own:
+            observed = _("{who} crashed at line {line} with {exception}").format(
+                who=where, line=own[-1].line, exception=exception)
+        else:
+            observed = _("{who} crashed with {exception}").format(who=where, exception=exception)
+        fail(expected=_("no process ends with an uncaught exception"),
+             observed=and_more(observed, len(crashes) - 1), hint=crash_hint(first))
+
+
+def and_more(observed: str, more: int) -> str:
+    """A message about the first of several things, with how many more there were."""
+    if more <= 0:
+        return observed
+    return ngettext("{observed} (and {count} more)", "{observed} (and {count} more)", more).format(
+        observed=observed, count=more)
 
 
 def learner_leftovers(trace: Trace) -> list[dict]:
@@ -95,42 +110,56 @@ def ended_by_itself(trace: Trace, expected_code: Optional[int] = 0) -> None:
     not_idle(trace)
     outcome = trace.outcome
     if outcome.hung:
-        fail(expected="the program ends by itself",
+        fail(expected=_("the program ends by itself"),
              observed=outcome.why_stopped() + footprint(outcome) + hang_diagnosis(trace),
-             hint="look for a loop without an end, or a get()/join() that waits for something "
-                  "that never comes")
+             hint=_("look for a loop without an end, or a get()/join() that waits for something "
+                    "that never comes"))
     if outcome.reason == "supervisor killed":
-        fail(expected="the program ends by itself",
-             observed="it killed the grader's supervisor (its parent), so the grader stopped it",
-             hint="a program must not signal its parent or processes it did not start")
+        fail(expected=_("the program ends by itself"),
+             observed=_("it killed the grader's supervisor (its parent), so the grader stopped it"),
+             hint=_("a program must not signal its parent or processes it did not start"))
     if outcome.reason == "crash loop":
         crashes = trace.crashes()
-        fail(expected="the program ends by itself",
-             observed="its processes kept crashing (%d tracebacks%s), so it was stopped"
-                      % (len(crashes), ", the first: " + quote(crashes[0].exception, 120) if crashes else ""),
-             hint=crash_hint(crashes[0]) if crashes else "read the first traceback")
+        observed = (ngettext("its processes kept crashing ({count} traceback, the first: {exception}), so it was stopped",
+                             "its processes kept crashing ({count} tracebacks, the first: {exception}), so it was stopped",
+                             len(crashes)).format(count=len(crashes), exception=quote(crashes[0].exception, 120))
+                    if crashes else _("its processes kept crashing (0 tracebacks), so it was stopped"))
+        fail(expected=_("the program ends by itself"), observed=observed,
+             hint=crash_hint(crashes[0]) if crashes else _("read the first traceback"))
     if outcome.reason == "flood":
-        fail(expected="the program ends by itself",
-             observed="it printed more than the grader reads and was stopped",
-             hint="look for a loop that prints without a pause or an end")
+        fail(expected=_("the program ends by itself"),
+             observed=_("it printed more than the grader reads and was stopped"),
+             hint=_("look for a loop that prints without a pause or an end"))
     if outcome.reason == "disk":
-        fail(expected="the program writes only what the exercise needs",
-             observed="its processes wrote more than %d MiB and it was stopped" % (sandbox.WRITE_CAP_BYTES >> 20),
-             hint="look for a loop that writes without an end")
+        fail(expected=_("the program writes only what the exercise needs"),
+             observed=_("its processes wrote more than {mib} MiB and it was stopped").format(mib=sandbox.WRITE_CAP_BYTES >> 20),
+             hint=_("look for a loop that writes without an end"))
     if outcome.strays:
-        fail(expected="the program writes only inside its own folder",
-             observed="it left %s outside its folder (the grader removed them)" % ", ".join(outcome.strays[:3]),
-             hint="write next to the program or into the destination folder only")
+        fail(expected=_("the program writes only inside its own folder"),
+             observed=_("it left {files} outside its folder (the grader removed them)").format(
+                 files=listed(outcome.strays[:3])),
+             hint=_("write next to the program or into the destination folder only"))
     if expected_code is not None and outcome.returncode != expected_code:
-        fail(expected="main exits with code %d" % expected_code,
-             observed="main exited with code %s" % outcome.returncode,
-             hint="an uncaught exception or sys.exit(n) in main gives a non-zero exit code")
+        fail(expected=_("main exits with code {code}").format(code=expected_code),
+             observed=_("main exited with code {code}").format(code=outcome.returncode),
+             hint=_("an uncaught exception or sys.exit(n) in main gives a non-zero exit code"))
     left = learner_leftovers(trace)
     if left:
-        shown = ", ".join("pid %d (%s)" % (p["pid"], " ".join(p["cmdline"])[:60]) for p in left[:3])
-        fail(expected="nothing of the program still runs after main ends",
-             observed="still running after main ended: %s" % shown,
-             hint="join() the processes you start, and do not detach them (no setsid, no double fork)")
+        shown = listed(_("pid {pid} ({command})").format(pid=p["pid"], command=" ".join(p["cmdline"])[:60])
+                       for p in left[:3])
+        fail(expected=_("nothing of the program still runs after main ends"),
+             observed=_("still running after main ended: {processes}").format(processes=shown),
+             hint=_("join() the processes you start, and do not detach them (no setsid, no double fork)"))
+
+
+def listed(items: Iterable[str]) -> str:
+    """Evidence values (paths, processes) in a list; the separator is itself a message."""
+    return _(", ").join(items)
+
+
+def clauses(items: Iterable[str]) -> str:
+    """Whole clauses in one sentence, separated by a semicolon (itself a message)."""
+    return _("; ").join(items)
 
 
 def stays_in_tree(trace: Trace) -> None:
@@ -148,12 +177,11 @@ def stays_in_tree(trace: Trace) -> None:
                 if d.pid not in helpers and (d.how == "setsid" or d.pid not in left)]
     if not detached:
         return
-    more = " (and %s more)" % len(detached[3:]) if len(detached) > 3 else ""
-    fail(expected="every process of the program stays in its tree: started by main or by a process "
-                  "of main's, in main's session, and waited for by its parent",
-         observed="%s%s" % ("; ".join(trace.describe_detached(d) for d in detached[:3]), more),
-         hint="start processes with multiprocessing.Process and join() them; a process that calls "
-              "os.setsid() or is forked twice on purpose is a daemon, which this exercise does not ask for")
+    fail(expected=_("every process of the program stays in its tree: started by main or by a process "
+                    "of main's, in main's session, and waited for by its parent"),
+         observed=and_more(clauses(trace.describe_detached(d) for d in detached[:3]), len(detached[3:])),
+         hint=_("start processes with multiprocessing.Process and join() them; a process that calls "
+                "os.setsid() or is forked twice on purpose is a daemon, which this exercise does not ask for"))
 
 
 
@@ -171,17 +199,20 @@ def waits_without_spinning(trace: Trace) -> None:
     if not spins:
         return
     spin = spins[0]
+    values = dict(who=trace.describe(spin.pid), seconds="%.2f" % spin.seconds, cpu="%.2f" % spin.cpu_seconds,
+                  line=spin.line_number, function=spin.function, code=quote(spin.code, 100))
     if spin.function == "<module>":
-        where = "at line %d: %s" % (spin.line_number, quote(spin.code, 100))
+        observed = _("{who} did not sleep once in {seconds} s and used {cpu} s of CPU meanwhile, "
+                     "at line {line}: {code}").format(**values)
     else:
-        where = "at line %d, in %s(): %s" % (spin.line_number, spin.function, quote(spin.code, 100))
-    fail(expected="every process waits without using a CPU: time.sleep(), get() and join() sleep "
-                  "until their moment comes",
-         observed="%s did not sleep once in %.2f s and used %.2f s of CPU meanwhile, %s"
-                  % (trace.describe(spin.pid), spin.seconds, spin.cpu_seconds, where),
-         hint="a loop that asks again and again (`while q.empty(): pass`, `while time.time() < end: "
-              "pass`) keeps a CPU busy for nothing and slows the other processes: call what waits "
-              "for you instead, time.sleep(), q.get() or p.join()")
+        observed = _("{who} did not sleep once in {seconds} s and used {cpu} s of CPU meanwhile, "
+                     "at line {line}, in {function}(): {code}").format(**values)
+    fail(expected=_("every process waits without using a CPU: time.sleep(), get() and join() sleep "
+                    "until their moment comes"),
+         observed=observed,
+         hint=_("a loop that asks again and again (`while q.empty(): pass`, `while time.time() < end: "
+                "pass`) keeps a CPU busy for nothing and slows the other processes: call what waits "
+                "for you instead, time.sleep(), q.get() or p.join()"))
 
 
 FOOTPRINT_STEP_MIB = 100   # memory and writes told in whole hundreds of MiB: the same words from run to run
@@ -191,14 +222,19 @@ def footprint(outcome: Outcome) -> str:
     """For a run stopped by its budget: the memory it held and what it wrote, when far beyond what
     the exercises need. A memory or disk hog is stopped by its limit only when it gets there in
     time: on a busy machine its budget runs out first, and this still names what it was doing."""
-    parts = []
-    peak = max((kb for _, kb in outcome.peak_rss_kb), default=0) >> 10
-    if peak >= 2 * FOOTPRINT_STEP_MIB:
-        parts.append("one of its processes held more than %d MiB of memory" % (peak // FOOTPRINT_STEP_MIB * FOOTPRINT_STEP_MIB))
+    peak = max((kb for _pid, kb in outcome.peak_rss_kb), default=0) >> 10
     wrote = outcome.written_bytes >> 20
-    if wrote >= 2 * FOOTPRINT_STEP_MIB:
-        parts.append("its processes wrote more than %d MiB (to disk or pipes)" % (wrote // FOOTPRINT_STEP_MIB * FOOTPRINT_STEP_MIB))
-    return ("; by then " + " and ".join(parts)) if parts else ""
+    held = peak >= 2 * FOOTPRINT_STEP_MIB
+    wrote_much = wrote >= 2 * FOOTPRINT_STEP_MIB
+    values = dict(memory=peak // FOOTPRINT_STEP_MIB * FOOTPRINT_STEP_MIB, written=wrote // FOOTPRINT_STEP_MIB * FOOTPRINT_STEP_MIB)
+    if held and wrote_much:
+        return _("; by then one of its processes held more than {memory} MiB of memory and its processes "
+                 "wrote more than {written} MiB (to disk or pipes)").format(**values)
+    if held:
+        return _("; by then one of its processes held more than {memory} MiB of memory").format(**values)
+    if wrote_much:
+        return _("; by then its processes wrote more than {written} MiB (to disk or pipes)").format(**values)
+    return ""
 
 
 
@@ -213,22 +249,21 @@ def hang_diagnosis(trace: Trace, source: Optional[list[str]] = None) -> str:
     parts = []
     for proc in trace.learner_procs():
         if proc.pid in dumps:
-            spot = _where_waiting(dumps[proc.pid], trace.program, lines)
+            spot = _where_waiting(trace.describe(proc.pid), dumps[proc.pid], trace.program, lines)
             if spot:
-                parts.append("%s %s" % (trace.describe(proc.pid), spot))
+                parts.append(spot)
         elif proc.ended is not None or proc.exitcode is not None or proc.parent_saw is not None:
-            parts.append("%s had ended" % trace.describe(proc.pid))
+            parts.append(_("{who} had ended").format(who=trace.describe(proc.pid)))
     parts = parts[:6]
     if trace.task_errors:
         first = trace.task_errors[0]
-        more = " (and %d more)" % (len(trace.task_errors) - 1) if len(trace.task_errors) > 1 else ""
-        parts.append("a pool task had failed with %s%s, an error apply_async kept to itself"
-                     % (quote(first.exception, 160), more))
-    return ("; " + "; ".join(parts)) if parts else ""
+        parts.append(and_more(_("a pool task had failed with {exception}, an error apply_async kept to itself").format(
+            exception=quote(first.exception, 160)), len(trace.task_errors) - 1))
+    return (_("; ") + clauses(parts)) if parts else ""
 
 
-def _where_waiting(dump: str, program: str, source: list[str]) -> str:
-    """One process's place in its stack dump: "was waiting in `q.get()` (line 30)"."""
+def _where_waiting(who: str, dump: str, program: str, source: list[str]) -> str:
+    """One process's place in its stack dump: "main (pid 1) was waiting in `q.get()` (line 30)"."""
     threads = [dump_frames(block) for block in dump.split("\n\n")]
     threads = [frames for frames in threads if frames]
     if not threads:
@@ -238,21 +273,25 @@ def _where_waiting(dump: str, program: str, source: list[str]) -> str:
     own = next((f for f in frames if f.in_program(program)), None)    # innermost first
     if own is None:
         if any(f.function == "worker" and f.path.endswith("pool.py") for f in frames):
-            return "was idle in its pool, running none of your code"
+            return _("{who} was idle in its pool, running none of your code").format(who=who)
         library = next((f for f in frames if "/instrument/" not in f.path), frames[0])
-        return "was in `%s()` of %s, in no line of %s" % (library.function, library.path.rsplit("/", 1)[-1],
-                                                          program or "your file")
+        values = dict(who=who, function=library.function, module=library.path.rsplit("/", 1)[-1], file=program)
+        if program:
+            return _("{who} was in `{function}()` of {module}, in no line of {file}").format(**values)
+        return _("{who} was in `{function}()` of {module}, in no line of your file").format(**values)
     code = source[own.line - 1].strip() if 0 < own.line <= len(source) else ""
     # innermost in the learner's own file: it was running its own code (a loop), not waiting
-    verb = "was running" if frames[0] is own else "was waiting in"
-    return "%s %s (line %d)" % (verb, quote(code, 100) if code else "`%s()`" % own.function, own.line)
+    values = dict(who=who, code=quote(code, 100) if code else "`%s()`" % own.function, line=own.line)
+    if frames[0] is own:
+        return _("{who} was running {code} (line {line})").format(**values)
+    return _("{who} was waiting in {code} (line {line})").format(**values)
 
 
 def numbers(text: str) -> list[int]:
     return [int(n) for n in re.findall(r"\d+", text)]
 
 
-PRINT_LESS = "print less: a line per step of the work, not thousands in a loop without a pause"
+PRINT_LESS = N_("print less: a line per step of the work, not thousands in a loop without a pause")
 
 
 def output_complete(trace: Trace, needed: str) -> None:
@@ -260,8 +299,8 @@ def output_complete(trace: Trace, needed: str) -> None:
     must see, "the last progress value") may lie in the part it never read."""
     cut = trace.output_cut()
     if cut:
-        fail(expected="the grader reads the whole output, to see %s" % needed,
-             observed="%s, so the grader cannot tell %s" % (cut, needed), hint=PRINT_LESS)
+        fail(expected=_("the grader reads the whole output, to see {needed}").format(needed=needed),
+             observed=_("{cut}, so the grader cannot tell {needed}").format(cut=cut, needed=needed), hint=_(PRINT_LESS))
 
 
 def with_cut(cut: str, observed: str, hint: str) -> tuple[str, str]:
@@ -269,16 +308,20 @@ def with_cut(cut: str, observed: str, hint: str) -> tuple[str, str]:
     Trace.output_cut): what the check missed may be in the part it never read."""
     if not cut or cut in observed:
         return observed, hint
-    return ("%s, in what the grader read; but %s, so it cannot tell what came after" % (observed, cut),
-            "%s. If that was not the cause: %s" % (PRINT_LESS, hint) if hint else PRINT_LESS)
+    return (_("{observed}, in what the grader read; but {cut}, so it cannot tell what came after").format(
+                observed=observed, cut=cut),
+            _("print less: a line per step of the work, not thousands in a loop without a pause. If that "
+              "was not the cause: {hint}").format(hint=hint) if hint else _(PRINT_LESS))
 
 
 def lost_note(trace: Trace, pid: int) -> str:
     """For a message about what `pid` printed: the lines it wrote that never reached the
     program's output, if any ("" if none)."""
     lost = dict(trace.lost_lines).get(pid, 0)
-    return (" that reached the output: %s went where its stdout no longer leads (was file descriptor 1 "
-            "replaced, with os.dup2?)" % plural(lost, "line")) if lost else ""
+    return ngettext(" that reached the output: {count} line went where its stdout no longer leads (was file "
+                    "descriptor 1 replaced, with os.dup2?)",
+                    " that reached the output: {count} lines went where its stdout no longer leads (was file "
+                    "descriptor 1 replaced, with os.dup2?)", lost).format(count=lost) if lost else ""
 
 
 def prints_own_pid(trace: Trace, pid: int, where: str) -> None:
@@ -288,12 +331,13 @@ def prints_own_pid(trace: Trace, pid: int, where: str) -> None:
         return
     who = trace.describe(pid)
     if not said:
-        fail(expected="%s prints its own pid, %d" % (who, pid),
-             observed="%s printed no number at all%s" % (who, lost_note(trace, pid)),
-             hint="print os.getpid() %s" % where)
+        fail(expected=_("{who} prints its own pid, {pid}").format(who=who, pid=pid),
+             observed=_("{who} printed no number at all{lost}").format(who=who, lost=lost_note(trace, pid)),
+             hint=_("print os.getpid() {where}").format(where=where))
     line, n = said[0]
-    whose = trace.describe(n) if trace.proc(n) else "not a pid of this run"
-    fail(expected="%s prints its own pid, %d" % (who, pid),
-         observed="%s came from pid %d, but %d is %s" % (quote(line.text), pid, n, whose),
-         hint="os.getpid() returns the pid of the process that calls it: call it %s. A pid read "
-              "in another process (main's, p.pid, os.getppid()) is not this one's" % where)
+    values = dict(line=quote(line.text), pid=pid, number=n, whose=trace.describe(n))
+    fail(expected=_("{who} prints its own pid, {pid}").format(who=who, pid=pid),
+         observed=(_("{line} came from pid {pid}, but {number} is {whose}") if trace.proc(n) else
+                   _("{line} came from pid {pid}, but {number} is not a pid of this run")).format(**values),
+         hint=_("os.getpid() returns the pid of the process that calls it: call it {where}. A pid read "
+                "in another process (main's, p.pid, os.getppid()) is not this one's").format(where=where))

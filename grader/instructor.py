@@ -45,6 +45,7 @@ import pytest
 
 from . import outputs
 from .exercises import all_exercises, select
+from .i18n import _
 from .plugin import GraderPlugin, grader_plugin
 from .progress import Progress
 from .results import Report
@@ -386,17 +387,18 @@ def grade_class(submissions: Path, out: Optional[Path], grade: GradeFunction, ex
         _forget(building, stale)
     rest = [(entry, sid) for entry, sid in wanted if sid not in kept]
     if kept:
-        print("resuming: %d of %d already graded, grading the other %d" % (len(kept), len(wanted), len(rest)),
-              file=stream)
+        print(_("resuming: {done} of {count} already graded, grading the other {rest}").format(
+            done=len(kept), count=len(wanted), rest=len(rest)), file=stream)
 
     work = Path(tempfile.mkdtemp(prefix="procgrade-grade-"))
     try:
         with Stopper() as stopper:
-            taken = take_in_all(entries, work, [e.file for e in all_exercises()], only={sid for _, sid in rest})
+            taken = take_in_all(entries, work, [e.file for e in all_exercises()], only={sid for _entry, sid in rest})
             clashes = same_id_notes([e.name for e in entries])
             for s in taken:
                 if s.rejected:
-                    print("rejected %s: %s (graded as nothing submitted)" % (s.source, s.problem), file=stream)
+                    print(_("rejected {source}: {problem} (graded as nothing submitted)").format(
+                        source=s.source, problem=s.problem), file=stream)
                 if s.source in clashes:
                     print("%s: %s" % (s.source, clashes[s.source]), file=stream)
             if taken:
@@ -411,14 +413,14 @@ def grade_class(submissions: Path, out: Optional[Path], grade: GradeFunction, ex
         done = len(read_students(building))
         for part in (building / JUNIT_PARTS).glob("*.xml"):
             keep_junit_of(part, set(read_students(building)))
-        print("interrupted: %d of %d graded — run again with --resume to finish" % (done, len(wanted)),
-              file=stream)
+        print(_("interrupted: {done} of {count} graded — run again with --resume to finish").format(
+            done=done, count=len(wanted)), file=stream)
         return EXIT_COULD_NOT_RUN
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
     graded = list(read_students(building).values())
-    missing = {sid for _, sid in wanted} - {s.id for s, _ in graded}
+    missing = {sid for _entry, sid in wanted} - {s.id for s, _report in graded}
     if missing:   # the grader broke down between the sessions' end and its last report
         raise BadInput("the grader did not finish %s; run again with --resume" % ", ".join(sorted(missing)))
     finish(building, graded, settings)
@@ -444,7 +446,7 @@ def _prepare(building: Path, settings: Settings, resume: bool, force: bool, stre
         if not resume:
             shutil.rmtree(building)
     elif resume:
-        print("nothing to resume (no %s): grading every submission" % building, file=stream)
+        print(_("nothing to resume (no {folder}): grading every submission").format(folder=building), file=stream)
     building.mkdir(parents=True, exist_ok=True)
     (building / MANIFEST).write_text(settings.to_json(), encoding="utf-8")
     return building
@@ -527,17 +529,18 @@ def merge(parts: Sequence[Path], out: Path, force: bool = False, stream: TextIO 
             shutil.copyfile(path, building / JUNIT_PARTS / ("%03d.xml" % n))
     finish(building, list(graded.values()), settings)
     swap_in(building, out)
-    print("merged %d submissions from %d outputs into %s" % (len(graded), len(parts), out / "grades.csv"),
-          file=stream)
+    print(_("merged {count} submissions from {parts} outputs into {file}").format(
+        count=len(graded), parts=len(parts), file=out / "grades.csv"), file=stream)
     return EXIT_GRADED
 
 
 def _closing_words(graded: list[tuple[Submission, Report]], out: Path, seconds: float, stream: TextIO) -> int:
     counts: dict[str, int] = {}
     for submission, report in graded:
-        word, _ = outputs.status(submission, report)
+        word, _note = outputs.status(submission, report)
         counts[word] = counts.get(word, 0) + 1
+    # the status words are the CSV's values (never translated): quoted as they are
     told = ", ".join("%d %s" % (n, word) for word, n in sorted(counts.items()))
-    print("%d submissions in %.1f s (%s); grades: %s" % (len(graded), seconds, told, out / "grades.csv"),
-          file=stream)
+    print(_("{count} submissions in {seconds} s ({statuses}); grades: {file}").format(
+        count=len(graded), seconds="%.1f" % seconds, statuses=told, file=out / "grades.csv"), file=stream)
     return EXIT_REJECTIONS if counts.get("rejected") or counts.get("grader error") else EXIT_GRADED

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 from .exercises import Exercise, all_exercises
+from .i18n import _
+from .report import STATE_LABEL, display_width, padded
 from .results import Report, State
 
 KIT = Path(__file__).resolve().parent.parent
@@ -147,20 +149,23 @@ MARK = {State.DONE.value: "✓", State.FAILING.value: "✗", State.NOT_STARTED.v
 
 def render_list(grades: dict[str, Remembered], folder: str) -> str:
     exercises = all_exercises()
-    width = max(len(e.title) for e in exercises)
+    width = max(display_width(_(e.title)) for e in exercises)
+    state_width = max(display_width(_(label)) for label in STATE_LABEL.values())
     out = []
     for e in exercises:
         g = grades[e.id]
-        out.append("  %s %s  %-*s  %-13s %d/%d checks" % (MARK[g.state], e.id, width, e.title, g.state, g.score,
-                                                       g.max_score))
+        out.append("  %s %s  %s  %s %s" % (MARK[g.state], e.id, padded(_(e.title), width),
+                                          padded(_(STATE_LABEL[State(g.state)]), state_width),
+                                          _("{score}/{max_score} checks").format(score=g.score, max_score=g.max_score)))
     done = sum(g.state == State.DONE.value for g in grades.values())
     out.append("")
     nxt = next((e for e in exercises if grades[e.id].state != State.DONE.value), None)
     if nxt is None:
-        out.append("%d of %d exercises done: all done." % (done, len(exercises)))
+        out.append(_("{done} of {count} exercises done: all done.").format(done=done, count=len(exercises)))
     else:
-        out.append("%d of %d exercises done · next: %s (%s/%s), then run: nox -s check -- %s"
-                   % (done, len(exercises), nxt.id, folder.rstrip("/"), nxt.file, nxt.id))
+        out.append(_("{done} of {count} exercises done · next: {exercise} ({folder}/{file}), then run: nox -s check "
+                     "-- {exercise}").format(done=done, count=len(exercises), exercise=nxt.id,
+                                             folder=folder.rstrip("/"), file=nxt.file))
     return "\n".join(out)
 
 
@@ -193,13 +198,15 @@ def next_hint(workspace: Workspace, exercise: Exercise, hints: Hints) -> str:
     number = min(shown + 1, total)
     seen[exercise.id] = number
     _write_json(path, seen)
-    text = "%s\n\nhint %d of %d\n\n%s" % (hints.title, number, total, hints.steps[number - 1])
+    parts = [hints.title, _("hint {number} of {total}").format(number=number, total=total), hints.steps[number - 1]]
     if number < total:
-        return text + "\n\nStill stuck after trying it? Run the same command again for hint %d." % (number + 1)
-    if shown >= total:
-        return text + "\n\nThere are no more hints for %s: that was the last of %d (`--all` shows them all)." % (
-            exercise.id, total)
-    return text + "\n\nThat was the last hint for %s." % exercise.id
+        parts.append(_("Still stuck after trying it? Run the same command again for hint {number}.").format(number=number + 1))
+    elif shown >= total:
+        parts.append(_("There are no more hints for {exercise}: that was the last of {total} (`--all` shows them "
+                       "all).").format(exercise=exercise.id, total=total))
+    else:
+        parts.append(_("That was the last hint for {exercise}.").format(exercise=exercise.id))
+    return "\n\n".join(parts)
 
 
 def all_hints(hints: Hints) -> str:

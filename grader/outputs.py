@@ -18,6 +18,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
+from .i18n import _
+from .report import STATE_LABEL, display_width, padded
 from .results import CheckResult, ExerciseResult, Report, State, Status
 from .submissions import Submission
 
@@ -85,14 +87,16 @@ def status(submission: Submission, report: Report) -> tuple[str, str]:
         return "rejected", submission.problem
     broken = [e.exercise for e in report.exercises if any(c.status is Status.ERROR for c in e.checks)]
     if broken:
-        return "grader error", "; ".join(["the grader itself failed on %s" % ", ".join(broken)] + notes)
-    notes += ["%s: %s" % (e.exercise, e.error) for e in report.exercises if e.state is State.DID_NOT_START]
+        return "grader error", _("; ").join(
+            [_("the grader itself failed on {exercises}").format(exercises=", ".join(broken))] + notes)
+    notes += [_("{exercise}: {error}").format(exercise=e.exercise, error=e.error)
+              for e in report.exercises if e.state is State.DID_NOT_START]
     missing = [e.exercise for e in report.exercises if e.state is State.NOT_SUBMITTED]
     if missing and len(missing) == len(report.exercises):
-        return "empty", "; ".join(["no exercise file found"] + notes)
+        return "empty", _("; ").join([_("no exercise file found")] + notes)
     if missing:
-        return "incomplete", "; ".join(["not submitted: %s" % ", ".join(missing)] + notes)
-    return "graded", "; ".join(notes)
+        return "incomplete", _("; ").join([_("not submitted: {exercises}").format(exercises=", ".join(missing))] + notes)
+    return "graded", _("; ").join(notes)
 
 
 # --- grades.csv ---------------------------------------------------------------------------------
@@ -154,7 +158,7 @@ def gradescope_results(report: Report, problem: str = "") -> dict[str, Any]:
     for e in report.exercises:
         for n, c in enumerate(e.checks, 1):
             tests.append({
-                "name": "%s %s: %s%s" % (e.exercise, e.title, c.title, " (%s)" % c.start_method if many else ""),
+                "name": test_name(e, c, many),
                 "number": "%d.%d" % (_exercise_number(e.exercise), n),
                 "score": c.points,
                 "max_score": c.max_points,
@@ -179,6 +183,14 @@ def gradescope_results(report: Report, problem: str = "") -> dict[str, Any]:
     }
 
 
+def test_name(e: ExerciseResult, c: CheckResult, many: bool) -> str:
+    """A check as a test of Gradescope or Classroom: "ex03 process args: the child got …"."""
+    values = dict(exercise=e.exercise, title=_(e.title), check=c.title, method=c.start_method)
+    if many:
+        return _("{exercise} {title}: {check} ({method})").format(**values)
+    return _("{exercise} {title}: {check}").format(**values)
+
+
 def _exercise_number(exercise: str) -> int:
     digits = re.sub(r"\D", "", exercise)
     return int(digits) if digits else 0
@@ -186,9 +198,9 @@ def _exercise_number(exercise: str) -> int:
 
 def _check_output(c: CheckResult) -> str:
     if c.status is Status.PASSED:
-        return "passed"
+        return _("passed")
     if c.status is Status.SKIPPED:
-        return "skipped: %s" % c.observed
+        return _("skipped: {reason}").format(reason=c.observed)
     return c.message
 
 
@@ -196,13 +208,14 @@ def summary(report: Report, problem: str = "") -> str:
     """A few lines for the top of a student's result: one per exercise, then the total."""
     lines = []
     if problem:
-        lines += ["Your submission could not be graded: %s" % problem, ""]
-    width = max((len(e.title) for e in report.exercises), default=10)
+        lines += [_("Your submission could not be graded: {problem}").format(problem=problem), ""]
+    width = max((display_width(_(e.title)) for e in report.exercises), default=10)
     for e in report.exercises:
-        lines.append("%s  %-*s  %-13s %d/%d" % (e.exercise, width, e.title, e.state.value, e.score, e.max_score))
+        lines.append("%s  %s  %s %d/%d" % (e.exercise, padded(_(e.title), width), padded(_(STATE_LABEL[e.state]), 13),
+                                          e.score, e.max_score))
     done = sum(e.state is State.DONE for e in report.exercises)
-    lines += ["", "%d/%d points · %d of %d exercises done" % (report.score, report.max_score, done,
-                                                              len(report.exercises))]
+    lines += ["", _("{score}/{max_score} points · {done} of {count} exercises done").format(
+        score=report.score, max_score=report.max_score, done=done, count=len(report.exercises))]
     return "\n".join(lines)
 
 
@@ -217,7 +230,7 @@ def classroom_result(report: Report) -> dict[str, Any]:
     this JSON): each check a test with its points; the reporter adds them up against max_score."""
     many = len(report.start_methods) > 1
     tests = [{
-        "name": "%s %s: %s%s" % (e.exercise, e.title, c.title, " (%s)" % c.start_method if many else ""),
+        "name": test_name(e, c, many),
         "status": "pass" if c.status is Status.PASSED else "fail",
         "score": c.points,
         "message": _check_output(c),
@@ -228,13 +241,14 @@ def classroom_result(report: Report) -> dict[str, Any]:
 
 def classroom_summary(report: Report) -> str:
     """Markdown for the workflow run's summary page."""
-    rows = ["| exercise | state | points |", "|---|---|---|"]
-    rows += ["| %s %s | %s | %d/%d |" % (e.exercise, e.title, e.state.value, e.score, e.max_score)
+    rows = [_("| exercise | state | points |"), "|---|---|---|"]
+    rows += ["| %s %s | %s | %d/%d |" % (e.exercise, _(e.title), _(STATE_LABEL[e.state]), e.score, e.max_score)
              for e in report.exercises]
     failing = [(e, c) for e in report.exercises for c in e.checks if c.status is Status.FAILED]
-    lines = ["## procgrade: %d/%d points" % (report.score, report.max_score), "", *rows]
+    lines = [_("## procgrade: {score}/{max_score} points").format(score=report.score, max_score=report.max_score),
+             "", *rows]
     if failing:
-        lines += ["", "### Failing checks", ""]
+        lines += ["", _("### Failing checks"), ""]
         for e, c in failing:
             lines.append("- **%s %s**: %s" % (e.exercise, c.title, c.observed.replace("\n", " ")))
     return "\n".join(lines) + "\n"

@@ -23,6 +23,7 @@ import pytest
 from .checks import CheckFailed, check_id
 from .common_checks import start_hint, with_cut
 from .exercises import exercise_of_module
+from .i18n import _
 from .machine import usable_cpus
 from .results import CheckResult, ExerciseResult, Report, Status, exercise_state
 from .runner import START_METHODS, Run, RunSpec, compile_error, run_program
@@ -212,8 +213,8 @@ class GraderPlugin:
         did_not_start = self.collected.start_errors.get((subject.target, exercise, subject.start_method))
         if did_not_start is not None:
             if check_id(item.originalname) == START_CHECK:
-                raise CheckFailed(expected="the program starts: Python reads and compiles the file, and main "
-                                           "runs without an uncaught exception",
+                raise CheckFailed(expected=_("the program starts: Python reads and compiles the file, and main "
+                                             "runs without an uncaught exception"),
                                   observed=did_not_start.sentence(), hint=start_hint(did_not_start))
             pytest.skip(did_not_start.sentence())
         done = {r.check: r for r in self.collected.results.get((subject.target, exercise), [])
@@ -221,8 +222,8 @@ class GraderPlugin:
         for need in marker.kwargs.get("needs", ()):
             premise = done.get(need)
             if premise is None or premise.status is not Status.PASSED:
-                title = premise.title if premise else need
-                pytest.skip("needs “%s”, which did not pass" % title)
+                title = premise.title if premise else need   # premise.title is already translated
+                pytest.skip(_("needs “{title}”, which did not pass").format(title=title))
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
@@ -290,7 +291,7 @@ def _subject(item: pytest.Item) -> Optional[Subject]:
 def _result(item, marker, subject: Subject, call: pytest.CallInfo, report) -> CheckResult:
     exercise = exercise_of_module(item.module).id
     points = int(marker.kwargs.get("points", 1))
-    base = dict(exercise=exercise, check=check_id(item.originalname), title=marker.kwargs["title"],
+    base = dict(exercise=exercise, check=check_id(item.originalname), title=_(marker.kwargs["title"]),
                 max_points=points, start_method=subject.start_method)
     if report.passed:
         return CheckResult(status=Status.PASSED, points=points, **base)
@@ -304,7 +305,8 @@ def _result(item, marker, subject: Subject, call: pytest.CallInfo, report) -> Ch
                            observed=error.observed, hint=error.hint, **base)
     text = call.excinfo.exconly() if call.excinfo else str(report.longrepr)
     return CheckResult(status=Status.ERROR, points=0,
-                       observed="the grader itself failed here (%s); please report it" % text[-500:], **base)
+                       observed=_("the grader itself failed here ({error}); please report it").format(error=text[-500:]),
+                       **base)
 
 
 # --- fixtures the suites use -------------------------------------------------------------------
@@ -314,9 +316,9 @@ def run(request: pytest.FixtureRequest, subject: Subject) -> Run:
     result = grader_plugin(request.config).run_for(request.module, subject).result()
     if result is None:
         exercise = exercise_of_module(request.module)
-        raise CheckFailed(expected="the file %s in %s" % (exercise.file, subject.target),
-                          observed="there is no such file",
-                          hint="keep the exercise's file name as it is: %s" % exercise.file)
+        raise CheckFailed(expected=_("the file {file} in {folder}").format(file=exercise.file, folder=subject.target),
+                          observed=_("there is no such file"),
+                          hint=_("keep the exercise's file name as it is: {file}").format(file=exercise.file))
     return result
 
 

@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any, Iterable, Optional
 
+from .i18n import _
+
 
 class Status(str, Enum):
     PASSED = "passed"
@@ -41,14 +43,10 @@ class CheckResult:
 
     @property
     def message(self) -> str:
-        parts = []
-        if self.expected:
-            parts.append("expected: " + self.expected)
-        if self.observed:
-            parts.append("observed: " + self.observed)
-        if self.hint:
-            parts.append("hint: " + self.hint)
-        return "\n".join(parts)
+        # the report's own labelled lines (one message each: a label with its value)
+        labelled = ((_("expected: {text}"), self.expected), (_("observed: {text}"), self.observed),
+                    (_("hint: {text}"), self.hint))
+        return "\n".join(label.format(text=text) for label, text in labelled if text)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Collection, Iterable, Optional
 
+from .i18n import N_, _
+
 MAX_FILE_BYTES = 1024 * 1024              # an exercise program larger than this is not one
 MAX_ZIP_MEMBERS = 20_000
 MAX_ZIP_BYTES = 512 * 1024 * 1024         # the sum of the sizes the zip declares
@@ -62,15 +64,15 @@ def find(submissions: Path) -> list[Path]:
     leftovers: each is a submission (one that is not a folder or an archive is rejected when it
     is taken in). Raises BadInput when there is nothing to grade."""
     if not submissions.exists():
-        raise BadInput("no such folder: %s" % submissions)
+        raise BadInput(_("no such folder: {folder}").format(folder=submissions))
     if not submissions.is_dir():
-        raise BadInput("not a folder: %s (give the folder that holds one folder or .zip per student)"
-                       % submissions)
+        raise BadInput(_("not a folder: {folder} (give the folder that holds one folder or .zip per student)").format(
+            folder=submissions))
     found = [entry for entry in sorted(submissions.iterdir(), key=lambda p: p.name)
              if not (entry.name.startswith(".") or entry.name in IGNORED_NAMES)]
     if not found:
-        raise BadInput("%s holds no submissions: expected one folder, .zip or .tar.gz per student, named "
-                       "after the student" % submissions)
+        raise BadInput(_("{folder} holds no submissions: expected one folder, .zip or .tar.gz per student, named "
+                         "after the student").format(folder=submissions))
     return found
 
 
@@ -158,8 +160,7 @@ def take_in(entry: Path, folder: Path, exercise_files: list[str], sid: Optional[
         elif entry.is_file() and archive_kind(entry) == "tar":
             files, notes = _from_tar(entry, folder, exercise_files)
         else:
-            raise Rejected("%s is not a folder, a .zip, a .tar or a .tar.gz: hand in one of those"
-                           % _kind_of(entry))
+            raise Rejected(not_a_submission(entry))
     except Rejected as why:
         for child in folder.iterdir():
             child.unlink()
@@ -171,13 +172,17 @@ class Rejected(Exception):
     """The submission cannot be read safely; the message says why, for the instructor."""
 
 
-def _kind_of(entry: Path) -> str:
+def not_a_submission(entry: Path) -> str:
+    """Why an entry of the class folder is no submission, by what it is."""
     if entry.is_symlink():
-        return "a link"
+        return _("a link is not a folder, a .zip, a .tar or a .tar.gz: hand in one of those")
     if entry.is_file():
         suffix = entry.suffix.lower()
-        return "a %s file" % suffix if suffix else "a file without an extension"
-    return "not a regular file"
+        if suffix:
+            return _("a {suffix} file is not a folder, a .zip, a .tar or a .tar.gz: hand in one of those").format(
+                suffix=suffix)
+        return _("a file without an extension is not a folder, a .zip, a .tar or a .tar.gz: hand in one of those")
+    return _("not a regular file is not a folder, a .zip, a .tar or a .tar.gz: hand in one of those")
 
 
 # --- choosing the files ---------------------------------------------------------------------------
@@ -200,25 +205,26 @@ def choose(paths: Iterable[str], exercise_files: list[str]) -> tuple[dict[str, s
         if present:
             chosen[name] = present[0]
             if len(present) > 1:
-                notes.append("%s: graded %s, not %s" % (name, present[0], ", ".join(present[1:])))
+                notes.append(_("{name}: graded {path}, not {others}").format(
+                    name=name, path=present[0], others=", ".join(present[1:])))
             continue
         for location in LOCATIONS:
             folder = prefix + (location + "/" if location else "")
             near = [p for p in paths if p not in exact and _near_miss(p, folder, name)]
             if len(near) == 1:
                 chosen[name] = near[0]
-                notes.append("%s: graded %s, whose name is not the exercise's file name (rename it %s)"
-                             % (name, near[0], name))
+                notes.append(_("{name}: graded {path}, whose name is not the exercise's file name (rename it "
+                               "{name})").format(name=name, path=near[0]))
                 break
             if near:
-                notes.append("%s: not graded: %s could each be it; keep one and name it %s"
-                             % (name, ", ".join(sorted(near)), name))
+                notes.append(_("{name}: not graded: {paths} could each be it; keep one and name it {name}").format(
+                    name=name, paths=", ".join(sorted(near))))
                 break
         else:
             elsewhere = sorted(p for p in paths if PurePosixPath(p).name == name)
             if elsewhere:
-                notes.append("%s: found only at %s, where it is not looked for (put it in exercises/)"
-                             % (name, ", ".join(elsewhere[:3])))
+                notes.append(_("{name}: found only at {paths}, where it is not looked for (put it in "
+                               "exercises/)").format(name=name, paths=", ".join(elsewhere[:3])))
     return chosen, notes
 
 
@@ -267,11 +273,11 @@ def _from_folder(root: Path, folder: Path, exercise_files: list[str]) -> tuple[l
     for name, rel in chosen.items():
         source = root / rel
         if source.is_symlink() or not source.is_file():
-            notes.append("%s: not a regular file (a link?), not graded" % rel)
+            notes.append(_(NOT_REGULAR).format(path=rel))
             continue
         size = source.stat().st_size
         if size > MAX_FILE_BYTES:
-            notes.append("%s: %d bytes, larger than an exercise program can be, not graded" % (rel, size))
+            notes.append(_(TOO_LARGE).format(path=rel, size=size))
             continue
         (folder / name).write_bytes(source.read_bytes())
         files.append(name)
@@ -300,21 +306,32 @@ def _listing(root: Path) -> list[str]:
 
 # --- zips -----------------------------------------------------------------------------------------
 
+# What a note or a rejection says, by the kind of archive (one whole sentence each)
+ZIP, TAR = "zip", "tar archive"
+NOT_REGULAR = N_("{path}: not a regular file (a link?), not graded")
+TOO_LARGE = N_("{path}: {size} bytes, larger than an exercise program can be, not graded")
+UNREADABLE_MEMBER = {ZIP: N_("{path} in the zip cannot be read ({error})"),
+                     TAR: N_("{path} in the tar archive cannot be read ({error})")}
+ESCAPING_PATH = {ZIP: N_("the zip holds a path that leaves its folder: {path}"),
+                 TAR: N_("the tar archive holds a path that leaves its folder: {path}")}
+
 def _from_zip(path: Path, folder: Path, exercise_files: list[str]) -> tuple[list[str], list[str]]:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as error:
-        raise Rejected("not a readable zip (%s)" % error) from None
+        raise Rejected(_("not a readable zip ({error})").format(error=error)) from None
     with archive:
         infos = archive.infolist()
         if len(infos) > MAX_ZIP_MEMBERS:
-            raise Rejected("the zip holds %d entries, more than the %d allowed" % (len(infos), MAX_ZIP_MEMBERS))
+            raise Rejected(_("the zip holds {count} entries, more than the {limit} allowed").format(
+                count=len(infos), limit=MAX_ZIP_MEMBERS))
         declared = sum(i.file_size for i in infos)
         if declared > MAX_ZIP_BYTES:
-            raise Rejected("the zip would unpack to %d bytes, more than the %d allowed" % (declared, MAX_ZIP_BYTES))
+            raise Rejected(_("the zip would unpack to {size} bytes, more than the {limit} allowed").format(
+                size=declared, limit=MAX_ZIP_BYTES))
         members: dict[str, zipfile.ZipInfo] = {}
         for info in infos:
-            name = _safe_member_name(info.filename, "zip")
+            name = _safe_member_name(info.filename, ZIP)
             if name:
                 members.setdefault(name, info)
 
@@ -322,7 +339,7 @@ def _from_zip(path: Path, folder: Path, exercise_files: list[str]) -> tuple[list
             with archive.open(info) as handle:
                 return handle.read(MAX_FILE_BYTES + 1)
 
-        return _take_members(members, folder, exercise_files, "zip", read, lambda i: i.file_size,
+        return _take_members(members, folder, exercise_files, ZIP, read, lambda i: i.file_size,
                              lambda i: not i.is_dir() and not stat.S_ISLNK(i.external_attr >> 16))
 
 
@@ -332,7 +349,7 @@ def _from_tar(path: Path, folder: Path, exercise_files: list[str]) -> tuple[list
     try:
         archive = tarfile.open(path)   # "r:*": plain or compressed, told by its content
     except (tarfile.TarError, OSError, EOFError, zlib.error) as error:
-        raise Rejected("not a readable tar archive (%s)" % error) from None
+        raise Rejected(_("not a readable tar archive ({error})").format(error=error)) from None
     with archive:
         members: dict[str, tarfile.TarInfo] = {}
         count = declared = 0
@@ -341,20 +358,22 @@ def _from_tar(path: Path, folder: Path, exercise_files: list[str]) -> tuple[list
                 count += 1
                 declared += info.size
                 if count > MAX_ZIP_MEMBERS:
-                    raise Rejected("the tar archive holds more than the %d entries allowed" % MAX_ZIP_MEMBERS)
+                    raise Rejected(_("the tar archive holds more than the {limit} entries allowed").format(
+                        limit=MAX_ZIP_MEMBERS))
                 if declared > MAX_ZIP_BYTES:
-                    raise Rejected("the tar archive would unpack to more than the %d bytes allowed" % MAX_ZIP_BYTES)
-                name = _safe_member_name(info.name, "tar archive")
+                    raise Rejected(_("the tar archive would unpack to more than the {limit} bytes allowed").format(
+                        limit=MAX_ZIP_BYTES))
+                name = _safe_member_name(info.name, TAR)
                 if name:
                     members.setdefault(name, info)
         except (tarfile.TarError, OSError, EOFError, zlib.error) as error:
-            raise Rejected("not a readable tar archive (%s)" % error) from None
+            raise Rejected(_("not a readable tar archive ({error})").format(error=error)) from None
 
         def read(info: tarfile.TarInfo) -> bytes:
             handle = archive.extractfile(info)
             return handle.read(MAX_FILE_BYTES + 1) if handle else b""
 
-        return _take_members(members, folder, exercise_files, "tar archive", read, lambda i: i.size,
+        return _take_members(members, folder, exercise_files, TAR, read, lambda i: i.size,
                              lambda i: i.isfile())
 
 
@@ -366,16 +385,16 @@ def _take_members(members: dict, folder: Path, exercise_files: list[str], what: 
     for name, rel in chosen.items():
         info = members[rel]
         if not is_regular(info):
-            notes.append("%s: not a regular file (a link?), not graded" % rel)
+            notes.append(_(NOT_REGULAR).format(path=rel))
             continue
         if size_of(info) > MAX_FILE_BYTES:
-            notes.append("%s: %d bytes, larger than an exercise program can be, not graded" % (rel, size_of(info)))
+            notes.append(_(TOO_LARGE).format(path=rel, size=size_of(info)))
             continue
         try:
             data = read(info)
         except (zipfile.BadZipFile, tarfile.TarError, zlib.error, RuntimeError, OSError, EOFError,
                 ValueError) as error:
-            raise Rejected("%s in the %s cannot be read (%s)" % (rel, what, error)) from None
+            raise Rejected(_(UNREADABLE_MEMBER[what]).format(path=rel, error=error)) from None
         (folder / name).write_bytes(data[:MAX_FILE_BYTES])
         files.append(name)
     return files, notes
@@ -387,5 +406,5 @@ def _safe_member_name(raw: str, what: str) -> str:
     name = raw.replace("\\", "/")
     parts = PurePosixPath(name).parts
     if name.startswith("/") or re.match(r"^[A-Za-z]:", name) or ".." in parts or "\x00" in name:
-        raise Rejected("the %s holds a path that leaves its folder: %r" % (what, raw))
+        raise Rejected(_(ESCAPING_PATH[what]).format(path=repr(raw)))
     return "/".join(p for p in parts if p not in ("", "."))

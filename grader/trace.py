@@ -15,6 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Optional
 
+from .i18n import N_, _, ngettext
+
 # Kinds of process, as a teacher names them.
 MAIN = "main"
 PROCESS = "process"          # a multiprocessing child running the learner's code
@@ -25,6 +27,8 @@ FORKED = "forked"            # a raw os.fork() child
 OTHER = "other"
 
 LEARNER_KINDS = (MAIN, PROCESS, POOL_WORKER, FORKED, OTHER)
+# the kinds as a message names them: _(proc.kind)
+_KIND_WORDS = (N_("main"), N_("process"), N_("pool worker"), N_("manager"), N_("helper"), N_("forked"), N_("other"))
 
 # The longest line the instrumentation sends (sitecustomize.py: max_text); a longer one is cut.
 LINE_TEXT_CAP = 4000
@@ -145,13 +149,12 @@ class StartError:
     def sentence(self) -> str:
         """The one message the learner gets: "your program did not start: SyntaxError, line 56
         of ex01_two_loops.py: `while True` ← expected ':'"."""
+        values = dict(error=self.type_name, file=self.file, message=self.message, line=self.line, code=self.code)
         if self.line is None:
-            return "your program did not start: %s in %s: %s" % (self.type_name, self.file, self.message)
+            return _("your program did not start: {error} in {file}: {message}").format(**values)
         if self.code:
-            return "your program did not start: %s, line %d of %s: `%s` ← %s" % (
-                self.type_name, self.line, self.file, self.code, self.message)
-        return "your program did not start: %s, line %d of %s: %s" % (
-            self.type_name, self.line, self.file, self.message)
+            return _("your program did not start: {error}, line {line} of {file}: `{code}` ← {message}").format(**values)
+        return _("your program did not start: {error}, line {line} of {file}: {message}").format(**values)
 
     def excerpt(self) -> tuple[str, ...]:
         """The learner's line with its number, and a caret under the spot, when known."""
@@ -191,10 +194,10 @@ class Detached:
     def explain(self, who: str) -> str:
         """For a check's message: what this process, named `who`, did, as a teacher says it."""
         if self.how == "setsid":
-            return ("%s left the program's session (os.setsid()): Ctrl+C and the end of the program "
-                    "no longer reach it" % who)
-        return ("%s lost its parent while main was running (a double fork, or a process its parent "
-                "did not wait for): nothing of the program waits for it any more" % who)
+            return _("{who} left the program's session (os.setsid()): Ctrl+C and the end of the program "
+                     "no longer reach it").format(who=who)
+        return _("{who} lost its parent while main was running (a double fork, or a process its parent "
+                 "did not wait for): nothing of the program waits for it any more").format(who=who)
 
 
 @dataclass(frozen=True)
@@ -311,9 +314,10 @@ class Outcome:
         """For a check's message: how a run that hung was stopped."""
         if self.reason == "stalled":
             # no duration: the same program must get the same message on every run
-            return ("it stopped moving and was stopped: for %.0f s its processes had printed nothing "
-                    "and used next to no CPU, all waiting for something that never came" % self.stall_after)
-        return "it was still running after %.1f s and was stopped" % self.budget
+            return _("it stopped moving and was stopped: for {seconds} s its processes had printed nothing "
+                     "and used next to no CPU, all waiting for something that never came").format(
+                         seconds="%.0f" % self.stall_after)
+        return _("it was still running after {seconds} s and was stopped").format(seconds="%.1f" % self.budget)
 
 
 @dataclass(frozen=True)
@@ -361,29 +365,37 @@ class Trace:
     def describe(self, pid: Optional[int]) -> str:
         """How a teacher names a process in a message: "main (pid 4711)", the learner's own name
         for a child: its target function, "child `read` (Process-2, pid 4712)", or the name it
-        gave, "child `写进程` (pid 4712)"; "child Process-1 (pid 4712)" when it has neither."""
+        gave, "child `写进程` (pid 4712)", or a subclass's `工作进程-2`; "child Process-1 (pid 4712)" when it has
+        neither."""
         if pid is None:
-            return "no process"
+            return _("no process")
         proc = self.proc(pid)
         if proc is None:
-            return "pid %d" % pid
+            return _("pid {pid}").format(pid=pid)
         if proc.kind == MAIN:
-            return "main (pid %d)" % pid
-        label = {PROCESS: "child", POOL_WORKER: "pool worker", MANAGER: "manager", HELPER: "helper",
-                 FORKED: "forked child", OTHER: "process"}[proc.kind]
+            return _("main (pid {pid})").format(pid=pid)
         if proc.name and proc.kind == PROCESS:
             if not _DEFAULT_NAME.match(proc.name):
-                return "%s `%s` (pid %d)" % (label, proc.name, pid)
+                return _("child `{name}` (pid {pid})").format(name=proc.name, pid=pid)
             function = _target_function(proc.target)
             if function:
-                return "%s `%s` (%s, pid %d)" % (label, function, proc.name, pid)
-        if proc.name and proc.kind in (PROCESS, POOL_WORKER):
-            return "%s %s (pid %d)" % (label, proc.name, pid)
+                return _("child `{function}` ({name}, pid {pid})").format(function=function, name=proc.name, pid=pid)
+            if not _LIBRARY_NAME.match(proc.name):
+                # a Process subclass's own name (`工作进程-2`): the learner's word, quoted like the others
+                return _("child `{name}` (pid {pid})").format(name=proc.name, pid=pid)
+            return _("child {name} (pid {pid})").format(name=proc.name, pid=pid)
+        if proc.name and proc.kind == POOL_WORKER:
+            return _("pool worker {name} (pid {pid})").format(name=proc.name, pid=pid)
         if proc.kind == HELPER:
             argv = " ".join(proc.argv)
-            label = "the forkserver" if "forkserver" in argv else \
-                    "the resource tracker" if "tracker" in argv else "a multiprocessing helper"
-        return "%s (pid %d)" % (label, pid)
+            if "forkserver" in argv:
+                return _("the forkserver (pid {pid})").format(pid=pid)
+            if "tracker" in argv:
+                return _("the resource tracker (pid {pid})").format(pid=pid)
+            return _("a multiprocessing helper (pid {pid})").format(pid=pid)
+        return {PROCESS: _("child (pid {pid})"), POOL_WORKER: _("pool worker (pid {pid})"),
+                MANAGER: _("manager (pid {pid})"), FORKED: _("forked child (pid {pid})"),
+                OTHER: _("process (pid {pid})")}[proc.kind].format(pid=pid)
 
     @property
     def did_anything(self) -> bool:
@@ -466,7 +478,9 @@ class Trace:
         if tail and sum(len(t) + 1 for t in tail) > max_chars:
             tail = [tail[0][-max_chars:]]
         if len(tail) < len(shown):
-            tail = ["… (%d earlier lines not shown)" % (len(shown) - len(tail))] + tail
+            hidden = len(shown) - len(tail)
+            tail = [ngettext("… ({count} earlier line not shown)", "… ({count} earlier lines not shown)",
+                             hidden).format(count=hidden)] + tail
         return tuple(tail)
 
     def output_cut(self) -> str:
@@ -475,18 +489,20 @@ class Trace:
         parts = []
         for pid in self.flooded:
             read = len(self.lines_by(pid)) + len(self.lines_by(pid, "err"))
-            parts.append("%s printed more than %d lines and the grader read only the first %d"
-                         % (self.describe(pid), read, read))
+            parts.append(_("{who} printed more than {count} lines and the grader read only the first {count}").format(
+                who=self.describe(pid), count=read))
         for pid, n in self.long_lines:
-            parts.append("%s printed %s longer than %d characters, and the grader read only their beginning"
-                         % (self.describe(pid), "1 line" if n == 1 else "%d lines" % n, LINE_TEXT_CAP))
+            parts.append(ngettext(
+                "{who} printed {count} line longer than {limit} characters, and the grader read only their beginning",
+                "{who} printed {count} lines longer than {limit} characters, and the grader read only their beginning",
+                n).format(who=self.describe(pid), count=n, limit=LINE_TEXT_CAP))
         if self.outcome.reason == "flood":
-            parts.append("the program printed more than the grader reads and was stopped there")
+            parts.append(_("the program printed more than the grader reads and was stopped there"))
         for stream in self.cut_streams:
-            parts.append("its %s was longer than the grader reads and was read only in part" % stream)
+            parts.append(_("its {stream} was longer than the grader reads and was read only in part").format(stream=stream))
         if not parts:
             return ""
-        return "the output was cut: %s" % "; ".join(parts)
+        return _("the output was cut: {what}").format(what=_("; ").join(parts))
 
     def stderr_text(self, pid: Optional[int] = None) -> str:
         return "\n".join(line.text for line in self.lines
@@ -605,12 +621,14 @@ _CARET = re.compile(r"^\s*[~^]*\^[~^]*\s*$")
 # the program printed is shown from its working folder ('src', not '/tmp/procgrade-run-x1/work/src').
 _RUN_FOLDER = re.compile(r"""[^\s'"]*procgrade-run-[^/\s'"]+/(?:work/|program/)?""")
 _DEFAULT_NAME = re.compile(r"^\w+-\d+(:\d+)*$")    # multiprocessing's own names: Process-2, MyProc-1:3
+_LIBRARY_NAME = re.compile(r"^(Process|\w*PoolWorker)-\d+(:\d+)*$")   # named by the library, not by a subclass
 
 
 def not_utf8(file: str, line: int, byte: str, code: str) -> StartError:
     """A file Python cannot read: not UTF-8, and no coding line says what it is (a GBK file, say)."""
-    return StartError(file, "SyntaxError", "the file is not UTF-8 (byte %s) and no coding line "
-                      "says which encoding it uses" % byte.replace("\\x", "0x"), line, code)
+    return StartError(file, "SyntaxError", _("the file is not UTF-8 (byte {byte}) and no coding line "
+                                             "says which encoding it uses").format(byte=byte.replace("\\x", "0x")),
+                      line, code)
 
 
 def _frames(texts: list[str]) -> list[Frame]:
@@ -664,10 +682,12 @@ def _condensed(lines: list[Line], program: str) -> list[tuple[int, str]]:
             out.append((at, block[0]))
             own = [f for f in _frames(block) if f.in_program(program)]
             for frame in own:
-                where = "  line %d, in %s" % (frame.line, frame.function)
-                out.append((at, "%s: %s" % (where, frame.code) if frame.code else where))
+                values = dict(line=frame.line, function=frame.function, code=frame.code)
+                out.append((at, (_("  line {line}, in {function}: {code}") if frame.code else
+                                 _("  line {line}, in {function}")).format(**values)))
             if not own:
-                out.append((at, "  (no line of %s in it: raised inside the library)" % (program or "your file")))
+                out.append((at, _("  (no line of {file} in it: raised inside the library)").format(file=program) if program
+                           else _("  (no line of your file in it: raised inside the library)")))
             first = next((n for n, t in enumerate(block) if n > 0 and not t.startswith((" ", "\t")) and t), len(block))
             out.extend((at, t) for t in block[first:])
         else:

@@ -14,6 +14,7 @@ from typing import Callable, Iterable, Optional
 
 from . import learner
 from .exercises import Exercise, all_exercises
+from .i18n import _
 from .results import Report
 
 Renderer = Callable[[Report, learner.Workspace], str]
@@ -32,9 +33,10 @@ def _is_source(_change: object, path: str) -> bool:
 
 def watching_line(workspace: learner.Workspace, on: Optional[Exercise], shown: str) -> str:
     if on is None:
-        return "All %d exercises are done. Watching %s/ for saves · Ctrl+C ends." % (
-            len(all_exercises()), shown)
-    return "Watching %s/ for saves · you are on %s (%s) · Ctrl+C ends." % (shown, on.id, on.file)
+        return _("All {count} exercises are done. Watching {folder}/ for saves · Ctrl+C ends.").format(
+            count=len(all_exercises()), folder=shown)
+    return _("Watching {folder}/ for saves · you are on {exercise} ({file}) · Ctrl+C ends.").format(
+        folder=shown, exercise=on.id, file=on.file)
 
 
 def watch(workspace: learner.Workspace, grade: learner.Grader, render: Renderer, shown: str) -> int:
@@ -59,7 +61,7 @@ def watch(workspace: learner.Workspace, grade: learner.Grader, render: Renderer,
                 print(watching_line(workspace, on, shown), flush=True)
                 watching = True
     except KeyboardInterrupt:
-        print("\nStopped watching.", flush=True)
+        print("\n" + _("Stopped watching."), flush=True)
     return 0 if learner.current(workspace, grade) is None else 1
 
 

@@ -5,6 +5,7 @@ subprocess (never in this pytest process), many targets per call, results read f
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -65,8 +66,9 @@ def variants(prefix: str = "") -> list[Variant]:
 
 
 def grade(targets: list[Path], exercise: Optional[str] = None, methods=METHODS, jobs: int = 2,
-          timeout: float = 900) -> list[dict]:
-    """Grade folders with the real command line; return its JSON reports (one per target)."""
+          timeout: float = 900, lang: Optional[str] = None, env: Optional[dict] = None) -> list[dict]:
+    """Grade folders with the real command line; return its JSON reports (one per target). `lang`
+    is the command's --lang; `env`, variables added to the command's environment."""
     out = Path(tempfile.mkdtemp(prefix="procgrade-results-")) / ("results-%s.json" % (exercise or "all"))
     cmd = [sys.executable, "-m", "grader", "check", "--jobs", str(jobs), "--json", str(out)]
     cmd += ["--start-method", "all" if tuple(methods) == METHODS else methods[0]]
@@ -74,7 +76,10 @@ def grade(targets: list[Path], exercise: Optional[str] = None, methods=METHODS, 
         cmd += ["--target", str(target)]
     if exercise:
         cmd.append(exercise)
-    proc = subprocess.run(cmd, cwd=KIT, capture_output=True, text=True, timeout=timeout)
+    if lang:
+        cmd += ["--lang", lang]
+    proc = subprocess.run(cmd, cwd=KIT, capture_output=True, text=True, timeout=timeout,
+                          env=dict(os.environ, **(env or {})))
     if proc.returncode not in (0, 1):
         raise RuntimeError("grader failed (%d): %s" % (proc.returncode, proc.stderr[-3000:]))
     try:

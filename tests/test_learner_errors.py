@@ -189,10 +189,14 @@ def test_a_line_cut_by_the_instrumentation_is_named():
 def test_children_are_named_as_the_learner_named_them():
     procs = (Proc(1, MAIN, None, None), Proc(2, PROCESS, 1, 1, name="Process-1", target="__main__:read"),
              Proc(3, PROCESS, 1, 1, name="写进程", target="__main__:write"),
-             Proc(4, PROCESS, 1, 1, name="Worker-1", target="__main__:Worker.run"))
+             Proc(4, PROCESS, 1, 1, name="Worker-1", target="__main__:Worker.run"),
+             Proc(5, PROCESS, 1, 1, name="工作进程-2"))
     trace = trace_of([], procs=procs)
-    assert [trace.describe(p) for p in (1, 2, 3, 4)] == [
-        "main (pid 1)", "child `read` (Process-1, pid 2)", "child `写进程` (pid 3)", "child Worker-1 (pid 4)"]
+    # a Process subclass's name (its class's, numbered by multiprocessing) is the learner's word too:
+    # quoted, so that it stays as written in either language
+    assert [trace.describe(p) for p in (1, 2, 3, 4, 5)] == [
+        "main (pid 1)", "child `read` (Process-1, pid 2)", "child `写进程` (pid 3)", "child `Worker-1` (pid 4)",
+        "child `工作进程-2` (pid 5)"]
 
 
 # --- the instructor's files -------------------------------------------------------------------

@@ -12,10 +12,11 @@ from typing import Optional
 
 from grader import common_checks
 from grader.checks import check, fail, quote
+from grader.i18n import N_, _, ngettext
 from grader.runner import SPIN_SECONDS, RunSpec
 from grader.trace import MAIN, PROCESS, Line, Trace
 
-TITLE = "two loops"
+TITLE = N_("two loops")
 LINES_PER_LOOP = 5      # seen from each loop before the run is stopped
 WATCH_AT_MOST = 20.0    # seconds of the program's own (warped) time after its first line
 WARP = 0.05             # sleep(1) lasts 50 ms
@@ -51,50 +52,55 @@ def single_printer(lines: list[Line]) -> Optional[int]:
     return pids.pop() if len(pids) == 1 else None
 
 
-@check("no process crashes")
+@check(N_("no process crashes"))
 def test_no_process_crashed(trace):
     common_checks.no_crash(trace)
 
 
-@check("two different lines each repeat, one per loop")
+@check(N_("two different lines each repeat, one per loop"))
 def test_two_loops_print(trace):
     loops = the_loops(trace)
     if len(loops) >= 2:
         return
     if not loops:
-        fail(expected="two lines, like `----1----` and `----2----`, each printed again and again",
-             observed="no line was printed 3 times (%d lines in all)" % len(trace.out()),
-             hint="each loop is `while True:` with a print and time.sleep(1) inside")
+        fail(expected=_("two lines, like `----1----` and `----2----`, each printed again and again"),
+             observed=ngettext("no line was printed 3 times ({count} line in all)",
+                               "no line was printed 3 times ({count} lines in all)", len(trace.out())).format(
+                                   count=len(trace.out())),
+             hint=_("each loop is `while True:` with a print and time.sleep(1) inside"))
     text, lines = loops[0]
     printers = {l.pid for l in lines}
-    observed = "only %s repeats (%d times, from %s), and %s" % (
-        quote(text), len(lines), ", ".join(trace.describe(p) for p in printers),
-        "main started no process" if not trace.children_of(trace.main_pid) else
-        "no other line repeats")
-    hint = "start the child with p.start() before main's own loop: main must reach its loop"
+    values = dict(line=quote(text), count=len(lines), who=common_checks.listed(trace.describe(p) for p in printers))
+    if not trace.children_of(trace.main_pid):
+        observed = _("only {line} repeats ({count} times, from {who}), and main started no process").format(**values)
+    else:
+        observed = _("only {line} repeats ({count} times, from {who}), and no other line repeats").format(**values)
+    hint = _("start the child with p.start() before main's own loop: main must reach its loop")
     if printers == {trace.main_pid} and not trace.children_of(trace.main_pid):
-        hint = ("the child's loop ran inside main, so main never reached its own loop: "
-                "`Process(target=run_proc())` calls run_proc in main, and `p.run()` runs it in main. "
-                "Pass the function itself, `Process(target=run_proc)`, then call `p.start()`")
+        hint = _("the child's loop ran inside main, so main never reached its own loop: "
+                 "`Process(target=run_proc())` calls run_proc in main, and `p.run()` runs it in main. "
+                 "Pass the function itself, `Process(target=run_proc)`, then call `p.start()`")
     crashes = trace.crashes()
     if crashes:
-        hint = "%s crashed with %s: %s" % (trace.describe(crashes[0].pid), quote(crashes[0].exception, 100),
-                                           common_checks.crash_hint(crashes[0]))
-    fail(expected="two lines, like `----1----` and `----2----`, each printed again and again",
+        hint = _("{who} crashed with {exception}: {hint}").format(
+            who=trace.describe(crashes[0].pid), exception=quote(crashes[0].exception, 100),
+            hint=common_checks.crash_hint(crashes[0]))
+    fail(expected=_("two lines, like `----1----` and `----2----`, each printed again and again"),
          observed=observed, hint=hint)
 
 
-@check("each loop's line comes from one process", needs=["two_loops_print"])
+@check(N_("each loop's line comes from one process"), needs=["two_loops_print"])
 def test_each_loop_in_one_process(trace):
     for text, lines in the_loops(trace)[:2]:
         if single_printer(lines) is None:
             pids = sorted({l.pid for l in lines})
-            fail(expected="all the %s lines come from the one process that runs that loop" % quote(text),
-                 observed="%s was printed by %s" % (quote(text), ", ".join(trace.describe(p) for p in pids)),
-                 hint="give each loop its own line: main's loop prints one marker, the child's the other")
+            fail(expected=_("all the {line} lines come from the one process that runs that loop").format(line=quote(text)),
+                 observed=_("{line} was printed by {who}").format(
+                     line=quote(text), who=common_checks.listed(trace.describe(p) for p in pids)),
+                 hint=_("give each loop its own line: main's loop prints one marker, the child's the other"))
 
 
-@check("the two loops run in two different processes", needs=["each_loop_in_one_process"])
+@check(N_("the two loops run in two different processes"), needs=["each_loop_in_one_process"])
 def test_loops_in_two_processes(trace):
     (text_a, lines_a), (text_b, lines_b) = the_loops(trace)[:2]
     pid_a, pid_b = single_printer(lines_a), single_printer(lines_b)
@@ -102,15 +108,17 @@ def test_loops_in_two_processes(trace):
         return
     threads = {l.thread for l in lines_a} | {l.thread for l in lines_b}
     if len(threads) > 1:
-        hint = ("they ran in threads (%s) of one process: threads share one process and its "
-                "memory; use multiprocessing.Process to get a second process" % ", ".join(sorted(threads)))
+        hint = _("they ran in threads ({threads}) of one process: threads share one process and its "
+                 "memory; use multiprocessing.Process to get a second process").format(
+                     threads=common_checks.listed(sorted(threads)))
     else:
-        hint = "run one loop in a child process: Process(target=run_proc), then p.start()"
-    fail(expected="%s and %s printed by two different processes" % (quote(text_a), quote(text_b)),
-         observed="both were printed by %s" % trace.describe(pid_a), hint=hint)
+        hint = _("run one loop in a child process: Process(target=run_proc), then p.start()")
+    fail(expected=_("{first} and {second} printed by two different processes").format(
+             first=quote(text_a), second=quote(text_b)),
+         observed=_("both were printed by {who}").format(who=trace.describe(pid_a)), hint=hint)
 
 
-@check("the loops run in main and its child, or in two children of main", needs=["loops_in_two_processes"])
+@check(N_("the loops run in main and its child, or in two children of main"), needs=["loops_in_two_processes"])
 def test_started_by_main(trace):
     for text, lines in the_loops(trace)[:2]:
         proc = trace.proc(single_printer(lines))
@@ -118,15 +126,15 @@ def test_started_by_main(trace):
             continue
         if proc.kind == MAIN or (proc.kind == PROCESS and proc.parent == trace.main_pid):
             continue
-        how = "a child started by %s" % trace.describe(proc.parent) if proc.kind == PROCESS else \
-              "a %s process" % proc.kind
-        fail(expected="each loop runs in main or in a multiprocessing.Process that main started",
-             observed="%s came from %s, %s" % (quote(text), trace.describe(proc.pid), how),
-             hint="start the looping processes from main with multiprocessing.Process "
-                  "(os.fork() does not exist on Windows and is not this lesson's tool)")
+        values = dict(line=quote(text), who=trace.describe(proc.pid), parent=trace.describe(proc.parent), kind=_(proc.kind))
+        fail(expected=_("each loop runs in main or in a multiprocessing.Process that main started"),
+             observed=(_("{line} came from {who}, a child started by {parent}") if proc.kind == PROCESS else
+                       _("{line} came from {who}, a {kind} process")).format(**values),
+             hint=_("start the looping processes from main with multiprocessing.Process "
+                    "(os.fork() does not exist on Windows and is not this lesson's tool)"))
 
 
-@check("the two loops run at the same time", needs=["loops_in_two_processes"])
+@check(N_("the two loops run at the same time"), needs=["loops_in_two_processes"])
 def test_loops_interleave(trace):
     (text_a, lines_a), (text_b, lines_b) = the_loops(trace)[:2]
     a_in_b = _inside(lines_a, lines_b)
@@ -134,12 +142,13 @@ def test_loops_interleave(trace):
     if a_in_b >= 2 and b_in_a >= 2:
         return
     first, second = (text_a, text_b) if lines_a[-1].t <= lines_b[0].t else (text_b, text_a)
-    fail(expected="the lines of both loops interleave, like ----1---- ----2---- ----1---- ----2----",
-         observed="all the %s lines came before the %s lines began" % (quote(first), quote(second))
+    fail(expected=_("the lines of both loops interleave, like ----1---- ----2---- ----1---- ----2----"),
+         observed=_("all the {first} lines came before the {second} lines began").format(
+             first=quote(first), second=quote(second))
          if min(a_in_b, b_in_a) == 0 else
-         "they barely overlap: only %d/%d lines fall inside the other loop's time" % (a_in_b, b_in_a),
-         hint="start the child and go straight on to main's loop: do not join() the child first, "
-              "and let its loop run forever")
+         _("they barely overlap: only {a}/{b} lines fall inside the other loop's time").format(a=a_in_b, b=b_in_a),
+         hint=_("start the child and go straight on to main's loop: do not join() the child first, "
+                "and let its loop run forever"))
 
 
 def _inside(lines: list[Line], other: list[Line]) -> int:
@@ -147,23 +156,24 @@ def _inside(lines: list[Line], other: list[Line]) -> int:
     return sum(start < l.t < end for l in lines)
 
 
-@check("each loop prints about once a second", needs=["each_loop_in_one_process"])
+@check(N_("each loop prints about once a second"), needs=["each_loop_in_one_process"])
 def test_loops_paced(trace):
     for text, lines in the_loops(trace)[:2]:
         gaps = [trace.virtual(b.t - a.t) for a, b in zip(lines, lines[1:])]
         typical = statistics.median(gaps)
         if not 0.5 <= typical <= 2.0:
-            fail(expected="%s about once a second" % quote(text),
-                 observed="%s came every %.3f s (the median gap between its lines)" % (quote(text), typical),
-                 hint="put time.sleep(1) inside each loop, after the print")
+            fail(expected=_("{line} about once a second").format(line=quote(text)),
+                 observed=_("{line} came every {seconds} s (the median gap between its lines)").format(
+                     line=quote(text), seconds="%.3f" % typical),
+                 hint=_("put time.sleep(1) inside each loop, after the print"))
 
 
-@check("every process stays in the program's tree: none detached itself")
+@check(N_("every process stays in the program's tree: none detached itself"))
 def test_stays_in_tree(trace):
     common_checks.stays_in_tree(trace)
 
 
 # A loop with no sleep at all floods its line and burns a CPU: loops_paced names that one.
-@check("no process spins where it should wait", needs=["loops_paced"])
+@check(N_("no process spins where it should wait"), needs=["loops_paced"])
 def test_waits_without_spinning(trace):
     common_checks.waits_without_spinning(trace)

@@ -7,10 +7,11 @@ from typing import Optional
 
 from grader import common_checks
 from grader.checks import check, fail
+from grader.i18n import N_, _
 from grader.runner import RunSpec
 from grader.trace import Proc, Trace
 
-TITLE = "pids"
+TITLE = N_("pids")
 
 
 def run_spec(program: Path, start_method: str) -> RunSpec:
@@ -25,17 +26,17 @@ def the_child(trace: Trace) -> Optional[Proc]:
     return next((p for p in printers if p is not None), children[0] if len(children) == 1 else None)
 
 
-@check("no process crashes")
+@check(N_("no process crashes"))
 def test_no_process_crashed(trace):
     common_checks.no_crash(trace)
 
 
-@check("main prints its own pid")
+@check(N_("main prints its own pid"))
 def test_main_prints_its_pid(trace):
-    common_checks.prints_own_pid(trace, trace.main_pid, "in main")
+    common_checks.prints_own_pid(trace, trace.main_pid, _("in main"))
 
 
-@check("main starts exactly one child process")
+@check(N_("main starts exactly one child process"))
 def test_one_child(trace):
     children = trace.children_of(trace.main_pid)
     if len(children) == 1:
@@ -44,18 +45,18 @@ def test_one_child(trace):
         ran_in_main = [l for l in trace.lines_by(trace.main_pid) if l.thread == "MainThread"]
         in_thread = [l for l in trace.lines_by(trace.main_pid) if l.thread != "MainThread"]
         if in_thread:
-            hint = ("the child's lines came from a thread (%s) of main: a thread is not a process; "
-                    "use multiprocessing.Process" % in_thread[0].thread)
+            hint = _("the child's lines came from a thread ({thread}) of main: a thread is not a process; "
+                     "use multiprocessing.Process").format(thread=in_thread[0].thread)
         elif len(ran_in_main) > 1:
-            hint = ("run_proc ran inside main: `p.run()` and `Process(target=run_proc())` both call "
-                    "it in main. Pass the function itself, `Process(target=run_proc)`, then `p.start()`")
+            hint = _("run_proc ran inside main: `p.run()` and `Process(target=run_proc())` both call "
+                     "it in main. Pass the function itself, `Process(target=run_proc)`, then `p.start()`")
         else:
-            hint = "create a multiprocessing.Process(target=run_proc) and call its start()"
-        fail(expected="one child process started by main", observed="main started no process", hint=hint)
-    shown = ", ".join(trace.describe(c.pid) for c in children)
-    fail(expected="one child process started by main",
-         observed="main started %d: %s" % (len(children), shown),
-         hint="create and start a single Process")
+            hint = _("create a multiprocessing.Process(target=run_proc) and call its start()")
+        fail(expected=_("one child process started by main"), observed=_("main started no process"), hint=hint)
+    shown = common_checks.listed(trace.describe(c.pid) for c in children)
+    fail(expected=_("one child process started by main"),
+         observed=_("main started {count}: {processes}").format(count=len(children), processes=shown),
+         hint=_("create and start a single Process"))
 
 
 def was_killed(child) -> bool:
@@ -64,55 +65,69 @@ def was_killed(child) -> bool:
     return child.exitcode is None and child.parent_saw is not None and child.parent_saw < 0
 
 
-DAEMON_HINT = ("a daemon child (daemon=True) is killed as soon as main ends; leave daemon off "
-               "(or join() the child) so it can finish")
+DAEMON, KILLED, HUNG, NEVER = "daemon", "killed", "hung", "never"
+# what became of a child that did not finish, said of one that printed nothing, and of one that
+# printed `count` lines
+PRINTED_NOTHING = {DAEMON: N_("{who} printed nothing: it was killed when main ended (exit code {code}): it was a daemon"),
+                   KILLED: N_("{who} printed nothing: it was killed (exit code {code}) before it finished")}
+PRINTED_SOME = {DAEMON: N_("{who} printed {count} line(s) and was killed when main ended (exit code {code}): it was a daemon"),
+                KILLED: N_("{who} printed {count} line(s) and was killed (exit code {code}) before it finished"),
+                HUNG: N_("{who} printed {count} line(s) and was still running when the program was stopped ({why})"),
+                NEVER: N_("{who} printed {count} line(s) and never finished: no exit of it was seen")}
+UNFINISHED_HINTS = {
+    DAEMON: N_("a daemon child (daemon=True) is killed as soon as main ends; leave daemon off "
+               "(or join() the child) so it can finish"),
+    KILLED: N_("something stopped the child before the end of run_proc (terminate(), kill()): let it "
+               "finish, and join() it"),
+    HUNG: N_("run_proc must come to its end: look for a loop without an end, or a wait (get(), "
+             "wait(), join()) for something that never comes"),
+    NEVER: N_("let the child's code run to its end, and have main wait for it (join(), or os.wait() after os.fork())")}
 
 
-def unfinished(trace: Trace, child: Proc) -> tuple[str, str]:
-    """(what became of a child that did not finish, the hint that follows from it): only a child
-    that was a daemon and was killed is told about daemon=True."""
+def unfinished(trace: Trace, child: Proc) -> str:
+    """What became of a child that did not finish (a key of PRINTED_SOME and UNFINISHED_HINTS):
+    only a child that was a daemon and was killed is told about daemon=True."""
     if was_killed(child) and child.daemon:
-        return "was killed when main ended (exit code %s): it was a daemon" % child.parent_saw, DAEMON_HINT
+        return DAEMON
     if was_killed(child):
-        return ("was killed (exit code %s) before it finished" % child.parent_saw,
-                "something stopped the child before the end of run_proc (terminate(), kill()): let it "
-                "finish, and join() it")
-    if trace.outcome.hung:
-        return ("was still running when the program was stopped (%s%s)"
-                % (trace.outcome.why_stopped(), common_checks.hang_diagnosis(trace)),
-                "run_proc must come to its end: look for a loop without an end, or a wait (get(), "
-                "wait(), join()) for something that never comes")
-    return ("never finished: no exit of it was seen",
-            "let the child's code run to its end, and have main wait for it (join(), or os.wait() after os.fork())")
+        return KILLED
+    return HUNG if trace.outcome.hung else NEVER
 
 
-@check("the child prints its own pid", needs=["one_child"])
+def unfinished_values(trace: Trace, child: Proc, count: int) -> dict:
+    why = trace.outcome.why_stopped() + common_checks.hang_diagnosis(trace) if trace.outcome.hung else ""
+    return dict(who=trace.describe(child.pid), count=count, code=child.parent_saw, why=why)
+
+
+@check(N_("the child prints its own pid"), needs=["one_child"])
 def test_child_prints_its_pid(trace):
     child = the_child(trace)
     if child is None or not trace.lines_by(child.pid):
-        killed = child is not None and was_killed(child)
-        how, hint = unfinished(trace, child) if killed else ("", "print os.getpid() inside run_proc, the "
-                                                                 "function the child runs")
-        fail(expected="the child prints a line with its pid",
-             observed="%s printed nothing%s" % (trace.describe(child.pid) if child else "no child",
-                                                ": it " + how if killed else
-                                                common_checks.lost_note(trace, child.pid) if child else ""),
-             hint=hint)
-    common_checks.prints_own_pid(trace, child.pid, "inside run_proc, in the child itself")
+        if child is not None and was_killed(child):
+            state = unfinished(trace, child)
+            fail(expected=_("the child prints a line with its pid"),
+                 observed=_(PRINTED_NOTHING[state]).format(**unfinished_values(trace, child, 0)),
+                 hint=_(UNFINISHED_HINTS[state]))
+        fail(expected=_("the child prints a line with its pid"),
+             observed=_("{who} printed nothing{lost}").format(who=trace.describe(child.pid),
+                                                             lost=common_checks.lost_note(trace, child.pid))
+             if child else _("no child printed anything"),
+             hint=_("print os.getpid() inside run_proc, the function the child runs"))
+    common_checks.prints_own_pid(trace, child.pid, _("inside run_proc, in the child itself"))
 
 
-@check("the child's parent is main", needs=["child_prints_its_pid"])
+@check(N_("the child's parent is main"), needs=["child_prints_its_pid"])
 def test_child_parent_is_main(trace):
     child = the_child(trace)
     if child.parent == trace.main_pid:
         return
-    fail(expected="the child was started by main (pid %d)" % trace.main_pid,
-         observed="the child's lines came from %s, started by %s"
-                  % (trace.describe(child.pid), trace.describe(child.parent)),
-         hint="start the child from main itself, not from another child")
+    fail(expected=_("the child was started by main (pid {pid})").format(pid=trace.main_pid),
+         observed=_("the child's lines came from {who}, started by {parent}").format(
+             who=trace.describe(child.pid), parent=trace.describe(child.parent)),
+         hint=_("start the child from main itself, not from another child"))
 
 
-@check("the child finishes its work before main ends", needs=["one_child"])
+@check(N_("the child finishes its work before main ends"), needs=["one_child"])
 def test_child_finishes_first(trace):
     child = the_child(trace)
     lines = trace.lines_by(child.pid)
@@ -121,28 +136,28 @@ def test_child_finishes_first(trace):
         if main_end is None or child.ended <= main_end:
             return
     if child.exitcode is None and (child.parent_saw is None or was_killed(child)):
-        how, hint = unfinished(trace, child)
-        fail(expected="the child prints its last line and exits with code 0",
-             observed="%s printed %d line(s) and %s" % (trace.describe(child.pid), len(lines), how),
-             hint=hint)
-    fail(expected="the child prints its pid line and its ending line, and exits with code 0",
-         observed="%s printed %d line(s) and exited with code %s"
-                  % (trace.describe(child.pid), len(lines),
-                     child.exitcode if child.exitcode is not None else child.parent_saw),
-         hint="print both lines in run_proc and let it return normally")
+        state = unfinished(trace, child)
+        fail(expected=_("the child prints its last line and exits with code 0"),
+             observed=_(PRINTED_SOME[state]).format(**unfinished_values(trace, child, len(lines))),
+             hint=_(UNFINISHED_HINTS[state]))
+    fail(expected=_("the child prints its pid line and its ending line, and exits with code 0"),
+         observed=_("{who} printed {count} line(s) and exited with code {code}").format(
+             who=trace.describe(child.pid), count=len(lines),
+             code=child.exitcode if child.exitcode is not None else child.parent_saw),
+         hint=_("print both lines in run_proc and let it return normally"))
 
 
-@check("the program ends by itself, leaving nothing running")
+@check(N_("the program ends by itself, leaving nothing running"))
 def test_ends_cleanly(trace):
     common_checks.ended_by_itself(trace)
 
-@check("every process stays in the program's tree: none detached itself")
+@check(N_("every process stays in the program's tree: none detached itself"))
 def test_stays_in_tree(trace):
     common_checks.stays_in_tree(trace)
 
 
 # A program that does not end is stopped where it is (the hang's diagnosis says where): whether it
 # also spun is judged only of a program that ends.
-@check("no process spins where it should wait", needs=["ends_cleanly"])
+@check(N_("no process spins where it should wait"), needs=["ends_cleanly"])
 def test_waits_without_spinning(trace):
     common_checks.waits_without_spinning(trace)

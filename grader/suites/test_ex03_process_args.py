@@ -17,10 +17,11 @@ from typing import Optional
 
 from grader import common_checks
 from grader.checks import check, fail, quote
+from grader.i18n import N_, _
 from grader.runner import RunSpec
 from grader.trace import Line, Proc, Trace
 
-TITLE = "process args"
+TITLE = N_("process args")
 ROUNDS = 10
 NAME = re.compile(r"name\s*[=:：]?\s*['\"]?([^\s,'\"，]+)", re.I)
 AGE = re.compile(r"age\s*[=:：]?\s*['\"]?(-?\d+)", re.I)
@@ -53,47 +54,48 @@ def child_or_fail(trace: Trace) -> Proc:
     child = the_child(trace)
     if child is None:
         children = trace.children_of(trace.main_pid)
-        fail(expected="a child process that prints its name, age and pid",
-             observed="no process other than main printed anything" +
-                      ("" if children else "; main started no process"),
-             hint="Process(target=run_proc, args=('test', 18), kwargs={'m': 20}), then p.start()")
+        fail(expected=_("a child process that prints its name, age and pid"),
+             observed=_("no process other than main printed anything") if children else
+                      _("no process other than main printed anything; main started no process"),
+             hint=_("{call}, then p.start()").format(call="Process(target=run_proc, args=('test', 18), kwargs={'m': 20})"))
     return child
 
 
-@check("no process crashes")
+@check(N_("no process crashes"))
 def test_no_process_crashed(trace):
     common_checks.no_crash(trace)
 
 
-@check("the child got name 'test' and age 18 from args")
+@check(N_("the child got name 'test' and age 18 from args"))
 def test_child_got_args(trace):
     child = child_or_fail(trace)
     lines = round_lines(trace, child)
     if not lines:
-        fail(expected="the child prints a line like `子进程运行中，name= test,age=18 ,pid=...`",
-             observed="%s printed no line with name= and age=" % trace.describe(child.pid),
-             hint="print name and age inside run_proc")
+        fail(expected=_("the child prints a line like {example}").format(example="`子进程运行中，name= test,age=18 ,pid=...`"),
+             observed=_("{who} printed no line with name= and age=").format(who=trace.describe(child.pid)),
+             hint=_("print name and age inside run_proc"))
     line = lines[0]
     name, age = NAME.search(line.text), AGE.search(line.text)
     got = (name.group(1) if name else None, age.group(1) if age else None)
     if got == ("test", "18"):
         return
-    fail(expected="name test and age 18 in the child's line",
-         observed="the child printed %s: name %s, age %s" % (quote(line.text), got[0], got[1]),
-         hint="args=('test', 18) is passed in order to run_proc(name, age, ...): check the order "
-              "of the tuple and of the parameters")
+    fail(expected=_("name test and age 18 in the child's line"),
+         observed=_("the child printed {line}: name {name}, age {age}").format(line=quote(line.text), name=got[0], age=got[1]),
+         hint=_("args=('test', 18) is passed in order to run_proc(name, age, ...): check the order "
+                "of the tuple and of the parameters"))
 
 
-@check("the child got the keyword arguments {'m': 20}")
+@check(N_("the child got the keyword arguments {'m': 20}"))
 def test_child_got_kwargs(trace):
     child = child_or_fail(trace)
     dicts = [(l, d) for l in trace.lines_by(child.pid) for d in _dicts(l.text)]
     if any(d == {"m": 20} for _, d in dicts):
         return
-    fail(expected="the child prints its kwargs, `{'m': 20}`",
-         observed=("the child printed %s" % quote(dicts[0][0].text)) if dicts else
-                  "the child printed no dict",
-         hint="pass kwargs={'m': 20} to Process, and print(kwargs) inside run_proc(name, age, **kwargs)")
+    fail(expected=_("the child prints its kwargs, {kwargs}").format(kwargs="`{'m': 20}`"),
+         observed=_("the child printed {line}").format(line=quote(dicts[0][0].text)) if dicts else
+                  _("the child printed no dict"),
+         hint=_("pass {kwargs} to Process, and print(kwargs) inside run_proc(name, age, **kwargs)").format(
+             kwargs="kwargs={'m': 20}"))
 
 
 def _dicts(text: str) -> list[dict]:
@@ -108,13 +110,13 @@ def _dicts(text: str) -> list[dict]:
     return found
 
 
-@check("the child prints its own pid")
+@check(N_("the child prints its own pid"))
 def test_child_prints_its_pid(trace):
     child = child_or_fail(trace)
-    common_checks.prints_own_pid(trace, child.pid, "inside run_proc, in the child itself")
+    common_checks.prints_own_pid(trace, child.pid, _("inside run_proc, in the child itself"))
 
 
-@check("main stops the child early with terminate()")
+@check(N_("main stops the child early with terminate()"))
 def test_child_terminated_early(trace):
     child = child_or_fail(trace)
     rounds = len(round_lines(trace, child))
@@ -124,72 +126,82 @@ def test_child_terminated_early(trace):
     if child.exitcode is None and 1 <= rounds < ROUNDS:
         return
     if child.exitcode is not None:
-        fail(expected="the child is stopped by main before its %d rounds are over" % ROUNDS,
-             observed="%s ran %d rounds and ended by itself (exit code %s)"
-                      % (trace.describe(child.pid), rounds, child.exitcode),
-             hint="after sleep(1), main calls p.terminate() and then p.join()")
-    fail(expected="the child prints some rounds (not 0, not all %d) before it is stopped" % ROUNDS,
-         observed="%s printed %d rounds" % (trace.describe(child.pid), rounds),
-         hint="start the child, sleep(1) in main, then p.terminate()")
+        fail(expected=_("the child is stopped by main before its {rounds} rounds are over").format(rounds=ROUNDS),
+             observed=_("{who} ran {count} rounds and ended by itself (exit code {code})").format(
+                 who=trace.describe(child.pid), count=rounds, code=child.exitcode),
+             hint=_("after sleep(1), main calls p.terminate() and then p.join()"))
+    fail(expected=_("the child prints some rounds (not 0, not all {rounds}) before it is stopped").format(rounds=ROUNDS),
+         observed=_("{who} printed {count} rounds").format(who=trace.describe(child.pid), count=rounds),
+         hint=_("start the child, sleep(1) in main, then p.terminate()"))
 
 
 def ignored_terminate(trace: Trace, child: Proc) -> None:
     """The child was sent terminate()'s SIGTERM and did not die of it (it ignored or caught it)."""
     lines = round_lines(trace, child)
     before = sum(l.t <= child.terminate_sent for l in lines)
-    end = ("it ended by itself with exit code %s; had its loop no end, main would have waited in "
-           "join() forever" % child.exitcode if child.exitcode is not None else
-           "main waited in join() until the grader stopped the run")
-    fail(expected="the child stops when main calls terminate() (it ends by SIGTERM, exit code -15)",
-         observed="the child ignored terminate(): main sent %s SIGTERM after %d of its rounds and "
-                  "waited in join(), but it went on with %d more rounds; %s"
-                  % (trace.describe(child.pid), before, len(lines) - before, end),
-         hint="terminate() only sends SIGTERM: a child that ignores it (signal.signal(SIGTERM, "
-              "SIG_IGN)) or catches it and goes on never stops. Let SIGTERM end the child")
+    values = dict(who=trace.describe(child.pid), before=before, after=len(lines) - before, code=child.exitcode)
+    if child.exitcode is not None:
+        observed = _("the child ignored terminate(): main sent {who} SIGTERM after {before} of its rounds and "
+                     "waited in join(), but it went on with {after} more rounds; it ended by itself with exit "
+                     "code {code}; had its loop no end, main would have waited in join() forever").format(**values)
+    else:
+        observed = _("the child ignored terminate(): main sent {who} SIGTERM after {before} of its rounds and "
+                     "waited in join(), but it went on with {after} more rounds; main waited in join() until "
+                     "the grader stopped the run").format(**values)
+    fail(expected=_("the child stops when main calls terminate() (it ends by SIGTERM, exit code -15)"),
+         observed=observed,
+         hint=_("terminate() only sends SIGTERM: a child that ignores it (signal.signal(SIGTERM, "
+                "SIG_IGN)) or catches it and goes on never stops. Let SIGTERM end the child"))
 
 
-@check("after join(), main prints the child's real state: alive=False exitcode=…",
+@check(N_("after join(), main prints the child's real state: alive=False exitcode=…"),
        needs=["child_terminated_early"])
 def test_main_reports_exit_state(trace):
     child = the_child(trace)
     status = [l for l in trace.lines_by(trace.main_pid) if ALIVE.search(l.text) and EXITCODE.search(l.text)]
     truth = child.parent_saw
     if not status:
-        fail(expected="main prints `alive=False exitcode=%s` after join()" % truth,
-             observed="main printed no line with alive= and exitcode=",
-             hint="print(f\"alive={p.is_alive()} exitcode={p.exitcode}\") after p.join()")
+        fail(expected=_("main prints `alive=False exitcode={code}` after join()").format(code=truth),
+             observed=_("main printed no line with alive= and exitcode="),
+             hint=_("print({code}) after p.join()").format(code='f"alive={p.is_alive()} exitcode={p.exitcode}"'))
     line = status[-1]
     alive, code = ALIVE.search(line.text).group(1), EXITCODE.search(line.text).group(1)
     if alive == "True" or code == "None":
-        fail(expected="alive=False exitcode=%s, read after join()" % truth,
-             observed="main printed %s: the child had not ended yet when main asked" % quote(line.text),
-             hint="terminate() only sends a signal; call p.join() to wait for the end, then read "
-                  "p.is_alive() and p.exitcode")
+        fail(expected=_("alive=False exitcode={code}, read after join()").format(code=truth),
+             observed=_("main printed {line}: the child had not ended yet when main asked").format(line=quote(line.text)),
+             hint=_("terminate() only sends a signal; call p.join() to wait for the end, then read "
+                    "p.is_alive() and p.exitcode"))
     if alive != "False" or code != str(truth):
-        fail(expected="alive=False exitcode=%s: the values the Process object reports" % truth,
-             observed="main printed %s, but the child's real exit code was %s" % (quote(line.text), truth),
-             hint="print p.is_alive() and p.exitcode themselves, not fixed text")
+        fail(expected=_("alive=False exitcode={code}: the values the Process object reports").format(code=truth),
+             observed=_("main printed {line}, but the child's real exit code was {code}").format(
+                 line=quote(line.text), code=truth),
+             hint=_("print p.is_alive() and p.exitcode themselves, not fixed text"))
     unread = [what for what in ("is_alive", "exitcode")
               if trace.last_read(trace.main_pid, child.pid, what, line.t) is None]
     if unread:
-        fail(expected="main reads alive and exitcode from the Process object, after join()",
-             observed="main printed %s without ever reading %s of %s: the values were typed in"
-                      % (quote(line.text), " or ".join(READS[what] for what in unread), trace.describe(child.pid)),
-             hint="print p.is_alive() and p.exitcode themselves, not fixed text")
+        reads = [READS[what] for what in unread]
+        values = dict(line=quote(line.text), who=trace.describe(child.pid), read=reads[0], other=reads[-1])
+        fail(expected=_("main reads alive and exitcode from the Process object, after join()"),
+             observed=(_("main printed {line} without ever reading {read} of {who}: the values were typed in")
+                       if len(reads) == 1 else
+                       _("main printed {line} without ever reading {read} or {other} of {who}: the values were "
+                         "typed in")).format(**values),
+             hint=_("print p.is_alive() and p.exitcode themselves, not fixed text"))
     misread = [(what, read.value) for what in ("is_alive", "exitcode")
                for read in [trace.last_read(trace.main_pid, child.pid, what, line.t)]
                if str(read.value) != (alive if what == "is_alive" else code)]
     if misread:
-        fail(expected="main prints the values its Process object returned",
-             observed="main printed %s, but the last time it asked, %s"
-                      % (quote(line.text), ", ".join("%s returned %s" % (READS[w], v) for w, v in misread)),
-             hint="print p.is_alive() and p.exitcode themselves, read after p.join()")
+        returned = common_checks.listed(_("{read} returned {value}").format(read=READS[w], value=v) for w, v in misread)
+        fail(expected=_("main prints the values its Process object returned"),
+             observed=_("main printed {line}, but the last time it asked, {returned}").format(
+                 line=quote(line.text), returned=returned),
+             hint=_("print p.is_alive() and p.exitcode themselves, read after p.join()"))
 
 
-@check("the program ends by itself, leaving nothing running")
+@check(N_("the program ends by itself, leaving nothing running"))
 def test_ends_cleanly(trace):
     common_checks.ended_by_itself(trace)
 
-@check("every process stays in the program's tree: none detached itself")
+@check(N_("every process stays in the program's tree: none detached itself"))
 def test_stays_in_tree(trace):
     common_checks.stays_in_tree(trace)

@@ -18,10 +18,11 @@ from typing import Optional
 
 from grader import common_checks
 from grader.checks import check, fail, quote
+from grader.i18n import N_, _, ngettext
 from grader.runner import RunSpec
 from grader.trace import PROCESS, Line, QueueOp, Trace
 
-TITLE = "queue"
+TITLE = N_("queue")
 WARP = 0.05              # the blocking put's 2 s last 100 ms
 SLOW_PUT_SECONDS = 0.05  # real seconds each child waits before a put
 BOOL = re.compile(r"\b(True|False)\s*$")
@@ -51,28 +52,29 @@ def part_a(trace: Trace) -> dict[str, list[Line]]:
 def part_a_or_fail(trace: Trace) -> dict[str, list[Line]]:
     found = part_a(trace)
     if len(found["full"]) < 2:
-        fail(expected="main prints the queue-is-full line twice, e.g. `消息列队已满，现有消息数量:3`",
-             observed="main printed %d such line(s) after the full() answers" % len(found["full"]),
-             hint="print the line (with q.qsize()) in the except of both failed puts")
+        fail(expected=_("main prints the queue-is-full line twice, e.g. {example}").format(example="`消息列队已满，现有消息数量:3`"),
+             observed=_("main printed {count} such line(s) after the full() answers").format(count=len(found["full"])),
+             hint=_("print the line (with q.qsize()) in the except of both failed puts"))
     return found
 
 
-@check("no process crashes")
+@check(N_("no process crashes"))
 def test_no_process_crashed(trace):
     common_checks.no_crash(trace)
 
 
-@check("full() says False with 2 messages and True with 3")
+@check(N_("full() says False with 2 messages and True with 3"))
 def test_full_answers(trace):
     answers = [BOOL.search(l.text).group(1) for l in part_a(trace)["answers"]]
     if answers == ["False", "True"]:
         return
-    fail(expected="main prints `False` then `True`",
-         observed="main printed %s" % (", ".join(answers) or "no True/False line"),
-         hint="print(q.full()) after the second put and again after the third, on a Queue(3)")
+    fail(expected=_("main prints `False` then `True`"),
+         observed=_("main printed {answers}").format(answers=", ".join(answers)) if answers else
+                  _("main printed no True/False line"),
+         hint=_("print(q.full()) after the second put and again after the third, on a Queue(3)"))
 
 
-@check("the blocking put waits about 2 s, then gives up")
+@check(N_("the blocking put waits about 2 s, then gives up"))
 def test_blocking_put_waits(trace):
     found = part_a_or_fail(trace)
     start = found["answers"][-1].t if found["answers"] else 0.0
@@ -82,33 +84,36 @@ def test_blocking_put_waits(trace):
     # 0.1 s late (4.2 s in the program's clock), and no known mistake waits that long.
     if 1.5 <= waited <= 8.0:
         return
-    fail(expected="the first full line about 2 s after `True`: put(x, True, 2) waits 2 s for room",
-         observed="it came %.2f s after" % waited,
-         hint="q.put('消息4', True, 2) blocks up to 2 s, then raises queue.Full")
+    fail(expected=_("the first full line about 2 s after `True`: put(x, True, 2) waits 2 s for room"),
+         observed=_("it came {seconds} s after").format(seconds="%.2f" % waited),
+         hint=_("{call} blocks up to 2 s, then raises queue.Full").format(call="`q.put('消息4', True, 2)`"))
 
 
-@check("put_nowait gives up at once", needs=["blocking_put_waits"])
+@check(N_("put_nowait gives up at once"), needs=["blocking_put_waits"])
 def test_nowait_put_does_not_wait(trace):
     found = part_a_or_fail(trace)
     waited = trace.virtual(found["full"][1].t - found["full"][0].t)
     if waited < 0.5:
         return
-    fail(expected="the second full line right after the first: put_nowait never waits",
-         observed="it came %.2f s after the first" % waited,
-         hint="q.put_nowait(x) is q.put(x, False): it raises queue.Full at once")
+    fail(expected=_("the second full line right after the first: put_nowait never waits"),
+         observed=_("it came {seconds} s after the first").format(seconds="%.2f" % waited),
+         hint=_("q.put_nowait(x) is q.put(x, False): it raises queue.Full at once"))
 
 
 # get_nowait() right after put() can find the queue's pipe still empty: the drain is reliable
 # only because the 2 s put gave the queue's feeder thread time to flush. So it builds on that.
-@check("the queue is drained first in, first out: 消息1, 消息2, 消息3", needs=["blocking_put_waits"])
+@check(N_("the queue is drained first in, first out: `消息1`, `消息2`, `消息3`"), needs=["blocking_put_waits"])
 def test_drain_in_order(trace):
     drained = part_a_or_fail(trace)["drained"]
     numbers = [common_checks.numbers(l.text)[-1:] for l in drained]
     if numbers == [[1], [2], [3]]:
         return
-    fail(expected="main prints the three messages in the order they were put: 消息1, 消息2, 消息3",
-         observed="after the full lines main printed %s" % (", ".join(quote(l.text) for l in drained) or "nothing"),
-         hint="get_nowait() (or get()) three times: a queue hands items out first in, first out")
+    fail(expected=_("main prints the three messages in the order they were put: {messages}").format(
+             messages="`消息1`, `消息2`, `消息3`"),
+         observed=_("after the full lines main printed {lines}").format(
+             lines=common_checks.listed(quote(l.text) for l in drained)) if drained else
+                  _("after the full lines main printed nothing"),
+         hint=_("get_nowait() (or get()) three times: a queue hands items out first in, first out"))
 
 
 # --- part B: a writer and a reader, known by what they did with the queue -------------------
@@ -143,32 +148,44 @@ def moved(trace: Trace, queue: str, op: str) -> list[QueueOp]:
 
 
 def listed(ops: list[QueueOp]) -> str:
-    return ", ".join(o.value for o in ops) or "nothing"
+    """The items of some queue operations, as evidence ("A, B, C"), or "nothing"."""
+    return ", ".join(o.value for o in ops) or _("nothing")
 
 
-@check("the writer and the reader are two different child processes")
+def sentences(parts: list[str]) -> str:
+    """Whole sentences, one after the other (how they follow each other is itself a message:
+    Chinese puts no space between them)."""
+    text = parts[0]
+    for sentence in parts[1:]:
+        text = _("{sentence} {next}").format(sentence=text, next=sentence)
+    return text
+
+
+@check(N_("the writer and the reader are two different child processes"))
 def test_writer_and_reader_are_two_children(trace):
     roles = part_b(trace)
     if roles.queue is None or roles.writer is None or roles.reader is None:
-        observed = ("no child process put anything on a queue or got anything from one" if roles.queue is None
-                    else "nothing was put on the queue the children used" if roles.writer is None
-                    else "%s put %s on the queue, and no other process got anything from it or asked it anything"
-                    % (trace.describe(roles.writer), listed(moved(trace, roles.queue, "put"))))
-        fail(expected="a writer process puts A, B, C on a queue, and a reader process gets them from it",
+        observed = (_("no child process put anything on a queue or got anything from one") if roles.queue is None
+                    else _("nothing was put on the queue the children used") if roles.writer is None
+                    else _("{who} put {items} on the queue, and no other process got anything from it or asked it "
+                           "anything").format(who=trace.describe(roles.writer),
+                                              items=listed(moved(trace, roles.queue, "put"))))
+        fail(expected=_("a writer process puts A, B, C on a queue, and a reader process gets them from it"),
              observed=observed,
-             hint="create one Queue in main, then start a writer Process and a reader Process, both given "
-                  "that queue as an argument")
+             hint=_("create one Queue in main, then start a writer Process and a reader Process, both given "
+                    "that queue as an argument"))
     problems = []
-    for role, pid in (("writer", roles.writer), ("reader", roles.reader)):
+    for role, pid in ((N_("the writer was {who}, not a child process of main"), roles.writer),
+                      (N_("the reader was {who}, not a child process of main"), roles.reader)):
         proc = trace.proc(pid)
         if proc is None or proc.kind != PROCESS or proc.parent != trace.main_pid:
-            problems.append("the %s was %s, not a child process of main" % (role, trace.describe(pid)))
+            problems.append(_(role).format(who=trace.describe(pid)))
     if roles.writer == roles.reader:
-        problems.append("the same process, %s, both put the items and got them" % trace.describe(roles.writer))
+        problems.append(_("the same process, {who}, both put the items and got them").format(who=trace.describe(roles.writer)))
     if problems:
-        fail(expected="the writer and the reader run in two different processes started by main",
-             observed="; ".join(problems),
-             hint="Process(target=write, args=(q,)) and Process(target=read, args=(q,)), each start()ed")
+        fail(expected=_("the writer and the reader run in two different processes started by main"),
+             observed=common_checks.clauses(problems),
+             hint=_("Process(target=write, args=(q,)) and Process(target=read, args=(q,)), each start()ed"))
 
 
 def stopped_early(trace: Trace, roles: PartB) -> tuple[str, str]:
@@ -178,69 +195,76 @@ def stopped_early(trace: Trace, roles: PartB) -> tuple[str, str]:
     late = [o for o in moved(trace, roles.queue, "put") if reader.ended is not None and o.t > reader.ended]
     if not late:
         return "", ""
-    said = ["It ended while the writer, %s, was still putting: %s %s put after the reader had ended."
-            % (trace.describe(roles.writer), listed(late), "was" if len(late) == 1 else "were")]
+    said = [ngettext("It ended while the writer, {who}, was still putting: {items} was put after the reader had ended.",
+                     "It ended while the writer, {who}, was still putting: {items} were put after the reader had ended.",
+                     len(late)).format(who=trace.describe(roles.writer), items=listed(late))]
     last = trace.queue_ops(roles.queue, roles.reader)[-1:]
     if last and last[0].op in ("empty", "qsize"):
-        said.append("Its last call on the queue was %s, and it answered %s." % (last[0].call, last[0].outcome))
-        hint = ("q.%s only says the queue is empty at this instant, not that the writer is done. " % last[0].call)
+        said.append(_("Its last call on the queue was {call}, and it answered {answer}.").format(
+            call=last[0].call, answer=last[0].outcome))
+        hint = _("q.{call} only says the queue is empty at this instant, not that the writer is done.").format(
+            call=last[0].call)
     elif last and last[0].op == "get" and last[0].outcome == "Empty":
-        said.append("Its last call on the queue was %s, and it raised queue.Empty." % last[0].call)
-        hint = "queue.Empty only says the queue is empty at this instant, not that the writer is done. "
+        said.append(_("Its last call on the queue was {call}, and it raised queue.Empty.").format(call=last[0].call))
+        hint = _("queue.Empty only says the queue is empty at this instant, not that the writer is done.")
     else:
-        hint = "The reader stopped before the writer was done. "
-    return " ".join(said), hint + ("Stop on an end marker the writer puts last (or get the known number of "
-                                   "items), or start the reader after joining the writer")
+        hint = _("The reader stopped before the writer was done.")
+    return sentences(said), sentences([hint, _("Stop on an end marker the writer puts last (or get the known number of "
+                                               "items), or start the reader after joining the writer")])
 
 
-@check("every item put is got exactly once, in order", needs=["writer_and_reader_are_two_children"])
+@check(N_("every item put is got exactly once, in order"), needs=["writer_and_reader_are_two_children"])
 def test_every_item_got_once_in_order(trace):
     roles = part_b(trace)
     put, got = moved(trace, roles.queue, "put"), moved(trace, roles.queue, "get")
     if put and [o.item for o in put] == [o.item for o in got]:
         return
     early, hint = stopped_early(trace, roles)
-    hint = hint or "the reader gets with a blocking q.get() until an end marker (or the known count) arrives"
-    fail(expected="the reader gets every item the writer put, once each and in order: %s" % listed(put),
-         observed=" ".join(["The reader, %s, got %s." % (trace.describe(roles.reader), listed(got))]
-                           + ([early] if early else [])),
+    hint = hint or _("the reader gets with a blocking q.get() until an end marker (or the known count) arrives")
+    fail(expected=_("the reader gets every item the writer put, once each and in order: {items}").format(items=listed(put)),
+         observed=sentences([(_("The reader, {who}, got {items}.") if got else _("The reader, {who}, got nothing.")).format(
+                                who=trace.describe(roles.reader), items=listed(got))]
+                            + ([early] if early else [])),
          hint=hint)
 
 
-@check("the program ends by itself, leaving nothing running")
+@check(N_("the program ends by itself, leaving nothing running"))
 def test_ends_cleanly(trace):
     common_checks.ended_by_itself(trace)
 
-@check("every process stays in the program's tree: none detached itself")
+@check(N_("every process stays in the program's tree: none detached itself"))
 def test_stays_in_tree(trace):
     common_checks.stays_in_tree(trace)
 
 
-@check("main prints its last line after the writer and the reader have ended",
+@check(N_("main prints its last line after the writer and the reader have ended"),
        needs=["writer_and_reader_are_two_children", "ends_cleanly"])
 def test_main_waits_for_both(trace):
     roles = part_b(trace)
     mine = trace.lines_by(trace.main_pid)
     last = mine[-1] if mine else None
-    running = [(role, pid) for role, pid in (("writer", roles.writer), ("reader", roles.reader))
+    running = [(role, pid) for role, pid in ((N_("main printed {line} while the writer, {who}, was still running"),
+                                              roles.writer),
+                                             (N_("main printed {line} while the reader, {who}, was still running"),
+                                              roles.reader))
                if last is None or trace.proc(pid).ended is None or trace.proc(pid).ended > last.t]
     if last is not None and not running:
         return
     if last is None:
-        observed = "main printed nothing"
+        observed = _("main printed nothing")
     elif len(running) == 2:
-        observed = "main printed %s while the writer, %s, and the reader, %s, were both still running" % (
-            quote(last.text), trace.describe(roles.writer), trace.describe(roles.reader))
+        observed = _("main printed {line} while the writer, {writer}, and the reader, {reader}, were both still "
+                     "running").format(line=quote(last.text), writer=trace.describe(roles.writer),
+                                       reader=trace.describe(roles.reader))
     else:
-        observed = "main printed %s while the %s, %s, was still running" % (
-            quote(last.text), running[0][0], trace.describe(running[0][1]))
-    fail(expected="main's last line (`所有数据都写入并且读完`) after both processes ended",
+        observed = _(running[0][0]).format(line=quote(last.text), who=trace.describe(running[0][1]))
+    fail(expected=_("main's last line ({line}) after both processes ended").format(line="`所有数据都写入并且读完`"),
          observed=observed,
-         hint="join() the writer and the reader before the last print")
+         hint=_("join() the writer and the reader before the last print"))
 
 
 # A program that does not end is stopped where it is (the hang's diagnosis says where): whether it
 # also spun is judged only of a program that ends.
-@check("no process spins where it should wait", needs=["ends_cleanly"])
+@check(N_("no process spins where it should wait"), needs=["ends_cleanly"])
 def test_waits_without_spinning(trace):
     common_checks.waits_without_spinning(trace)

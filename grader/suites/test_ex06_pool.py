@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from grader import common_checks
-from grader.checks import check, fail, plural, quote
+from grader.checks import check, fail, quote
+from grader.i18n import N_, _, ngettext
 from grader.runner import RunSpec
 from grader.trace import POOL_WORKER, Line, QueueOp, SentTask, Task, Trace
 
-TITLE = "pool"
+TITLE = N_("pool")
 TASKS = 10
 POOL_SIZE = 3
 WORD = "itcast"
@@ -48,7 +49,7 @@ def task_lines(trace: Trace, pattern: "re.Pattern[str]") -> list[tuple[int, Line
     return found
 
 
-@check("no process crashes")
+@check(N_("no process crashes"))
 def test_no_process_crashed(trace):
     common_checks.no_crash(trace)
 
@@ -78,11 +79,11 @@ def numbers(tasks: "Iterable[Task | SentTask]") -> list:
 def described(found: list) -> str:
     """Task numbers for a message: "0 to 9" for a run of them, else "0, 3, 7"; "none"."""
     if len(found) > 2 and found == list(range(found[0], found[0] + len(found))):
-        return "%d to %d" % (found[0], found[-1])
-    return ", ".join(map(str, found)) or "none"
+        return _("{first} to {last}").format(first=found[0], last=found[-1])
+    return ", ".join(map(str, found)) or _("none")
 
 
-@check("each of the 10 tasks starts and finishes exactly once")
+@check(N_("each of the 10 tasks starts and finishes exactly once"))
 def test_each_task_runs_once(trace):
     wanted = list(range(TASKS))
     runs = part_a_tasks(trace)
@@ -92,9 +93,9 @@ def test_each_task_runs_once(trace):
         dones = [t for t, _ in task_lines(trace, DONE)]
         if sorted(starts) == wanted and sorted(dones) == wanted:
             return
-        fail(expected="tasks 0 to 9 handed to a Pool with apply_async, each run once",
-             observed="no task was handed to a pool",
-             hint="po.apply_async(worker, (i,)) for i in range(10), then po.close() and po.join()")
+        fail(expected=_("tasks 0 to 9 handed to a Pool with apply_async, each run once"),
+             observed=_("no task was handed to a pool"),
+             hint=_("po.apply_async(worker, (i,)) for i in range(10), then po.close() and po.join()"))
     started = numbers(runs)
     finished = numbers(t for t in runs if t.ended is not None)
     if started == wanted and finished == wanted:
@@ -102,61 +103,68 @@ def test_each_task_runs_once(trace):
     sent = numbers(t for t in trace.task_sends if t.function == part_a_function(trace))
     never = sorted(set(sent) - set(finished))
     if never and not trace.outcome.hung:
-        fail(expected="tasks 0 to 9 each start and finish in the pool before main ends",
-             observed=("main handed tasks %s to the pool, and none of them ran: main ended without waiting "
-                       "for them, and its pool's workers were stopped with it" % described(sent)) if not started
-                      else ("main handed tasks %s to the pool, but %s never finished: main ended without "
-                            "waiting for them, and its pool's workers were stopped with it (tasks that "
-                            "started: %s)" % (described(sent), described(never), described(started))),
-             hint="after the last apply_async, call po.close() and then po.join(): join() waits until every "
-                  "task has finished. In the graded run a pool's tasks start only once main waits for them, "
-                  "so a program that does not wait for its pool loses them on every run, not only on a "
-                  "busy machine")
-    fail(expected="tasks 0 to 9 each start once and finish once",
-         observed="tasks that started: %s; that finished: %s" % (described(started), described(finished)),
-         hint="po.apply_async(worker, (i,)) for i in range(10): each task once, numbered 0 to 9")
+        values = dict(sent=described(sent), never=described(never), started=described(started))
+        fail(expected=_("tasks 0 to 9 each start and finish in the pool before main ends"),
+             observed=_("main handed tasks {sent} to the pool, and none of them ran: main ended without waiting "
+                        "for them, and its pool's workers were stopped with it").format(**values) if not started
+                      else _("main handed tasks {sent} to the pool, but {never} never finished: main ended without "
+                             "waiting for them, and its pool's workers were stopped with it (tasks that "
+                             "started: {started})").format(**values),
+             hint=_("after the last apply_async, call po.close() and then po.join(): join() waits until every "
+                    "task has finished. In the graded run a pool's tasks start only once main waits for them, "
+                    "so a program that does not wait for its pool loses them on every run, not only on a "
+                    "busy machine"))
+    fail(expected=_("tasks 0 to 9 each start once and finish once"),
+         observed=_("tasks that started: {started}; that finished: {finished}").format(
+             started=described(started), finished=described(finished)),
+         hint=_("po.apply_async(worker, (i,)) for i in range(10): each task once, numbered 0 to 9"))
 
 
-@check("the tasks run in pool worker processes, not in main", needs=["each_task_runs_once"])
+@check(N_("the tasks run in pool worker processes, not in main"), needs=["each_task_runs_once"])
 def test_tasks_run_in_pool_workers(trace):
     runs = part_a_tasks(trace)
     where = {trace.proc(t.pid).kind if trace.proc(t.pid) else "?" for t in runs}
     if runs and where == {POOL_WORKER}:
         return
     in_main = [l for _, l in task_lines(trace, START) if l.pid == trace.main_pid]
-    fail(expected="every task runs in a worker process of the Pool",
-         observed="no task was handed to the pool%s" % (": %s came from main" % quote(in_main[0].text)
-                                                        if in_main else "") if not runs else
-                  "some tasks ran in processes that are not pool workers",
-         hint="hand the task to the pool: po.apply_async(worker, (i,)); calling worker(i) runs it in main")
+    if runs:
+        observed = _("some tasks ran in processes that are not pool workers")
+    elif in_main:
+        observed = _("no task was handed to the pool: {line} came from main").format(line=quote(in_main[0].text))
+    else:
+        observed = _("no task was handed to the pool")
+    fail(expected=_("every task runs in a worker process of the Pool"), observed=observed,
+         hint=_("hand the task to the pool: po.apply_async(worker, (i,)); calling worker(i) runs it in main"))
 
 
-@check("at most 3 worker processes run the tasks", needs=["tasks_run_in_pool_workers"])
+@check(N_("at most 3 worker processes run the tasks"), needs=["tasks_run_in_pool_workers"])
 def test_at_most_three_workers(trace):
     workers = list(dict.fromkeys(t.pid for t in part_a_tasks(trace)))
     if len(workers) <= POOL_SIZE:
         return
-    fail(expected="the 10 tasks share the Pool's 3 worker processes",
-         observed="%s ran them: %s" % (plural(len(workers), "process", "processes"),
-                                       ", ".join(trace.describe(p) for p in workers)),
-         hint="Pool(3) makes 3 workers; a pool reuses them for the next tasks")
+    fail(expected=_("the 10 tasks share the Pool's 3 worker processes"),
+         observed=ngettext("{count} process ran them: {processes}", "{count} processes ran them: {processes}",
+                           len(workers)).format(count=len(workers),
+                                                processes=common_checks.listed(trace.describe(p) for p in workers)),
+         hint=_("Pool(3) makes 3 workers; a pool reuses them for the next tasks"))
 
 
-@check("2 or 3 tasks run at the same time, never more", needs=["tasks_run_in_pool_workers"])
+@check(N_("2 or 3 tasks run at the same time, never more"), needs=["tasks_run_in_pool_workers"])
 def test_tasks_overlap(trace):
     most = Trace.max_overlap((t.started, t.ended) for t in part_a_tasks(trace) if t.ended is not None)
     if 2 <= most <= POOL_SIZE:
         return
     if most < 2:
-        fail(expected="several tasks running at the same time (up to 3)",
-             observed="the tasks ran one after another: each started only after the previous finished",
-             hint="po.apply(...) waits for each task to finish; po.apply_async(...) hands it over and "
-                  "returns at once, so the pool runs 3 at a time")
-    fail(expected="at most 3 tasks at the same time", observed="%d tasks ran at the same time" % most,
-         hint="Pool(3): three workers, three tasks at a time")
+        fail(expected=_("several tasks running at the same time (up to 3)"),
+             observed=_("the tasks ran one after another: each started only after the previous finished"),
+             hint=_("po.apply(...) waits for each task to finish; po.apply_async(...) hands it over and "
+                    "returns at once, so the pool runs 3 at a time"))
+    fail(expected=_("at most 3 tasks at the same time"),
+         observed=_("{count} tasks ran at the same time").format(count=most),
+         hint=_("Pool(3): three workers, three tasks at a time"))
 
 
-@check("-----end----- comes after every task finished", needs=["each_task_runs_once"])
+@check(N_("-----end----- comes after every task finished"), needs=["each_task_runs_once"])
 def test_end_after_all_tasks(trace):
     ends = [l for l in trace.lines_by(trace.main_pid) if END_OF_A.search(l.text)]
     runs = part_a_tasks(trace)
@@ -165,11 +173,16 @@ def test_end_after_all_tasks(trace):
     if ends and ends[0].t >= last_done:
         return
     unfinished = [t for t in runs if ends and (t.ended is None or t.ended > ends[0].t)]
-    fail(expected="main prints `-----end-----` after the last task has finished",
-         observed="main printed %s before %s had finished" % (
-             quote(ends[0].text), plural(len(unfinished), "task") if unfinished else "the tasks")
-         if ends else "main printed no `-----end-----` line",
-         hint="po.close() then po.join() waits for every task; print `-----end-----` after join()")
+    if not ends:
+        observed = _("main printed no `-----end-----` line")
+    elif unfinished:
+        observed = ngettext("main printed {line} before {count} task had finished",
+                            "main printed {line} before {count} tasks had finished", len(unfinished)).format(
+                                line=quote(ends[0].text), count=len(unfinished))
+    else:
+        observed = _("main printed {line} before the tasks had finished").format(line=quote(ends[0].text))
+    fail(expected=_("main prints `-----end-----` after the last task has finished"), observed=observed,
+         hint=_("po.close() then po.join() waits for every task; print `-----end-----` after join()"))
 
 
 def reader_gets(trace: Trace) -> list[QueueOp]:
@@ -183,7 +196,7 @@ def reader_gets(trace: Trace) -> list[QueueOp]:
     return [op for op in gets if op.queue == queue and op.pid == pid]
 
 
-@check("the reader task gets the letters i, t, c, a, s, t in order, in a pool worker")
+@check(N_("the reader task gets the letters i, t, c, a, s, t in order, in a pool worker"))
 def test_reader_got_every_letter(trace):
     got = reader_gets(trace)
     letters = "".join(op.value for op in got)
@@ -192,40 +205,41 @@ def test_reader_got_every_letter(trace):
         reader = trace.proc(got[0].pid)
         if reader is not None and reader.kind == POOL_WORKER:
             return
-        fail(expected="the reader runs as a task in a pool worker",
-             observed="%s got the letters from the queue" % trace.describe(got[0].pid),
-             hint="hand the reader to the pool: po.apply_async(reader, (q,))")
+        fail(expected=_("the reader runs as a task in a pool worker"),
+             observed=_("{who} got the letters from the queue").format(who=trace.describe(got[0].pid)),
+             hint=_("hand the reader to the pool: po.apply_async(reader, (q,))"))
+    expected = _("the reader gets {letters}").format(letters=", ".join(WORD))
     if any("inheritance" in e.exception for e in errors):
-        fail(expected="the reader gets %s" % ", ".join(WORD),
-             observed="the tasks never ran: each failed with %s, and the error was kept in the task's "
-                      "AsyncResult, so nothing was printed" % quote(errors[0].exception, 120),
-             hint="a plain multiprocessing.Queue cannot be sent to a Pool task (it can only be "
-                  "inherited by a Process); create it with multiprocessing.Manager().Queue(). Call "
-                  ".get() on the AsyncResult to see such errors")
+        fail(expected=expected,
+             observed=_("the tasks never ran: each failed with {exception}, and the error was kept in the task's "
+                        "AsyncResult, so nothing was printed").format(exception=quote(errors[0].exception, 120)),
+             hint=_("a plain multiprocessing.Queue cannot be sent to a Pool task (it can only be "
+                    "inherited by a Process); create it with multiprocessing.Manager().Queue(). Call "
+                    ".get() on the AsyncResult to see such errors"))
     if errors:
-        fail(expected="the reader gets %s" % ", ".join(WORD),
-             observed="a task failed with %s, and the error stayed silent in its AsyncResult"
-                      % quote(errors[0].exception, 160),
-             hint="call .get() on the result of apply_async (or pass error_callback=print) to see "
-                  "the error; for the queue use q = multiprocessing.Manager().Queue() (with the ())")
-    fail(expected="the reader gets %s" % ", ".join(WORD),
-         observed="%s got %s from the queue" % (trace.describe(got[0].pid), ", ".join(letters)) if got else
-                  "no process got anything from a queue",
-         hint="the writer puts every letter of 'itcast'; the reader gets len('itcast') letters "
-              "with q.get(), which waits for each one")
+        fail(expected=expected,
+             observed=_("a task failed with {exception}, and the error stayed silent in its AsyncResult").format(
+                 exception=quote(errors[0].exception, 160)),
+             hint=_("call .get() on the result of apply_async (or pass error_callback=print) to see "
+                    "the error; for the queue use q = multiprocessing.Manager().Queue() (with the ())"))
+    fail(expected=expected,
+         observed=_("{who} got {letters} from the queue").format(who=trace.describe(got[0].pid), letters=", ".join(letters))
+         if got else _("no process got anything from a queue"),
+         hint=_("the writer puts every letter of 'itcast'; the reader gets len('itcast') letters "
+                "with q.get(), which waits for each one"))
 
 
-@check("the program ends by itself, leaving nothing running")
+@check(N_("the program ends by itself, leaving nothing running"))
 def test_ends_cleanly(trace):
     common_checks.ended_by_itself(trace)
 
-@check("every process stays in the program's tree: none detached itself")
+@check(N_("every process stays in the program's tree: none detached itself"))
 def test_stays_in_tree(trace):
     common_checks.stays_in_tree(trace)
 
 
 # A program that does not end is stopped where it is (the hang's diagnosis says where): whether it
 # also spun is judged only of a program that ends.
-@check("no process spins where it should wait", needs=["ends_cleanly"])
+@check(N_("no process spins where it should wait"), needs=["ends_cleanly"])
 def test_waits_without_spinning(trace):
     common_checks.waits_without_spinning(trace)

@@ -26,12 +26,13 @@ from pathlib import Path, PurePosixPath
 from typing import Optional
 
 from grader import common_checks, source_trees
-from grader.checks import check, fail, plural, quote
+from grader.checks import check, fail, quote
+from grader.i18n import N_, _, ngettext
 from grader.runner import FileFact, Run, RunSpec
 from grader.source_trees import BIG_FILE, BIG_SIZE, BROKEN_LINK, MISSING, SOURCE
 from grader.trace import POOL_WORKER, Line, Trace
 
-TITLE = "folder copier"
+TITLE = N_("folder copier")
 WARP = 1e-6             # no check times anything; the tutorial's sleep(random()) per KiB vanishes
 MAIN_BUDGET = 10.0      # seconds: 200 files and 64 MiB take 0.5-1 s, 2-3 s on a busy machine
 SMALL_BUDGET = 4.0      # seconds, for each run on a few files (0.1-0.5 s, under 1.5 when busy)
@@ -122,15 +123,15 @@ def notes(run: Run) -> list[str]:
         return []
     files = [f for f in entries_under(run.files_before, SOURCE).values() if f.kind == "file"]
     mib = sum(f.size for f in files) / 2**20
-    return ["your copier: %.0f MB/s (%.0f MiB in %d files in %.2f s), %.1f times the speed of "
-            "shutil.copytree in one process, timed here just after it; the reference copier: about %.1f "
-            "times"
-            % (mib / took, mib, len(files), took, yardstick / took, REFERENCE_VS_YARDSTICK)]
+    return [_("your copier: {speed} MB/s ({size} MiB in {files} files in {seconds} s), {ratio} times the speed of "
+              "shutil.copytree in one process, timed here just after it; the reference copier: about {reference} "
+              "times").format(speed="%.0f" % (mib / took), size="%.0f" % mib, files=len(files), seconds="%.2f" % took,
+                              ratio="%.1f" % (yardstick / took), reference="%.1f" % REFERENCE_VS_YARDSTICK)]
 
 
-STDOUT_NOTE = ("your copier reported %s on stdout: %s. It counts, but error messages belong on "
-               "stderr (print(..., file=sys.stderr)), where they still show when the output is "
-               "redirected or read by another program")
+STDOUT_NOTE = N_("your copier reported {what} on stdout: {message}. It counts, but error messages belong on "
+                 "stderr (print(..., file=sys.stderr)), where they still show when the output is "
+                 "redirected or read by another program")
 
 
 def extra_notes(runs: dict[str, Optional[Run]]) -> list[str]:
@@ -140,7 +141,7 @@ def extra_notes(runs: dict[str, Optional[Run]]) -> list[str]:
         run = runs.get(name)
         message = failure_message(run, what, any_on_stderr) if run is not None else None
         if message is not None and message.stream == "stdout" and run.trace.outcome.returncode not in (0, None):
-            found.append(STDOUT_NOTE % (quote(what), quote(message.text, 100)))
+            found.append(_(STDOUT_NOTE).format(what=quote(what), message=quote(message.text, 100)))
     return found
 
 
@@ -187,10 +188,13 @@ class Difference:
         return self.offset == self.source_size and self.copy_size > self.source_size
 
     def describe(self) -> str:
-        sizes = ("%d bytes in both" % self.source_size if self.source_size == self.copy_size else
-                 "%d bytes in the source, %d in the copy" % (self.source_size, self.copy_size))
-        return "%s (%s; from byte %d the source has %r, the copy %r)" % (
-            quote(self.path), sizes, self.offset, self.source_bytes, self.copy_bytes)
+        values = dict(path=quote(self.path), size=self.source_size, copy_size=self.copy_size, offset=self.offset,
+                      source=repr(self.source_bytes), copy=repr(self.copy_bytes))
+        if self.source_size == self.copy_size:
+            return _("{path} ({size} bytes in both; from byte {offset} the source has {source}, the copy "
+                     "{copy})").format(**values)
+        return _("{path} ({size} bytes in the source, {copy_size} in the copy; from byte {offset} the source "
+                 "has {source}, the copy {copy})").format(**values)
 
 
 def first_differences(work: Path, before: tuple[FileFact, ...], after: tuple[FileFact, ...],
@@ -271,18 +275,34 @@ def compare(run: Run, copy: str, folders_too: bool = False) -> Comparison:
 
 
 def names(paths: list[str]) -> str:
-    shown = ", ".join(quote(p, 60) for p in paths[:SHOWN])
-    return shown + (" and %d more" % (len(paths) - SHOWN) if len(paths) > SHOWN else "")
+    return at_most_shown([quote(p, 60) for p in paths])
+
+
+def at_most_shown(items: list[str]) -> str:
+    """The first SHOWN items of some evidence, and how many more there are."""
+    shown = common_checks.listed(items[:SHOWN])
+    if len(items) <= SHOWN:
+        return shown
+    return _("{names} and {count} more").format(names=shown, count=len(items) - SHOWN)
 
 
 def differences_evidence(run: Run, differing: list[str]) -> str:
     known = run.inspection or {}
     told = [known[p].describe() for p in differing if p in known]
-    return "; ".join(told) if told else names(differing)
+    return common_checks.clauses(told) if told else names(differing)
+
+
+APPEARED, DISAPPEARED, CHANGED = "appeared", "disappeared", "changed"
 
 
 def source_changes(run: Run) -> list[str]:
-    """What changed inside the source; a new folder is named once, with how much it holds."""
+    """What changed inside the source, in words."""
+    return [text for _kind, text in changes_in_source(run)]
+
+
+def changes_in_source(run: Run) -> list[tuple[str, str]]:
+    """(APPEARED, DISAPPEARED or CHANGED, in words) for what changed inside the source; a new
+    folder is named once, with how much it holds."""
     before = {f.path: f for f in run.files_before if f.path == SOURCE or f.path.startswith(SOURCE + "/")}
     after = {f.path: f for f in run.files_after if f.path == SOURCE or f.path.startswith(SOURCE + "/")}
     appeared = sorted(set(after) - set(before))
@@ -292,10 +312,12 @@ def source_changes(run: Run) -> list[str]:
         if any(path.startswith(folder + "/") for folder in new_folders):
             continue
         inside = sum(p.startswith(path + "/") for p in appeared)
-        changes.append("%s appeared%s" % (quote(path), " (holding %s)" % plural(inside, "entry", "entries")
-                                          if after[path].kind == "dir" else ""))
-    changes += ["%s disappeared" % quote(p) for p in sorted(set(before) - set(after))]
-    changes += ["%s changed" % quote(p) for p in sorted(set(before) & set(after)) if before[p] != after[p]]
+        changes.append((APPEARED, ngettext("{path} appeared (holding {count} entry)", "{path} appeared (holding {count} entries)",
+                                           inside).format(path=quote(path), count=inside)
+                        if after[path].kind == "dir" else _("{path} appeared").format(path=quote(path))))
+    changes += [(DISAPPEARED, _("{path} disappeared").format(path=quote(p))) for p in sorted(set(before) - set(after))]
+    changes += [(CHANGED, _("{path} changed").format(path=quote(p)))
+                for p in sorted(set(before) & set(after)) if before[p] != after[p]]
     return changes
 
 
@@ -344,20 +366,20 @@ def must_have_ended(run: Run, expected: str, hang_hint: str = "") -> None:
         return
     if outcome.hung:
         found = progress(run.trace)
-        stopped = " (the progress at %s %%)" % found[-1].text if found else ""
+        stopped = (_("{why} (the progress at {value} %)").format(why=outcome.why_stopped(), value=found[-1].text)
+                   if found else outcome.why_stopped())
         try:
             source = run.spec.program.read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError:
             source = None
         fail(expected=expected,
-             observed="%s%s%s" % (outcome.why_stopped(), stopped,
-                                  common_checks.hang_diagnosis(run.trace, source)),
+             observed=stopped + common_checks.hang_diagnosis(run.trace, source),
              hint=hang_hint or (
-                 "a task that fails before its put() never reports, and main waits for that "
-                 "report forever: catch the error inside the task and put a report in every case"
+                 _("a task that fails before its put() never reports, and main waits for that "
+                   "report forever: catch the error inside the task and put a report in every case")
                  if run.trace.task_errors else
-                 "main waits in get() for a report that never comes: get exactly one report per "
-                 "file handed to the pool (the total is len(file_names), the list)"))
+                 _("main waits in get() for a report that never comes: get exactly one report per "
+                   "file handed to the pool (the total is len(file_names), the list)")))
     common_checks.ended_by_itself(run.trace, expected_code=None)
 
 
@@ -367,16 +389,19 @@ def copy_or_fail(run: Run, expected: str) -> str:
         return copy
     must_have_ended(run, expected)
     found = new_folders_beside(run.files_before, run.files_after)
-    inside = [c for c in source_changes(run) if " appeared" in c]
+    inside = [text for kind, text in changes_in_source(run) if kind == APPEARED]
     if found:
-        observed = "%d new folders appeared next to %s: %s" % (len(found), quote(SOURCE), names(found))
+        observed = ngettext("{count} new folder appeared next to {source}: {names}",
+                            "{count} new folders appeared next to {source}: {names}", len(found)).format(
+                                count=len(found), source=quote(SOURCE), names=names(found))
     elif inside:
-        observed = "no new folder appeared next to %s, but inside it %s" % (quote(SOURCE), ", ".join(inside[:SHOWN]))
+        observed = _("no new folder appeared next to {source}, but inside it {changes}").format(
+            source=quote(SOURCE), changes=common_checks.listed(inside[:SHOWN]))
     else:
-        observed = "no new folder appeared next to %s" % quote(SOURCE)
+        observed = _("no new folder appeared next to {source}").format(source=quote(SOURCE))
     fail(expected=expected, observed=observed,
-         hint="create the copy next to the source: os.path.abspath(src) + \"[复件]\", with "
-              "os.makedirs(..., exist_ok=True)")
+         hint=_("create the copy next to the source: {code}, with os.makedirs(..., exist_ok=True)").format(
+             code='`os.path.abspath(src) + "[复件]"`'))
 
 
 @dataclass(frozen=True)
@@ -387,7 +412,7 @@ class Message:
     text: str
 
     def describe(self) -> str:
-        return "%s on %s" % (quote(self.text, 100), self.stream)
+        return _("{text} on {stream}").format(text=quote(self.text, 100), stream=self.stream)
 
 
 def failure_message(run: Run, name: str, any_on_stderr: bool = False) -> Optional[Message]:
@@ -410,109 +435,119 @@ def stderr_of(run: Run) -> str:
 
 # --- the main run: a flat folder, its name read from stdin -------------------------------------
 
-@check("no process crashes")
+@check(N_("no process crashes"))
 def test_no_process_crashed(trace):
     common_checks.no_crash(trace)
 
 
-@check("asked for a folder's name, it creates the copy next to that folder")
+@check(N_("asked for a folder's name, it creates the copy next to that folder"))
 def test_makes_the_copy(run, trace):
     common_checks.not_idle(trace)
     copy = the_copy(run)
-    expected = "one new folder next to %s (like `%s[复件]`), after reading %s from stdin" % (
-        quote(SOURCE), SOURCE, quote(SOURCE))
+    expected = _("one new folder next to {source} (like {example}), after reading {source} from stdin").format(
+        source=quote(SOURCE), example="`%s[复件]`" % SOURCE)
     if copy is not None and named_after_source(copy):
         return
     if copy is not None:
         fail(expected=expected,
-             observed="the one new folder, %s, does not carry the name the program was given, %s"
-                      % (quote(copy), quote(SOURCE)),
-             hint="build the copy's name from the name read: os.path.abspath(src) + \"[复件]\"; a "
-                  "fixed name copies every folder to the same place")
+             observed=_("the one new folder, {copy}, does not carry the name the program was given, {source}").format(
+                 copy=quote(copy), source=quote(SOURCE)),
+             hint=_("build the copy's name from the name read: {code}; a fixed name copies every folder to the "
+                    "same place").format(code='`os.path.abspath(src) + "[复件]"`'))
     crashes = trace.crashes()
     if crashes and crashes[0].pid == trace.main_pid and not new_folders_beside(run.files_before, run.files_after):
         hint = common_checks.crash_hint(crashes[0])
         if "IndexError" in crashes[0].exception or "EOFError" in crashes[0].exception:
-            hint = ("with no argument, ask for the folder's name: src = input(\"请输入要copy的"
-                    "文件夹的名字：\") (sys.argv[1] exists only when a name is given)")
-        fail(expected=expected, observed="main crashed with %s" % quote(crashes[0].exception, 160), hint=hint)
+            hint = _("with no argument, ask for the folder's name: {code} (sys.argv[1] exists only when a name is "
+                     "given)").format(code='`src = input("请输入要copy的文件夹的名字：")`')
+        fail(expected=expected, observed=_("main crashed with {exception}").format(exception=quote(crashes[0].exception, 160)),
+             hint=hint)
     copy_or_fail(run, expected)
 
 
-@check("every file of the folder is in the copy", needs=["makes_the_copy"])
+@check(N_("every file of the folder is in the copy"), needs=["makes_the_copy"])
 def test_every_file_copied(run, trace):
     copy = the_copy(run)
     result = compare(run, copy)
     if not result.missing:
         return
-    expected = "all %d files of %s in %s" % (result.matching + len(result.differing) + len(result.missing),
-                                              quote(SOURCE), quote(copy))
+    expected = _("all {count} files of {source} in {copy}").format(
+        count=result.matching + len(result.differing) + len(result.missing), source=quote(SOURCE), copy=quote(copy))
     must_have_ended(run, expected)
-    hint = ("main's loop must get one report per file before it ends: if main stops early, the pool's "
-            "workers are stopped with it (check the total: len(file_names), the list)")
+    hint = _("main's loop must get one report per file before it ends: if main stops early, the pool's "
+             "workers are stopped with it (check the total: len(file_names), the list)")
     if result.missing == [".hidden"]:
-        hint = "glob(\"*\") skips names that start with a dot: list the folder with os.listdir or os.walk"
+        hint = _("glob(\"*\") skips names that start with a dot: list the folder with os.listdir or os.walk")
     fail(expected=expected,
-         observed="%s of them %s missing from the copy: %s" % (
-             len(result.missing), "is" if len(result.missing) == 1 else "are", names(result.missing)),
+         observed=ngettext("{count} of them is missing from the copy: {names}",
+                           "{count} of them are missing from the copy: {names}", len(result.missing)).format(
+                               count=len(result.missing), names=names(result.missing)),
          hint=hint)
 
 
-@check("each copied file is byte-for-byte the same as its original", needs=["makes_the_copy"])
+@check(N_("each copied file is byte-for-byte the same as its original"), needs=["makes_the_copy"])
 def test_copies_are_identical(run, trace):
     copy = the_copy(run)
     result = compare(run, copy)
     if not result.differing and result.matching:
         return
     if not result.differing:
-        fail(expected="the copied files in %s are the same as in %s" % (quote(copy), quote(SOURCE)),
-             observed="no file of %s was copied into %s" % (quote(SOURCE), quote(copy)),
-             hint="each task opens its source file \"rb\" and its copy \"wb\" and writes every chunk it reads")
-    fail(expected="each file in %s has exactly the bytes of its original in %s" % (quote(copy), quote(SOURCE)),
-         observed="%s differ: %s" % (plural(len(result.differing), "file"), differences_evidence(run, result.differing)),
-         hint="open both files in binary mode, \"rb\" and \"wb\": text mode decodes and re-encodes, "
-              "and rewrites line endings like \\r\\n")
+        fail(expected=_("the copied files in {copy} are the same as in {source}").format(copy=quote(copy), source=quote(SOURCE)),
+             observed=_("no file of {source} was copied into {copy}").format(source=quote(SOURCE), copy=quote(copy)),
+             hint=_("each task opens its source file \"rb\" and its copy \"wb\" and writes every chunk it reads"))
+    fail(expected=_("each file in {copy} has exactly the bytes of its original in {source}").format(
+             copy=quote(copy), source=quote(SOURCE)),
+         observed=files_differ(run, result.differing),
+         hint=_("open both files in binary mode, \"rb\" and \"wb\": text mode decodes and re-encodes, "
+                "and rewrites line endings like \\r\\n"))
 
 
-@check("the progress goes up step by step and never goes down")
+def files_differ(run: Run, differing: list[str]) -> str:
+    return ngettext("{count} file differ: {evidence}", "{count} files differ: {evidence}", len(differing)).format(
+        count=len(differing), evidence=differences_evidence(run, differing))
+
+
+@check(N_("the progress goes up step by step and never goes down"))
 def test_progress_never_goes_down(trace):
     common_checks.not_idle(trace)
     found = progress(trace)
     if len(found) < 2:
-        fail(expected="a progress value (a number followed by %) after each file, like `拷贝的进度为：37.50 %`",
-             observed="the program printed %s" % ("no number followed by %" if not found else
-                                                  "one progress value only, %s" % quote(found[0].line.text)),
-             hint="after each report main gets from the queue: print(\"\\r拷贝的进度为：%.2f %%\" % "
-                  "(done * 100 / total), end=\"\", flush=True)")
+        fail(expected=_("a progress value (a number followed by %) after each file, like {example}").format(
+                 example="`拷贝的进度为：37.50 %`"),
+             observed=_("the program printed no number followed by %") if not found else
+                      _("the program printed one progress value only, {line}").format(line=quote(found[0].line.text)),
+             hint=_("after each report main gets from the queue: {code}").format(
+                 code='`print("\\r拷贝的进度为：%.2f %%" % (done * 100 / total), end="", flush=True)`'))
     for before, step in zip(found, found[1:]):
         if step.value < before.value:
-            fail(expected="each progress value at least the one before",
-                 observed="%s came after %s (%s): %s" % (step.text, before.text, quote(step.line.text),
-                                                         values(found)),
-                 hint="count the files done, not the files left: done * 100 / total")
+            fail(expected=_("each progress value at least the one before"),
+                 observed=_("{value} came after {before} ({line}): {values}").format(
+                     value=step.text, before=before.text, line=quote(step.line.text), values=values(found)),
+                 hint=_("count the files done, not the files left: done * 100 / total"))
 
 
-@check("the progress ends at 100 %, and never goes past it")
+@check(N_("the progress ends at 100 %, and never goes past it"))
 def test_progress_ends_at_100(run, trace):
     common_checks.not_idle(trace)
     common_checks.output_complete(trace, "the last progress value")
     found = progress(trace)
     if reaches_100(found):
         return
-    expected = "the last progress value is 100 (like `拷贝的进度为：100.00 %`), none above"
+    expected = _("the last progress value is 100 (like {example}), none above").format(example="`拷贝的进度为：100.00 %`")
     if not found:
-        fail(expected=expected, observed="the program printed no number followed by %",
-             hint="print the progress after each file, as a percentage")
+        fail(expected=expected, observed=_("the program printed no number followed by %"),
+             hint=_("print the progress after each file, as a percentage"))
     must_have_ended(run, expected)
     top = max(found, key=lambda step: step.value)
     fail(expected=expected,
-         observed="the progress went to %s: %s" % (top.text, values(found)) if top.value >= 100.01 else
-                  "the last progress value was %s: %s" % (found[-1].text, values(found)),
-         hint="the total is the number of files, len(file_names) (the list), and main gets exactly "
-              "one report per file")
+         observed=_("the progress went to {value}: {values}").format(value=top.text, values=values(found))
+         if top.value >= 100.01 else
+         _("the last progress value was {value}: {values}").format(value=found[-1].text, values=values(found)),
+         hint=_("the total is the number of files, len(file_names) (the list), and main gets exactly "
+                "one report per file"))
 
 
-@check("the progress counts the files: each value is files done × 100 / all the files",
+@check(N_("the progress counts the files: each value is files done × 100 / all the files"),
        needs=["every_file_copied", "progress_never_goes_down"])
 def test_progress_counts_files(run, trace):
     common_checks.not_idle(trace)
@@ -525,17 +560,18 @@ def test_progress_counts_files(run, trace):
             continue  # printed too coarsely to tell, or a whole number of files
         first = next((s.value for s in progress(trace) if s.value > 0), 0)
         implied = 100 / first if first else 0
-        as_if = (", as if there were %d files" % round(implied)
-                 if implied and abs(implied - round(implied)) < 0.05 else "")
-        fail(expected="progress values that are k × 100 / %d for the %d files of %s (k files done)"
-                      % (total, total, quote(SOURCE)),
-             observed="%s %% is %.2f files out of %d; the values went %s%s"
-                      % (step.text, files, total, values(progress(trace)), as_if),
-             hint="the total is the number of files, len(file_names) (the list), not len(file_name), "
-                  "the length of one name")
+        said = dict(percent="%s %%" % step.text, files="%.2f" % files, total=total, values=values(progress(trace)),
+                    implied=round(implied))
+        fail(expected=_("progress values that are k × 100 / {total} for the {total} files of {source} (k files "
+                        "done)").format(total=total, source=quote(SOURCE)),
+             observed=(_("{percent} is {files} files out of {total}; the values went {values}, as if there were "
+                         "{implied} files") if implied and abs(implied - round(implied)) < 0.05 else
+                       _("{percent} is {files} files out of {total}; the values went {values}")).format(**said),
+             hint=_("the total is the number of files, len(file_names) (the list), not len(file_name), "
+                    "the length of one name"))
 
 
-@check("the files are copied by at least 2 pool workers, not by main", needs=["makes_the_copy"])
+@check(N_("the files are copied by at least 2 pool workers, not by main"), needs=["makes_the_copy"])
 def test_copied_by_pool_workers(run, trace):
     copy = the_copy(run)
     writers: dict[int, int] = {}
@@ -551,91 +587,93 @@ def test_copied_by_pool_workers(run, trace):
     pool = trace.procs_of_kind(POOL_WORKER)
     if len(workers) == 1 and not others and len(pool) >= 2 and trace.tasks_done >= 2:
         return
-    who = ", ".join("%s: %s" % (trace.describe(pid), plural(n, "file")) for pid, n in
-                    sorted(writers.items(), key=lambda item: -item[1])[:SHOWN])
-    expected = "the files of %s opened for writing by 2 or more pool workers, none by main" % quote(copy)
+    who = common_checks.listed(
+        ngettext("{who}: {count} file", "{who}: {count} files", n).format(who=trace.describe(pid), count=n)
+        for pid, n in sorted(writers.items(), key=lambda item: -item[1])[:SHOWN])
+    expected = _("the files of {copy} opened for writing by 2 or more pool workers, none by main").format(copy=quote(copy))
     if not writers:
-        fail(expected=expected, observed="no process opened a file in %s for writing" % quote(copy),
-             hint="each task opens its copy with open(path, \"wb\") (or shutil.copyfile)")
+        fail(expected=expected, observed=_("no process opened a file in {copy} for writing").format(copy=quote(copy)),
+             hint=_("each task opens its copy with open(path, \"wb\") (or shutil.copyfile)"))
     if others:
         in_main = trace.main_pid in others
-        fail(expected=expected, observed="copies were written by %s" % who,
-             hint="hand each file to the pool: pool.apply_async(copy_file, args=(...)); calling "
-                  "copy_file(...) yourself runs it in main" if in_main else
-                  "copy in the tasks of a multiprocessing.Pool, not in processes of your own")
+        fail(expected=expected, observed=_("copies were written by {who}").format(who=who),
+             hint=_("hand each file to the pool: pool.apply_async(copy_file, args=(...)); calling "
+                    "copy_file(...) yourself runs it in main") if in_main else
+                  _("copy in the tasks of a multiprocessing.Pool, not in processes of your own"))
     if len(pool) >= 2:
-        fail(expected=expected, observed="only one pool worker wrote copies (%s), in %s of a pool of %d"
-                                         % (who, plural(trace.tasks_done, "task"), len(pool)),
-             hint="one task that copies the whole folder keeps the other workers idle: hand the "
-                  "pool one task per file, pool.apply_async(copy_file, args=(...)) in a loop")
-    fail(expected=expected, observed="only one pool worker wrote copies: %s" % who,
-         hint="give the pool at least 2 processes, multiprocessing.Pool(3), and hand it every file "
-              "with apply_async so that they run at the same time")
+        fail(expected=expected,
+             observed=ngettext("only one pool worker wrote copies ({who}), in {count} task of a pool of {size}",
+                               "only one pool worker wrote copies ({who}), in {count} tasks of a pool of {size}",
+                               trace.tasks_done).format(who=who, count=trace.tasks_done, size=len(pool)),
+             hint=_("one task that copies the whole folder keeps the other workers idle: hand the "
+                    "pool one task per file, pool.apply_async(copy_file, args=(...)) in a loop"))
+    fail(expected=expected, observed=_("only one pool worker wrote copies: {who}").format(who=who),
+         hint=_("give the pool at least 2 processes, multiprocessing.Pool(3), and hand it every file "
+                "with apply_async so that they run at the same time"))
 
 
-@check("the source folder is left exactly as it was")
+@check(N_("the source folder is left exactly as it was"))
 def test_source_untouched(run, trace):
     common_checks.not_idle(trace)
     changes = source_changes(run)
     if not changes:
         return
-    fail(expected="nothing inside %s changes" % quote(SOURCE),
-         observed="in %s: %s%s" % (quote(SOURCE), ", ".join(changes[:SHOWN]),
-                                   " and %d more" % (len(changes) - SHOWN) if len(changes) > SHOWN else ""),
-         hint="open the originals for reading only (\"rb\") and put the copy in a new folder next "
-              "to the source, never inside it")
+    fail(expected=_("nothing inside {source} changes").format(source=quote(SOURCE)),
+         observed=_("in {source}: {changes}").format(source=quote(SOURCE), changes=at_most_shown(changes)),
+         hint=_("open the originals for reading only (\"rb\") and put the copy in a new folder next "
+                "to the source, never inside it"))
 
 
-@check("a 64 MiB file is copied in chunks: the worker's memory stays far below its size",
+@check(N_("a 64 MiB file is copied in chunks: the worker's memory stays far below its size"),
        needs=["makes_the_copy"])
 def test_memory_stays_small(run, trace):
     copy = the_copy(run)
     writers = [pid for pid, path in trace.opened_for_writing if copied_file(path, copy) == BIG_FILE]
     if not writers:
-        fail(expected="%s copied" % quote(BIG_FILE),
-             observed="no process opened %s for writing" % quote(copy + "/" + BIG_FILE),
-             hint="every file of the folder gets its own task")
+        fail(expected=_("{file} copied").format(file=quote(BIG_FILE)),
+             observed=_("no process opened {file} for writing").format(file=quote(copy + "/" + BIG_FILE)),
+             hint=_("every file of the folder gets its own task"))
     peaks = [(pid, trace.proc(pid).max_rss_kb if trace.proc(pid) else 0) for pid in writers]
     pid, peak = max(peaks, key=lambda p: p[1])
     if peak < MEMORY_LIMIT_KB:
         return
-    fail(expected="the process copying %s (%d MiB) peaks below %d MiB of memory"
-                  % (quote(BIG_FILE), BIG_SIZE >> 20, MEMORY_LIMIT_KB >> 10),
-         observed="%s copied it and peaked at %d MiB" % (trace.describe(pid), peak >> 10),
-         hint="read and write a chunk at a time (for example 1 MiB: old.read(1024 * 1024) until it "
-              "returns b\"\"), or shutil.copyfileobj(old, new, 1024 * 1024): read() with no size "
-              "holds the whole file in memory")
+    fail(expected=_("the process copying {file} ({size} MiB) peaks below {limit} MiB of memory").format(
+             file=quote(BIG_FILE), size=BIG_SIZE >> 20, limit=MEMORY_LIMIT_KB >> 10),
+         observed=_("{who} copied it and peaked at {peak} MiB").format(who=trace.describe(pid), peak=peak >> 10),
+         hint=_("read and write a chunk at a time (for example 1 MiB: old.read(1024 * 1024) until it "
+                "returns b\"\"), or shutil.copyfileobj(old, new, 1024 * 1024): read() with no size "
+                "holds the whole file in memory"))
 
 
-@check("main waits for the reports in get(), it does not spin on empty()")
+@check(N_("main waits for the reports in get(), it does not spin on empty()"))
 def test_waits_without_spinning(trace):
     common_checks.not_idle(trace)
     worst = max(trace.learner_procs(), key=lambda proc: proc.idle_polls)
     if worst.idle_polls < IDLE_POLLS_LIMIT:
         return
-    fail(expected="main waits in progress.get(), which sleeps until the next report comes",
-         observed="%s asked the queue %d times in a row whether a report was there (empty(), qsize() "
-                  "or get_nowait()), found none each time, and never waited in between"
-                  % (trace.describe(worst.pid), worst.idle_polls),
-         hint="drop the `while q.empty(): pass` loop and call q.get(): it waits by itself. A loop "
-              "that keeps asking burns a CPU the workers need")
+    fail(expected=_("main waits in progress.get(), which sleeps until the next report comes"),
+         observed=_("{who} asked the queue {count} times in a row whether a report was there (empty(), qsize() "
+                    "or get_nowait()), found none each time, and never waited in between").format(
+                        who=trace.describe(worst.pid), count=worst.idle_polls),
+         hint=_("drop the `while q.empty(): pass` loop and call q.get(): it waits by itself. A loop "
+                "that keeps asking burns a CPU the workers need"))
 
 
-@check("the program ends by itself with exit code 0, leaving nothing running")
+@check(N_("the program ends by itself with exit code 0, leaving nothing running"))
 def test_ends_cleanly(trace):
     common_checks.ended_by_itself(trace)
 
-@check("every process stays in the program's tree: none detached itself")
+@check(N_("every process stays in the program's tree: none detached itself"))
 def test_stays_in_tree(trace):
     common_checks.stays_in_tree(trace)
 
 
 # --- the extra runs ---------------------------------------------------------------------------
 
-@check("files in sub-folders are copied too, and the sub-folders with them (empty ones included)")
+@check(N_("files in sub-folders are copied too, and the sub-folders with them (empty ones included)"))
 def test_copies_sub_folders(runs):
     run = runs["sub_folders"]
-    expected = "the whole tree of %s, sub-folders included, copied next to it" % quote(SOURCE)
+    expected = _("the whole tree of {source}, sub-folders included, copied next to it").format(source=quote(SOURCE))
     common_checks.not_idle(run.trace)
     must_have_ended(run, expected)
     copy = copy_or_fail(run, expected)
@@ -644,23 +682,23 @@ def test_copies_sub_folders(runs):
         return
     if result.missing:
         errors = run.trace.task_errors
+        said = dict(copy=quote(copy), names=names(result.missing),
+                    exception=quote(errors[0].exception, 120) if errors else "")
         fail(expected=expected,
-             observed="missing from %s: %s%s" % (quote(copy), names(result.missing),
-                                                 "; a task failed with %s" % quote(errors[0].exception, 120)
-                                                 if errors else ""),
-             hint="os.listdir() lists only the top folder, and a sub-folder is not a file: walk the "
-                  "tree with os.walk(src), create each folder in the copy (os.makedirs(..., "
-                  "exist_ok=True)) and give the pool one task per file")
-    fail(expected=expected,
-         observed="%s differ: %s" % (plural(len(result.differing), "file"), differences_evidence(run, result.differing)),
-         hint="copy each file in binary mode, \"rb\" and \"wb\"")
+             observed=(_("missing from {copy}: {names}; a task failed with {exception}") if errors else
+                       _("missing from {copy}: {names}")).format(**said),
+             hint=_("os.listdir() lists only the top folder, and a sub-folder is not a file: walk the "
+                    "tree with os.walk(src), create each folder in the copy (os.makedirs(..., "
+                    "exist_ok=True)) and give the pool one task per file"))
+    fail(expected=expected, observed=files_differ(run, result.differing),
+         hint=_("copy each file in binary mode, \"rb\" and \"wb\""))
 
 
-@check("a broken link does not stop the copy: the program ends, the other files are copied, "
-       "the progress reaches 100 %", needs=["progress_ends_at_100"])
+@check(N_("a broken link does not stop the copy: the program ends, the other files are copied, "
+          "the progress reaches 100 %"), needs=["progress_ends_at_100"])
 def test_broken_link_does_not_stop_the_copy(runs):
     run = runs["broken_link"]
-    expected = "the program ends by itself, with every other file copied and the progress at 100"
+    expected = _("the program ends by itself, with every other file copied and the progress at 100")
     common_checks.not_idle(run.trace)
     must_have_ended(run, expected)
     copy = copy_or_fail(run, expected)
@@ -668,138 +706,147 @@ def test_broken_link_does_not_stop_the_copy(runs):
     missing = compare(run, copy).missing
     if missing:
         fail(expected=expected,
-             observed="with %s in %s (a link to nothing), these files were not copied: %s" % (
-                 quote(BROKEN_LINK), quote(SOURCE), names(missing)),
-             hint="one file that cannot be read must not stop the others: catch the error inside "
-                  "that file's task")
+             observed=_("with {link} in {source} (a link to nothing), these files were not copied: {names}").format(
+                 link=quote(BROKEN_LINK), source=quote(SOURCE), names=names(missing)),
+             hint=_("one file that cannot be read must not stop the others: catch the error inside "
+                    "that file's task"))
     found = progress(run.trace)
     if not reaches_100(found):
+        said = dict(link=quote(BROKEN_LINK), source=quote(SOURCE), value=found[-1].text if found else "",
+                    values=values(found))
         fail(expected=expected,
-             observed="with %s in %s, the progress ended at %s" % (
-                 quote(BROKEN_LINK), quote(SOURCE), "%s: %s" % (found[-1].text, values(found)) if found else "nothing"),
-             hint="count every task's report, the failed ones too: the progress counts the entries "
-                  "handled, not only the ones copied")
+             observed=(_("with {link} in {source}, the progress ended at {value}: {values}") if found else
+                       _("with {link} in {source}, the progress ended at nothing")).format(**said),
+             hint=_("count every task's report, the failed ones too: the progress counts the entries "
+                    "handled, not only the ones copied"))
 
 
-@check("the entry that could not be copied is named in a message, and the exit code is not 0",
+@check(N_("the entry that could not be copied is named in a message, and the exit code is not 0"),
        needs=["broken_link_does_not_stop_the_copy"])
 def test_broken_link_reported(runs):
     run = runs["broken_link"]
     trace = run.trace
-    expected = "a message naming %s (on stderr, or on stdout), and an exit code other than 0" % quote(BROKEN_LINK)
+    expected = _("a message naming {link} (on stderr, or on stdout), and an exit code other than 0").format(
+        link=quote(BROKEN_LINK))
     crashes = trace.crashes()
     if crashes:
-        fail(expected=expected, observed="%s crashed with %s" % (trace.describe(crashes[0].pid),
-                                                                quote(crashes[0].exception, 160)),
-             hint="catch the error in the task, send it back with the report, and let main list the "
-                  "failures on sys.stderr")
+        fail(expected=expected, observed=crashed(trace),
+             hint=_("catch the error in the task, send it back with the report, and let main list the "
+                    "failures on sys.stderr"))
     message = failure_message(run, BROKEN_LINK)
     code = trace.outcome.returncode
     if message is not None and code not in (0, None):
         return
     problems = []
     if message is None:
-        problems.append("no line on stderr or stdout named it")
+        problems.append(_("no line on stderr or stdout named it"))
     if code == 0:
-        problems.append("the exit code was 0" + (" after %s" % message.describe() if message else ""))
-    fail(expected=expected, observed="; ".join(problems),
-         hint="after the progress loop, print each failure with its name to sys.stderr "
-              "(print(..., file=sys.stderr)) and end with sys.exit(1)" if message is None else
-              "end with sys.exit(1) when a file could not be copied: a script that runs the copier "
-              "learns from the exit code that the copy is incomplete")
+        problems.append(_("the exit code was 0 after {message}").format(message=message.describe()) if message else
+                        _("the exit code was 0"))
+    fail(expected=expected, observed=common_checks.clauses(problems),
+         hint=_("after the progress loop, print each failure with its name to sys.stderr "
+                "(print(..., file=sys.stderr)) and end with sys.exit(1)") if message is None else
+              _("end with sys.exit(1) when a file could not be copied: a script that runs the copier "
+                "learns from the exit code that the copy is incomplete"))
 
 
-@check("an empty folder gives an empty copy (no ZeroDivisionError, no wait)")
+def crashed(trace: Trace) -> str:
+    """The first crash of a run, for a message."""
+    first = trace.crashes()[0]
+    return _("{who} crashed with {exception}").format(who=trace.describe(first.pid), exception=quote(first.exception, 160))
+
+
+@check(N_("an empty folder gives an empty copy (no ZeroDivisionError, no wait)"))
 def test_empty_folder_gives_empty_copy(runs):
     run = runs["empty"]
     trace = run.trace
-    expected = "an empty copy next to the empty %s, and exit code 0" % quote(SOURCE)
-    must_have_ended(run, expected, hang_hint="with no file there is no report to wait for: when the "
-                    "total is 0, show 100.00 and do not enter the loop of get()")
+    expected = _("an empty copy next to the empty {source}, and exit code 0").format(source=quote(SOURCE))
+    must_have_ended(run, expected, hang_hint=_("with no file there is no report to wait for: when the "
+                                               "total is 0, show 100.00 and do not enter the loop of get()"))
     crashes = trace.crashes()
     if crashes:
         hint = common_checks.crash_hint(crashes[0])
         if "ZeroDivisionError" in crashes[0].exception:
-            hint = "with no file, there is nothing to divide: when total == 0, print 100.00 at once"
-        fail(expected=expected, observed="%s crashed with %s" % (trace.describe(crashes[0].pid),
-                                                                quote(crashes[0].exception, 160)),
-             hint=hint)
+            hint = _("with no file, there is nothing to divide: when total == 0, print 100.00 at once")
+        fail(expected=expected, observed=crashed(trace), hint=hint)
     copy = copy_or_fail(run, expected)
     inside = entries_under(run.files_after, copy)
     if inside or trace.outcome.returncode != 0:
         fail(expected=expected,
-             observed="%s holds %s" % (quote(copy), names(sorted(inside))) if inside else
-                      "main exited with code %s" % trace.outcome.returncode,
-             hint="an empty folder is a finished copy: create it, show 100.00 and end normally")
+             observed=_("{copy} holds {names}").format(copy=quote(copy), names=names(sorted(inside))) if inside else
+                      _("main exited with code {code}").format(code=trace.outcome.returncode),
+             hint=_("an empty folder is a finished copy: create it, show 100.00 and end normally"))
 
 
-@check("a folder that does not exist gets a clear message and a non-zero exit, without a traceback")
+@check(N_("a folder that does not exist gets a clear message and a non-zero exit, without a traceback"))
 def test_missing_folder_message(runs):
     run = runs["missing"]
     trace = run.trace
-    expected = "one clear line about %s (on stderr, or on stdout naming it), and an exit code other than 0" \
-        % quote(MISSING)
+    expected = _("one clear line about {folder} (on stderr, or on stdout naming it), and an exit code other "
+                 "than 0").format(folder=quote(MISSING))
     common_checks.not_idle(trace)
     must_have_ended(run, expected)
     crashes = trace.crashes()
     if crashes or "Traceback (most recent call last)" in stderr_of(run):
         fail(expected=expected,
-             observed="%s crashed with %s" % (trace.describe(crashes[0].pid), quote(crashes[0].exception, 160))
-                      if crashes else "a traceback was printed on stderr",
-             hint="check os.path.isdir(src) first; if it is not a folder, print one line to "
-                  "sys.stderr and sys.exit(2)")
+             observed=crashed(trace) if crashes else _("a traceback was printed on stderr"),
+             hint=_("check os.path.isdir(src) first; if it is not a folder, print one line to "
+                    "sys.stderr and sys.exit(2)"))
     message = failure_message(run, MISSING, any_on_stderr=True)
     code = trace.outcome.returncode
     if message is not None and code not in (0, None):
         return
     if message is not None:
-        fail(expected=expected, observed="main exited with code 0 after %s" % message.describe(),
-             hint="end with sys.exit(2) after the message: a non-zero exit code tells a script that "
-                  "called the copier that it failed")
+        fail(expected=expected, observed=_("main exited with code 0 after {message}").format(message=message.describe()),
+             hint=_("end with sys.exit(2) after the message: a non-zero exit code tells a script that "
+                    "called the copier that it failed"))
     printed = [l for l in trace.out() if l.text.strip()]
+    said = dict(folder=quote(MISSING), last=quote(printed[-1].text) if printed else "", code=code)
     fail(expected=expected,
-         observed="nothing was printed on stderr, and no line on stdout named %s%s; main exited with code %s"
-                  % (quote(MISSING), " (the last one was %s)" % quote(printed[-1].text) if printed else "", code),
-         hint="print(\"...\", file=sys.stderr) with the folder's name, then sys.exit(2): a non-zero "
-              "exit code tells a script that called the copier that it failed")
+         observed=(_("nothing was printed on stderr, and no line on stdout named {folder} (the last one was {last}); "
+                     "main exited with code {code}") if printed else
+                   _("nothing was printed on stderr, and no line on stdout named {folder}; main exited with code "
+                     "{code}")).format(**said),
+         hint=_("print(\"...\", file=sys.stderr) with the folder's name, then sys.exit(2): a non-zero "
+                "exit code tells a script that called the copier that it failed"))
 
 
-@check("`data/` with a trailing slash is copied next to the folder, not into it")
+@check(N_("`data/` with a trailing slash is copied next to the folder, not into it"))
 def test_trailing_slash_copies_next_to_it(runs):
     run = runs["trailing_slash"]
-    expected = "the copy of `%s/` next to %s (like `%s[复件]`), nothing new inside it" % (SOURCE, quote(SOURCE), SOURCE)
+    expected = _("the copy of {slashed} next to {source} (like {example}), nothing new inside it").format(
+        slashed="`%s/`" % SOURCE, source=quote(SOURCE), example="`%s[复件]`" % SOURCE)
     common_checks.not_idle(run.trace)
     changes = source_changes(run)
     if changes:
-        fail(expected=expected, observed="inside %s: %s" % (quote(SOURCE), ", ".join(changes[:SHOWN])),
-             hint="\"data/\" + \"[复件]\" is \"data/[复件]\", a folder inside the source: drop the "
-                  "trailing slash first, os.path.abspath(src) + \"[复件]\"")
+        fail(expected=expected, observed=_("inside {source}: {changes}").format(
+                 source=quote(SOURCE), changes=common_checks.listed(changes[:SHOWN])),
+             hint=_("{joined} is {result}, a folder inside the source: drop the trailing slash first, {code}").format(
+                 joined='`"data/" + "[复件]"`', result='`"data/[复件]"`', code='`os.path.abspath(src) + "[复件]"`'))
     must_have_ended(run, expected)
     copy = copy_or_fail(run, expected)
     # only what the slash changes: whether bytes are copied right is the main run's check
     missing = compare(run, copy).missing
     if missing:
-        fail(expected=expected, observed="missing from %s: %s" % (quote(copy), names(missing)),
-             hint="os.path.join(src, name) works with or without the trailing slash")
+        fail(expected=expected, observed=_("missing from {copy}: {names}").format(copy=quote(copy), names=names(missing)),
+             hint=_("os.path.join(src, name) works with or without the trailing slash"))
 
 
-@check("running it again into the copy it made before works", needs=["makes_the_copy"])
+@check(N_("running it again into the copy it made before works"), needs=["makes_the_copy"])
 def test_second_run_into_existing_copy(run, runs):
     copy = the_copy(run)
     again = runs["second_run"]
     trace = again.trace
-    expected = "with %s already there from a first run, the program ends with code 0 and %s is again " \
-               "an exact copy" % (quote(copy), quote(copy))
+    expected = _("with {copy} already there from a first run, the program ends with code 0 and {copy} is again "
+                 "an exact copy").format(copy=quote(copy))
     common_checks.not_idle(trace)
     must_have_ended(again, expected)
     crashes = trace.crashes()
     if crashes:
         hint = common_checks.crash_hint(crashes[0])
         if "FileExistsError" in crashes[0].exception:
-            hint = "create the copy's folder with os.makedirs(dst, exist_ok=True): it may already exist"
-        fail(expected=expected, observed="%s crashed with %s" % (trace.describe(crashes[0].pid),
-                                                                quote(crashes[0].exception, 160)),
-             hint=hint)
+            hint = _("create the copy's folder with os.makedirs(dst, exist_ok=True): it may already exist")
+        fail(expected=expected, observed=crashed(trace), hint=hint)
     fresh = fresh_small_copies(runs)
     result = compare(again, copy)
     # Only what the existing copy changed: files a fresh run of the same folder copies right, and
@@ -813,23 +860,25 @@ def test_second_run_into_existing_copy(run, runs):
     if broken:
         seen = [again.inspection[p] for p in broken if p in (again.inspection or {})]
         appended = bool(seen) and all(difference.appended for difference in seen)
+        files = common_checks.clauses(again.inspection[p].describe() if p in (again.inspection or {}) else
+                                      _("{path} missing").format(path=quote(p)) for p in broken[:SHOWN])
         fail(expected=expected,
-             observed="%s: %s" % (
-                 "a fresh copy of the same folder came out right, but copied again over the old copy "
-                 "these files are wrong" if fresh is not None else "these files are wrong in the copy",
-                 "; ".join(again.inspection[p].describe() if p in (again.inspection or {}) else
-                           "%s missing" % quote(p) for p in broken[:SHOWN])),
-             hint="each of these copies holds the old file with the new one added after it: open the "
-                  "copy with \"wb\", which empties an existing file first (\"ab\" adds to it)"
+             observed=(_("a fresh copy of the same folder came out right, but copied again over the old copy "
+                         "these files are wrong: {files}") if fresh is not None else
+                       _("these files are wrong in the copy: {files}")).format(files=files),
+             hint=_("each of these copies holds the old file with the new one added after it: open the "
+                    "copy with \"wb\", which empties an existing file first (\"ab\" adds to it)")
                   if appended else
-                  "a copy made over an existing one must come out like a fresh one: open each copy "
-                  "with \"wb\", which empties an existing file first, and create folders with "
-                  "exist_ok=True")
+                  _("a copy made over an existing one must come out like a fresh one: open each copy "
+                    "with \"wb\", which empties an existing file first, and create folders with "
+                    "exist_ok=True"))
+    said = dict(code=code, copy=quote(copy))
     fail(expected=expected,
-         observed="main exited with code %s with %s already there%s" % (
-             code, quote(copy), ", where a fresh copy of the same folder ended with code 0" if fresh is not None else ""),
-         hint="an existing copy is not an error: create the folder with os.makedirs(dst, exist_ok=True) "
-              "and copy over the old files")
+         observed=(_("main exited with code {code} with {copy} already there, where a fresh copy of the same folder "
+                     "ended with code 0") if fresh is not None else
+                   _("main exited with code {code} with {copy} already there")).format(**said),
+         hint=_("an existing copy is not an error: create the folder with os.makedirs(dst, exist_ok=True) "
+                "and copy over the old files"))
 
 
 @dataclass(frozen=True)
