@@ -206,7 +206,7 @@ def waits_without_spinning(trace: Trace) -> None:
                      "at line {line}: {code}").format(**values)
     else:
         observed = _("{who} did not sleep once in {seconds} s and used {cpu} s of CPU meanwhile, "
-                     "at line {line}, in {function}(): {code}").format(**values)
+                     "at line {line}, in `{function}()`: {code}").format(**values)
     fail(expected=_("every process waits without using a CPU: time.sleep(), get() and join() sleep "
                     "until their moment comes"),
          observed=observed,

@@ -96,7 +96,8 @@ SPIN_LINES = {"ex01": ("while time.time() - 开始 < 1:",),
               "ex02": ("while child.is_alive():", "while time.time() - t0 < 15:   # 模拟工作 15 秒"),
               "ex04": ("while p1.is_alive():", "while time.time() < 到点:"),
               "ex05": ("while q.empty():",),
-              "ex06": ("while not all(r.ready() for r in results):",)}
+              "ex06": ("while not all(r.ready() for r in results):",
+                       'print("等待任务完成...", i)')}   # bad_prints_while_waiting: its loop is that print
 SPINNERS = [v for v in variants("bad_") if v.exercise in SPIN_LINES
             and "waits_without_spinning" in v.expected_failures("spawn")]
 
