@@ -60,6 +60,3 @@ def quote(text: str, limit: int = 80) -> str:
     text = text if len(text) <= limit else text[: limit - 1] + "…"
     return "`%s`" % text
 
-
-def plural(n: int, word: str, many: str = "") -> str:
-    return "%d %s" % (n, word if n == 1 else (many or word + "s"))
