@@ -185,7 +185,7 @@ def gradescope_results(report: Report, problem: str = "") -> dict[str, Any]:
 
 def test_name(e: ExerciseResult, c: CheckResult, many: bool) -> str:
     """A check as a test of Gradescope or Classroom: "ex03 process args: the child got …"."""
-    values = dict(exercise=e.exercise, title=_(e.title), check=c.title, method=c.start_method)
+    values = dict(exercise=e.exercise, title=e.title, check=c.title, method=c.start_method)
     if many:
         return _("{exercise} {title}: {check} ({method})").format(**values)
     return _("{exercise} {title}: {check}").format(**values)
@@ -209,9 +209,9 @@ def summary(report: Report, problem: str = "") -> str:
     lines = []
     if problem:
         lines += [_("Your submission could not be graded: {problem}").format(problem=problem), ""]
-    width = max((display_width(_(e.title)) for e in report.exercises), default=10)
+    width = max((display_width(e.title) for e in report.exercises), default=10)
     for e in report.exercises:
-        lines.append("%s  %s  %s %d/%d" % (e.exercise, padded(_(e.title), width), padded(_(STATE_LABEL[e.state]), 13),
+        lines.append("%s  %s  %s %d/%d" % (e.exercise, padded(e.title, width), padded(_(STATE_LABEL[e.state]), 13),
                                           e.score, e.max_score))
     done = sum(e.state is State.DONE for e in report.exercises)
     lines += ["", _("{score}/{max_score} points · {done} of {count} exercises done").format(
@@ -242,7 +242,7 @@ def classroom_result(report: Report) -> dict[str, Any]:
 def classroom_summary(report: Report) -> str:
     """Markdown for the workflow run's summary page."""
     rows = [_("| exercise | state | points |"), "|---|---|---|"]
-    rows += ["| %s %s | %s | %d/%d |" % (e.exercise, _(e.title), _(STATE_LABEL[e.state]), e.score, e.max_score)
+    rows += ["| %s %s | %s | %d/%d |" % (e.exercise, e.title, _(STATE_LABEL[e.state]), e.score, e.max_score)
              for e in report.exercises]
     failing = [(e, c) for e in report.exercises for c in e.checks if c.status is Status.FAILED]
     lines = [_("## procgrade: {score}/{max_score} points").format(score=report.score, max_score=report.max_score),

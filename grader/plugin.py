@@ -268,7 +268,7 @@ class GraderPlugin:
                                        self.collected.did_something.get((target, exercise.id), False),
                                        started=error is None)
                 results.append(ExerciseResult(
-                    exercise.id, exercise.title, exercise.file, state, checks,
+                    exercise.id, _(exercise.title), exercise.file, state, checks,
                     tuple(self.collected.notes.get((target, exercise.id), ())),
                     error=error.sentence() if error else "", error_excerpt=error.excerpt() if error else (),
                     stderr_tail=self.collected.stderr[stderr_from] if stderr_from else (),

@@ -25,12 +25,12 @@ def render(report: Report, folder: str, later: Sequence[Exercise] = ()) -> str:
     once every graded one is done, the first of them is next (all done only when there is none)."""
     out = [_("procgrade · {folder} · start method: {methods}").format(
         folder=folder, methods=", ".join(report.start_methods)), ""]
-    # an exercise's title is the suite's TITLE, marked with N_() where it is written (phase 2 of
-    # the translation marks them) and translated here, where it is shown
-    title_width = max((display_width(_(e.title)) for e in report.exercises), default=10)
+    # an exercise's title is the suite's TITLE, marked with N_() where it is written and translated
+    # where the result is made (plugin), as every check's title is
+    title_width = max((display_width(e.title) for e in report.exercises), default=10)
     state_width = max(display_width(_(label)) for label in STATE_LABEL.values())
     for e in report.exercises:
-        out.append("  %s %s  %s  %s %d/%d" % (MARK[e.state], e.exercise, padded(_(e.title), title_width),
+        out.append("  %s %s  %s  %s %d/%d" % (MARK[e.state], e.exercise, padded(e.title, title_width),
                                             padded(_(STATE_LABEL[e.state]), state_width), e.score, e.max_score))
         for note in e.notes:
             out.extend(_wrapped(note, indent="          "))
@@ -83,7 +83,7 @@ def _failures(e: ExerciseResult) -> list[str]:
     passed = len({c.check for c in e.checks}) - len(grouped)
     count = len({c.check for c in e.checks})
     lines = [_("{exercise} {title} — {passed} of {count} checks pass").format(
-        exercise=e.exercise, title=_(e.title), passed=passed, count=count)]
+        exercise=e.exercise, title=e.title, passed=passed, count=count)]
     for results in grouped.values():
         first = results[0]
         methods = sorted({c.start_method for c in results})
@@ -105,7 +105,7 @@ def _failures(e: ExerciseResult) -> list[str]:
 def _did_not_start(e: ExerciseResult) -> list[str]:
     """One message, first and alone: the error, the learner's line with a caret, one hint; the
     other checks only counted."""
-    lines = [_("{exercise} {title} — your program did not start").format(exercise=e.exercise, title=_(e.title))]
+    lines = [_("{exercise} {title} — your program did not start").format(exercise=e.exercise, title=e.title)]
     lines.append("  ✗ " + e.error)   # whole, on one line: it quotes the learner's code
     lines.extend("        " + line for line in e.error_excerpt)
     carrier = next((c for c in e.checks if c.status is Status.FAILED and c.observed == e.error), None)

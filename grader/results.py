@@ -52,7 +52,7 @@ class CheckResult:
 @dataclass(frozen=True)
 class ExerciseResult:
     exercise: str
-    title: str
+    title: str               # the suite's TITLE in the report's language
     file: str
     state: State
     checks: tuple[CheckResult, ...] = field(default_factory=tuple)

@@ -190,3 +190,27 @@ def test_classroom_under_lang_zh_words_its_tests_in_chinese_with_the_same_keys(t
     assert "## procgrade：" in zh_summary and "未开始" in zh_summary and "### 未通过的检查" in zh_summary, zh_summary
     assert UNTRANSLATED not in json.dumps(zh, ensure_ascii=False) + zh_summary
     assert "## procgrade: " in en_summary and "not started" in en_summary, en_summary
+
+
+def test_grade_under_lang_zh_words_the_student_json_in_chinese_with_the_same_keys(tmp_path):
+    """The instructor's JSON follows --lang in its words (the exercise's and each check's title)
+    and keeps its keys and machine values (ids, states, scores)."""
+    reports = {}
+    for lang in ("en", "zh"):
+        student = tmp_path / lang / "class" / "ada"
+        student.mkdir(parents=True)
+        shutil.copyfile(KIT / "exercises" / "ex02_pid.py", student / "ex02_pid.py")
+        out = tmp_path / lang / "grades"
+        proc = subprocess.run([sys.executable, "-m", "grader", "grade", str(student.parent), "ex02", "--out", str(out),
+                               "--lang", lang, "--jobs", "1"], cwd=KIT, capture_output=True, text=True, timeout=300,
+                              env=dict(os.environ, PROCGRADE_I18N_STRICT="1"))
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        [found] = out.rglob("ada.json")
+        reports[lang] = json.loads(found.read_text(encoding="utf-8"))
+    en, zh = (reports[lang]["exercises"][0] for lang in ("en", "zh"))
+    assert sorted(zh) == sorted(en) and (zh["exercise"], zh["state"], zh["score"]) == (en["exercise"], en["state"],
+                                                                                     en["score"])
+    assert CJK.search(zh["title"]) and not CJK.search(en["title"]), (zh["title"], en["title"])
+    assert all(CJK.search(c["title"]) for c in zh["checks"]) and [c["check"] for c in zh["checks"]] == [
+        c["check"] for c in en["checks"]]
+    assert UNTRANSLATED not in json.dumps(zh, ensure_ascii=False)
