@@ -34,7 +34,7 @@ def one_round(python: str) -> dict[str, tuple[float, float]]:
     with tempfile.TemporaryDirectory(prefix="procgrade-bench-watch-") as tmp:
         exercises = Path(tmp) / "exercises"
         exercises.mkdir()
-        originals = sorted((KIT / "grader" / "originals").glob("ex*.py"))
+        originals = sorted((KIT / "exercises").glob("ex*.py"))   # the stubs as committed
         for stub in originals:
             shutil.copyfile(stub, exercises / stub.name)
         watch = subprocess.Popen([python, "-m", "grader", "watch", "--target", str(exercises)], cwd=KIT,
