@@ -5,6 +5,7 @@ fail every check its `Fails:` line names, or fails one it does not name).
 
     python bench/flake_study.py --runs 100 --methods fork spawn forkserver --load 2
     python bench/flake_study.py --wrong --runs 20 --exercises ex05 --jobs 4
+    python bench/flake_study.py --wrong --runs 50 --exercises ex06 --programs bad_spin_until_ready
 
 Each round grades RUNS copies in one grader command (its --jobs runs in parallel too, adding to
 the load). Prints one line per start method and every failure seen, with its message, so a
@@ -36,6 +37,8 @@ def main() -> int:
     parser.add_argument("--load", type=int, default=os.cpu_count() or 2, help="busy processes beside the grader")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--exercises", nargs="*", default=[])
+    parser.add_argument("--programs", nargs="*", default=[],
+                        help="with --wrong: only these programs (file stems, e.g. bad_spin_until_ready)")
     parser.add_argument("--wrong", action="store_true",
                         help="grade tests/programs' known-wrong programs (bad_*) instead of the solutions")
     args = parser.parse_args()
@@ -120,7 +123,8 @@ def wrong_programs(args) -> int:
     sys.path.insert(0, str(KIT / "tests"))
     from graded import variants
 
-    chosen = [v for v in variants("bad_") if not args.exercises or v.exercise in args.exercises]
+    chosen = [v for v in variants("bad_") if (not args.exercises or v.exercise in args.exercises)
+              and (not args.programs or v.path.stem in args.programs)]
     root = Path(tempfile.mkdtemp(prefix="procgrade-flake-wrong-"))
     os.chmod(root, 0o755)
     busy = [subprocess.Popen([sys.executable, "-c", BUSY]) for _ in range(args.load)]
