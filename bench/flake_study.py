@@ -5,6 +5,7 @@ fail every check its `Fails:` line names, or fails one it does not name).
 
     python bench/flake_study.py --runs 100 --methods fork spawn forkserver --load 2
     python bench/flake_study.py --wrong --runs 20 --exercises ex05 --jobs 4
+    python bench/flake_study.py --wrong --runs 50 --exercises ex06 --programs bad_spin_until_ready
 
 Each round grades RUNS copies in one grader command (its --jobs runs in parallel too, adding to
 the load). Prints one line per start method and every failure seen, with its message, so a
@@ -20,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -35,6 +37,8 @@ def main() -> int:
     parser.add_argument("--load", type=int, default=os.cpu_count() or 2, help="busy processes beside the grader")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--exercises", nargs="*", default=[])
+    parser.add_argument("--programs", nargs="*", default=[],
+                        help="with --wrong: only these programs (file stems, e.g. bad_spin_until_ready)")
     parser.add_argument("--wrong", action="store_true",
                         help="grade tests/programs' known-wrong programs (bad_*) instead of the solutions")
     args = parser.parse_args()
@@ -66,9 +70,9 @@ def main() -> int:
                             examples.setdefault(key, check["observed"])
             false_failures += sum(failures.values())
             print("%-10s %d runs, %d checks, %d false failures, %.1f s, load %s"
-                  % (method, args.runs, checks, sum(failures.values()), took, os.getloadavg()[0]))
+                  % (method, args.runs, checks, sum(failures.values()), took, load_range()), flush=True)
             for key, n in failures.most_common():
-                print("    %s x%d: %s" % (key, n, examples[key][:300]))
+                print("    %s x%d: %s" % (key, n, examples[key][:300]), flush=True)
     finally:
         for proc in busy:
             proc.kill()
@@ -77,15 +81,39 @@ def main() -> int:
     return 1 if false_failures else 0
 
 
+LOAD_SAMPLES: list[float] = []   # the 1-minute load average, every 10 s while a grader command runs
+
+
+def load_range() -> str:
+    """The load seen during the last grader command: min-max (mean) of the 1-minute average."""
+    if not LOAD_SAMPLES:
+        return "%.1f" % os.getloadavg()[0]
+    return "%.1f-%.1f (mean %.1f)" % (min(LOAD_SAMPLES), max(LOAD_SAMPLES), sum(LOAD_SAMPLES) / len(LOAD_SAMPLES))
+
+
 def grade(root: Path, targets: list[Path], method: str, args) -> tuple[list[dict], float]:
-    """One grader command over every target under `method`: its JSON reports, and how long it took."""
+    """One grader command over every target under `method`: its JSON reports, and how long it took.
+    Samples the load average while it runs (load_range)."""
     out = root / ("%s.json" % method)
     cmd = [sys.executable, "-m", "grader", "check", "--start-method", method, "--jobs", str(args.jobs),
            "--json", str(out), *args.exercises]
     for target in targets:
         cmd += ["--target", str(target)]
+    LOAD_SAMPLES.clear()
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(10):
+            LOAD_SAMPLES.append(os.getloadavg()[0])
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     started = time.monotonic()
-    subprocess.run(cmd, cwd=KIT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    try:
+        subprocess.run(cmd, cwd=KIT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    finally:
+        done.set()
+        sampler.join()
     return json.loads(out.read_text(encoding="utf-8")), time.monotonic() - started
 
 
@@ -95,7 +123,8 @@ def wrong_programs(args) -> int:
     sys.path.insert(0, str(KIT / "tests"))
     from graded import variants
 
-    chosen = [v for v in variants("bad_") if not args.exercises or v.exercise in args.exercises]
+    chosen = [v for v in variants("bad_") if (not args.exercises or v.exercise in args.exercises)
+              and (not args.programs or v.path.stem in args.programs)]
     root = Path(tempfile.mkdtemp(prefix="procgrade-flake-wrong-"))
     os.chmod(root, 0o755)
     busy = [subprocess.Popen([sys.executable, "-c", BUSY]) for _ in range(args.load)]
@@ -122,10 +151,11 @@ def wrong_programs(args) -> int:
                         v.exercise, v.path.stem, sorted(failed), sorted(v.expected_failures(method)),
                         surprise[0], said[:400])] += 1
             wrong += sum(misgraded.values())
-            print("%-10s %d programs x %d runs, %d misgraded, %.1f s, load %s"
-                  % (method, len(chosen), args.runs, sum(misgraded.values()), took, os.getloadavg()[0]))
+            print("%-10s %s: %d programs x %d runs, %d misgraded, %.1f s, load %s"
+                  % (method, " ".join(args.exercises) or "all", len(chosen), args.runs, sum(misgraded.values()),
+                     took, load_range()), flush=True)
             for key, n in misgraded.most_common():
-                print("    x%d %s" % (n, key))
+                print("    x%d %s" % (n, key), flush=True)
     finally:
         for proc in busy:
             proc.kill()

@@ -186,10 +186,14 @@ def stays_in_tree(trace: Trace) -> None:
 
 
 
+WAITS = N_("every process waits without using a CPU: time.sleep(), get() and join() sleep until their moment comes")
+
+
 def waits_without_spinning(trace: Trace) -> None:
     """No process of the learner's burned a CPU where it should have waited (supervisor.Spinning:
     a thread that never slept for a while once the learner's code ran)."""
     not_idle(trace)
+    polled_ready(trace)
     learners = {p.pid for p in trace.learner_procs()}
     # Only a spin at a line of the learner's file is the learner's: a thread whose stack holds no
     # such line was in the library's own work (a pool's helper threads, forking workers), which a
@@ -207,12 +211,44 @@ def waits_without_spinning(trace: Trace) -> None:
     else:
         observed = _("{who} did not sleep once in {seconds} s and used {cpu} s of CPU meanwhile, "
                      "at line {line}, in `{function}()`: {code}").format(**values)
-    fail(expected=_("every process waits without using a CPU: time.sleep(), get() and join() sleep "
-                    "until their moment comes"),
+    fail(expected=_(WAITS),
          observed=observed,
          hint=_("a loop that asks again and again (`while q.empty(): pass`, `while time.time() < end: "
                 "pass`) keeps a CPU busy for nothing and slows the other processes: call what waits "
                 "for you instead, time.sleep(), q.get() or p.join()"))
+
+
+# ready() calls in a row that found a pool task not done, with no wait between: 0-1 in a program
+# that waits (a sleep, get() or join() between two), thousands in a loop that spins on them
+READY_POLLS_LIMIT = 100
+
+
+def polled_ready(trace: Trace) -> None:
+    """A loop asking a pool task's result ready() with no wait in between spins: seen by its count
+    of calls (the instrumentation's), which no load can hide, where the supervisor's measure of the
+    time awake needs the spin to outlast a busy machine's scheduling (the tasks it spins on may
+    take a second in all)."""
+    pollers = [p for p in trace.learner_procs() if p.ready_polls >= READY_POLLS_LIMIT]
+    if not pollers:
+        return
+    proc = max(pollers, key=lambda p: p.ready_polls)
+    function, line = proc.ready_poll_at
+    code = trace.source[line - 1].strip() if 0 < line <= len(trace.source) else ""
+    values = dict(who=trace.describe(proc.pid), count=proc.ready_polls, line=line, function=function,
+                  code=quote(code, 100))
+    if not line:
+        observed = _("{who} asked a pool task {count} times in a row whether it was done (ready()), "
+                     "and never waited in between").format(**values)
+    elif function in ("", "<module>"):
+        observed = _("{who} asked a pool task {count} times in a row whether it was done (ready()), "
+                     "and never waited in between, at line {line}: {code}").format(**values)
+    else:
+        observed = _("{who} asked a pool task {count} times in a row whether it was done (ready()), "
+                     "and never waited in between, at line {line}, in `{function}()`: {code}").format(**values)
+    fail(expected=_(WAITS),
+         observed=observed,
+         hint=_("drop the loop on ready(): pool.close() then pool.join() wait for every task, and a "
+                "result's get() for its own, without keeping a CPU busy that the workers need"))
 
 
 FOOTPRINT_STEP_MIB = 100   # memory and writes told in whole hundreds of MiB: the same words from run to run

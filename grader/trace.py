@@ -75,6 +75,8 @@ class Proc:
     argv: tuple[str, ...] = ()
     max_rss_kb: int = 0              # its peak memory, when it reported one at its end
     idle_polls: int = 0              # most calls in a row that found a Manager queue empty, no wait between
+    ready_polls: int = 0             # most ready() calls in a row that found a pool task not done, no wait between
+    ready_poll_at: tuple[str, int] = ("", 0)   # (function, line) of the program's where it asked them
 
     @property
     def finished_normally(self) -> bool:
@@ -720,6 +722,8 @@ class _ProcFacts:
     exit_at: Optional[float] = None
     rss_kb: int = 0
     idle_polls: int = 0
+    ready_polls: int = 0
+    ready_poll_at: tuple[str, int] = ("", 0)
     reaps: dict = field(default_factory=dict)     # reaper's pid -> (exit code, when): who saw it end
     start_called: Optional[float] = None
     terminate_called: Optional[float] = None
@@ -784,10 +788,12 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
             f.mp_end = (t, record.get("exitcode"))
             f.rss_kb = int(record.get("rss_kb") or 0)
             f.idle_polls = max(f.idle_polls, int(record.get("idle_polls") or 0))
+            _note_ready_polls(f, record)
         elif ev == "exit":
             f.exit_at = t
             f.rss_kb = max(f.rss_kb, int(record.get("rss_kb") or 0))
             f.idle_polls = max(f.idle_polls, int(record.get("idle_polls") or 0))
+            _note_ready_polls(f, record)
         elif ev == "task_done":
             tasks_done += 1
         elif ev == "task_error":
@@ -870,13 +876,28 @@ def _os_end(f: _ProcFacts, reaped: Optional[tuple[int, Optional[float]]]) -> tup
     return None, None
 
 
+def _note_ready_polls(f: _ProcFacts, record: dict) -> None:
+    """A process's word at its end on the ready() calls it made in a row (see Proc.ready_polls)."""
+    try:
+        count = int(record.get("ready_polls") or 0)
+        function, line = record.get("ready_poll_at") or ("", 0)
+        at = (str(function), int(line))
+    except (TypeError, ValueError):
+        return
+    if count > f.ready_polls:
+        f.ready_polls = count
+        if at[1]:
+            f.ready_poll_at = at
+
+
 def _classify(f: _ProcFacts, main_pid: int, outcome: Outcome,
               reaped: Optional[tuple[int, Optional[float]]] = None) -> Proc:
     if f.pid == main_pid:
         ended = f.exit_at if f.exit_at is not None else (outcome.duration if outcome.reason == "exited" else None)
         return Proc(f.pid, MAIN, f.os_ppid, None, started=f.first_seen, ended=ended,
                     exitcode=outcome.returncode if outcome.reason == "exited" else None, argv=f.argv,
-                    max_rss_kb=f.rss_kb, idle_polls=f.idle_polls)
+                    max_rss_kb=f.rss_kb, idle_polls=f.idle_polls, ready_polls=f.ready_polls,
+                    ready_poll_at=f.ready_poll_at)
     # What the child said of itself when it ran; else what its parent said when it started it
     # (a pool worker can be stopped before it ever runs).
     mp = f.mp or f.spawned
@@ -915,4 +936,5 @@ def _classify(f: _ProcFacts, main_pid: int, outcome: Outcome,
                 ended=ended, exitcode=exitcode,
                 parent_saw=parent_saw if parent_saw is not None else os_exit, reaped_at=reaped_at,
                 os_exit=os_exit, terminate_called=f.terminate_called, terminate_sent=f.terminate_sent,
-                argv=f.argv, max_rss_kb=f.rss_kb, idle_polls=f.idle_polls)
+                argv=f.argv, max_rss_kb=f.rss_kb, idle_polls=f.idle_polls, ready_polls=f.ready_polls,
+                ready_poll_at=f.ready_poll_at)

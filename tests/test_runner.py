@@ -237,3 +237,45 @@ def test_records_cannot_be_forged_for_another_process(tmp_path):
     assert {l.pid for l in trace.out()} == {trace.main_pid}
     if os.geteuid() == 0:  # the program runs under its own user: the channel file is not its
         assert "channel closed to me" in [l.text for l in trace.out()]
+
+
+def test_ready_polls_are_counted_whatever_the_scheduler_lets_the_spinner_run(tmp_path):
+    """ex06's bad_spin_until_ready spins on ready() while its tasks run (about a second in all): on
+    a machine busy enough the supervisor's measure of time awake can miss so short a spin (1 in
+    20 gradings at load 8+). The instrumentation counts the ready() calls in a row that found a
+    task not done, with the learner's line: seen here with the supervisor's measure switched off.
+    A program that waits between its polls (a sleep, a get()) makes 0-1 in a row."""
+    from grader.common_checks import READY_POLLS_LIMIT
+    from grader.suites.test_ex06_pool import run_spec
+
+    programs = Path(__file__).parent / "programs" / "ex06"
+    spinner = run_program(RunSpec(programs / "bad_spin_until_ready.py", start_method="fork", warp=0.1,
+                                  budget=10.0, spin_after=None, env=run_spec(programs / "x.py", "fork").env))
+    main = spinner.trace.proc(spinner.trace.main_pid)
+    assert main.ready_polls >= READY_POLLS_LIMIT, main
+    assert main.ready_poll_at == ("<module>", 39), main
+    assert spinner.trace.outcome.spins == ()
+
+    waits = program(tmp_path, """
+        import time
+        from multiprocessing import Pool
+
+        def work(n):
+            time.sleep(0.2)
+            return n
+
+        def wait_all(results):
+            while not all(r.ready() for r in results):
+                time.sleep(0.01)
+            return [r.get() for r in results]
+
+        if __name__ == "__main__":
+            with Pool(2) as pool:
+                results = [pool.apply_async(work, (i,)) for i in range(4)]
+                print(wait_all(results))
+                print(pool.apply_async(work, (9,)).get())
+    """)
+    run = run_program(RunSpec(waits, start_method="fork", budget=10.0, spin_after=None,
+                              env=run_spec(waits, "fork").env))
+    assert run.stdout.splitlines()[0] == "[0, 1, 2, 3]", run.stdout
+    assert run.trace.proc(run.trace.main_pid).ready_polls <= 1

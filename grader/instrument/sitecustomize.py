@@ -73,7 +73,8 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
             return None
         return sock
 
-    state = {"pid": os.getpid(), "lines": 0, "idle_polls": 0, "most_idle_polls": 0, "sock": connect()}
+    state = {"pid": os.getpid(), "lines": 0, "idle_polls": 0, "most_idle_polls": 0, "ready_polls": 0,
+             "most_ready_polls": 0, "sock": connect()}
     monotonic = time.monotonic
 
     def emit(record: dict) -> None:
@@ -138,7 +139,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
             hold(lambda: parent_lets_me_go(parent), "paced", 1.0)
 
     def sleep(seconds):
-        state["idle_polls"] = 0  # a loop that sleeps between its polls is not spinning
+        state["idle_polls"] = state["ready_polls"] = 0  # a loop that sleeps between its polls is not spinning
         if hold_tasks and "latest_pool" in state and head_start(seconds):
             return None
         if warp == 1.0 or not seconds > 0:
@@ -304,7 +305,8 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
     register_stack_dump(at_start=True)
 
     import atexit
-    atexit.register(lambda: emit({"ev": "exit", "rss_kb": max_rss_kb(), "idle_polls": state["most_idle_polls"]}))
+    atexit.register(lambda: emit({"ev": "exit", "rss_kb": max_rss_kb(), "idle_polls": state["most_idle_polls"],
+                                  **ready_polls()}))
     atexit.register(flush_partials)
 
     def after_fork_in_child() -> None:
@@ -314,6 +316,8 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         state["sock"] = connect()
         state["pid"] = os.getpid()
         state["lines"] = state["idle_polls"] = state["most_idle_polls"] = 0
+        state["ready_polls"] = state["most_ready_polls"] = 0
+        state.pop("ready_poll_at", None)
         for key in ("queue_moves", "queue_questions", "latest_pool", "released_jobs"):
             state.pop(key, None)   # the parent's counts and pools are not this process's
         for recorder in recorders:
@@ -379,7 +383,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         exitcode = real_bootstrap(self, *args, **kwargs)
         flush_partials()
         emit({"ev": "mp_end", "exitcode": exitcode, "rss_kb": max_rss_kb(),
-              "idle_polls": state["most_idle_polls"]})
+              "idle_polls": state["most_idle_polls"], **ready_polls()})
         return exitcode
 
     def start(self):
@@ -602,6 +606,8 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         def recorded(self, op, block, call, item=no_item):
             if getattr(self, "_procgrade_internal", False):
                 return call()   # a pool's own task and result queues: the library's, not the learner's
+            if op == "get" and block:
+                state["ready_polls"] = 0   # a wait
             try:
                 result = call()
             except Exception as error:
@@ -836,6 +842,26 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
             return result
 
         mp_pool.Pool.apply_async = apply_async
+
+        real_ready = mp_pool.ApplyResult.ready
+
+        def ready(self):
+            done = real_ready(self)
+            if not done:
+                note_ready_poll()
+            return done
+
+        def waiting(real_wait):
+            def wait(self, *args, **kwargs):
+                state["ready_polls"] = 0
+                return real_wait(self, *args, **kwargs)
+            return wait
+
+        mp_pool.ApplyResult.ready = ready
+        mp_pool.ApplyResult.wait = waiting(mp_pool.ApplyResult.wait)   # get() waits in wait()
+        mp_pool.IMapIterator.next = waiting(mp_pool.IMapIterator.next)
+        mp_pool.IMapIterator.__next__ = mp_pool.IMapIterator.next
+        mp_pool.Pool.join = waiting(mp_pool.Pool.join)
         if not hold_tasks:
             return
 
@@ -922,7 +948,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                 if polls(methodname, args, kwds):
                     note_poll(found_nothing(methodname, result))
                 elif methodname == "get":
-                    state["idle_polls"] = 0  # a get() that waited
+                    state["idle_polls"] = state["ready_polls"] = 0  # a get() that waited
                 if call is not None:
                     queue_id, op, block, item = call
                     if op == "get":
@@ -935,6 +961,39 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
             return result
 
         mp_managers.BaseProxy._callmethod = _callmethod
+
+    # A pool task's result asked ready() again and again with no wait in between (no sleep, no
+    # blocking get, no wait(), get() or join() of a pool) spins, however busy the machine: the
+    # calls in a row that found it not ready are counted, whatever the scheduler let the process
+    # run, and the learner's line that asked is noted once the count reaches READY_POLL_LINE_AT
+    # (a program that waits makes 0-1 such calls in a row; a spinning one, thousands).
+    READY_POLL_LINE_AT = 100
+
+    def note_ready_poll() -> None:
+        state["ready_polls"] += 1
+        state["most_ready_polls"] = max(state["most_ready_polls"], state["ready_polls"])
+        if state["ready_polls"] == READY_POLL_LINE_AT and "ready_poll_at" not in state:
+            state["ready_poll_at"] = learner_line(sys._getframe(2))
+
+    def learner_line(frame) -> list:
+        """[function, line] of the innermost frame in the program's own file ("<module>" at its top
+        level; a comprehension's line, in the function around it); ["", 0] when none is."""
+        main_file = getattr(sys.modules.get("__main__"), "__file__", None) or ""
+        line, function = 0, ""
+        while frame is not None:
+            code = frame.f_code
+            if main_file and (code.co_filename == main_file
+                              or os.path.basename(code.co_filename) == os.path.basename(main_file)):
+                if not line:
+                    line = frame.f_lineno
+                if not code.co_name.startswith("<") or code.co_name == "<module>":
+                    function = code.co_name
+                    break
+            frame = frame.f_back
+        return [function, line]
+
+    def ready_polls() -> dict:
+        return {"ready_polls": state["most_ready_polls"], "ready_poll_at": state.get("ready_poll_at")}
 
     def note_poll(empty_handed: bool) -> None:
         state["idle_polls"] = state["idle_polls"] + 1 if empty_handed else 0
