@@ -55,8 +55,10 @@ TREE_FRESH_SECONDS = 0.004    # one scan of the machine's processes serves the l
 HAS_USER_SIGNALS = hasattr(signal, "SIGUSR1") and hasattr(signal, "SIGUSR2")
 # The share of a CPU a thread that never sleeps gets, at least, on a loaded machine: its CPU time
 # divided by this stands in for the time it was awake (on a CPU or waiting for one), which only
-# Linux's schedstat tells. 2 cores shared by 5 busy runs give a spinner about 0.4 of one.
-AWAKE_SHARE = 0.25
+# Linux's schedstat tells. Measured here (2 cores, several graders at once): a spinner got 0.15
+# of one. A thread that waits (a lock, a pipe, a sleep) uses none meanwhile, and each wait is a
+# voluntary switch besides.
+AWAKE_SHARE = 0.1
 UNSUPPORTED_LIMITS = {"darwin": ("RLIMIT_AS",)}   # setrlimit raises ValueError there
 
 
@@ -89,12 +91,17 @@ def instrument_env(environ=os.environ) -> dict[str, str]:
             "PROCGRADE_DUMPS": "files" if dumps_by_files(environ) else "signals"}
 
 
+def supported_limits(limits: dict, platform: str = sys.platform) -> dict:
+    """The run's limits (resource's names) this system accepts."""
+    import resource
+    refused = UNSUPPORTED_LIMITS.get(platform, ())
+    return {name: value for name, value in limits.items() if hasattr(resource, name) and name not in refused}
+
+
 def limiter(limits: dict):
     """Resource limits applied in the child between fork and exec (POSIX), those the system has."""
     import resource
-    refused = UNSUPPORTED_LIMITS.get(sys.platform, ())
-    wanted = [(getattr(resource, name), value) for name, value in limits.items()
-              if hasattr(resource, name) and name not in refused]
+    wanted = [(getattr(resource, name), value) for name, value in supported_limits(limits).items()]
 
     def apply() -> None:
         for which, value in wanted:
@@ -144,6 +151,8 @@ class PortableBackend(Backend):
         self.marker = ""
         self.by_files = False
         self.limits: dict = {}
+        self.since = self.me.create_time()   # processes started before this one are no run's
+        self.unmarked: set[tuple[int, float]] = set()   # (pid, creation time) that do not name the run
 
     # --- before the program starts -------------------------------------------------------------
     def prepare(self, spec: dict) -> dict:
@@ -177,34 +186,33 @@ class PortableBackend(Backend):
     # --- the tree --------------------------------------------------------------------------------
     def _scan(self, fresh: bool = False) -> list[int]:
         """The tree's live pids: below this process, below every process seen before (an orphan
-        re-parented to init included), those seen before themselves. Zombies are walked through
+        re-parented to init included), those seen before themselves, and every process started
+        since this one whose environment names the run (one that left the tree between two looks,
+        a double fork's grandchild say: it inherited the environment). Zombies are walked through
         but not listed."""
         now = time.monotonic()
         if not fresh and now - self.tree_at < TREE_FRESH_SECONDS:
             return self.tree
         children: dict[int, list[int]] = {}
-        zombies = set()
-        for proc in psutil.process_iter(["ppid", "status"]):
+        zombies, newcomers = set(), []
+        for proc in psutil.process_iter(["ppid", "status", "create_time"]):
             info = proc.info
             if info.get("ppid") is not None:
                 children.setdefault(info["ppid"], []).append(proc.pid)
             if info.get("status") == psutil.STATUS_ZOMBIE:
                 zombies.add(proc.pid)
+            elif (info.get("create_time") or 0) >= self.since and proc.pid not in self.known:
+                newcomers.append((proc, info["create_time"]))
         roots = [self.me.pid]
         for pid, proc in list(self.known.items()):
             if proc.is_running():    # the same process (pid and creation time), not a reused pid
                 roots.append(pid)
             else:
                 del self.known[pid]
-        found, seen, stack = [], set(), roots
-        while stack:
-            pid = stack.pop()
-            if pid in seen:
-                continue
-            seen.add(pid)
-            if pid != self.me.pid:
-                found.append(pid)
-            stack.extend(children.get(pid, ()))
+        found = self._walk(roots, children)
+        strays = [proc for proc, _ in newcomers if proc.pid not in found and self._marked(proc)]
+        if strays:
+            found = self._walk(roots + [proc.pid for proc in strays], children)
         live = []
         for pid in found:
             if pid not in self.known:
@@ -216,6 +224,31 @@ class PortableBackend(Backend):
                 live.append(pid)
         self.tree, self.tree_at = live, time.monotonic()
         return live
+
+    def _walk(self, roots: list[int], children: dict[int, list[int]]) -> list[int]:
+        found, seen, stack = [], set(), list(roots)
+        while stack:
+            pid = stack.pop()
+            if pid in seen:
+                continue
+            seen.add(pid)
+            if pid != self.me.pid:
+                found.append(pid)
+            stack.extend(children.get(pid, ()))
+        return found
+
+    def _marked(self, proc) -> bool:
+        """Whether the process's environment names the run (each process is read once)."""
+        key = (proc.pid, proc.info.get("create_time"))
+        if not self.marker or key in self.unmarked:
+            return False
+        try:
+            if any(self.marker in value for value in proc.environ().values()):
+                return True
+        except psutil.Error:
+            pass
+        self.unmarked.add(key)
+        return False
 
     def tree_pids(self) -> list[int]:
         return list(self._scan())

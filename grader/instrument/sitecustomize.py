@@ -66,12 +66,26 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
     authkey = os.environ.get("PROCGRADE_AUTHKEY", "")
     dumps_by_files = os.environ.get("PROCGRADE_DUMPS") == "files"
 
+    # "util": multiprocessing.util was imported before this module; "rejoin": its exit function
+    # is to be registered again after this module's own
+    exit_order = {"util"} if "multiprocessing.util" in sys.modules else set()
+
     def connect():
         """(send, close) of a connection to the supervisor, or None. The linux backend: a plain
         Unix socket, the kernel names the sender. The portable one: multiprocessing.connection
         (a Unix socket or a Windows named pipe) with the run's authkey."""
         if authkey:
             try:
+                import atexit
+                import multiprocessing.util as mp_util
+                # importing multiprocessing.connection imports multiprocessing.util, which
+                # registers its exit function (it joins the children) here, before this
+                # module's own "exit" record: registered again below, after it, so that both
+                # run in the order they run without this import (a process's end is told after
+                # it joined its children)
+                if not exit_order:
+                    atexit.unregister(mp_util._exit_function)
+                    exit_order.add("rejoin")
                 from multiprocessing.connection import Client
                 conn = Client(_SOCKET, "AF_PIPE" if _SOCKET.startswith("\\\\") else "AF_UNIX",
                               authkey=bytes.fromhex(authkey))
@@ -358,6 +372,8 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
     import atexit
     atexit.register(lambda: emit({"ev": "exit", "rss_kb": max_rss_kb(), "idle_polls": state["most_idle_polls"]}))
     atexit.register(flush_partials)
+    if "rejoin" in exit_order:
+        atexit.register(sys.modules["multiprocessing.util"]._exit_function)
 
     def after_fork_in_child() -> None:
         inherited = state["sock"]
