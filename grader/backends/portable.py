@@ -51,7 +51,7 @@ from .common import kill_user, remove_strays
 WINDOWS = sys.platform == "win32"
 MACOS = sys.platform == "darwin"
 AF_UNIX_PATH_MAX = 100        # macOS: 104 bytes with the terminating NUL; Linux 108
-TREE_FRESH_SECONDS = 0.004    # one scan of the machine's processes serves the looks of one round
+TREE_FRESH_SECONDS = 0.025    # one look at the machine's processes serves this long (a few ms of CPU each)
 HAS_USER_SIGNALS = hasattr(signal, "SIGUSR1") and hasattr(signal, "SIGUSR2")
 # The share of a CPU a thread that never sleeps gets, at least, on a loaded machine: its CPU time
 # divided by this stands in for the time it was awake (on a CPU or waiting for one), which only
@@ -65,6 +65,18 @@ UNSUPPORTED_LIMITS = {"darwin": ("RLIMIT_AS",)}   # setrlimit raises ValueError 
 def dumps_by_files(environ=os.environ) -> bool:
     """Whether stack dumps are asked by request files rather than signals."""
     return not HAS_USER_SIGNALS or environ.get("PROCGRADE_DUMPS") == "files"
+
+
+def ppid_map() -> dict[int, int]:
+    """Every process's parent, by pid: psutil's own fast map (children() uses it: one read of
+    each /proc/PID/stat on Linux), else from process_iter."""
+    fast = getattr(psutil, "_ppid_map", None)
+    if fast is not None:
+        try:
+            return dict(fast())
+        except (psutil.Error, OSError):
+            pass
+    return {p.pid: p.info["ppid"] for p in psutil.process_iter(["ppid"]) if p.info.get("ppid") is not None}
 
 
 def channel_address(control_dir: str) -> str:
@@ -152,7 +164,7 @@ class PortableBackend(Backend):
         self.by_files = False
         self.limits: dict = {}
         self.since = self.me.create_time()   # processes started before this one are no run's
-        self.unmarked: set[tuple[int, float]] = set()   # (pid, creation time) that do not name the run
+        self.looked_at: set[int] = set()   # the machine's pids at the last look
 
     # --- before the program starts -------------------------------------------------------------
     def prepare(self, spec: dict) -> dict:
@@ -189,39 +201,37 @@ class PortableBackend(Backend):
         re-parented to init included), those seen before themselves, and every process started
         since this one whose environment names the run (one that left the tree between two looks,
         a double fork's grandchild say: it inherited the environment). Zombies are walked through
-        but not listed."""
+        but not listed. One look reads every process's parent (psutil's own map, as children()
+        does), then only what is new."""
         now = time.monotonic()
         if not fresh and now - self.tree_at < TREE_FRESH_SECONDS:
             return self.tree
+        parents = ppid_map()
         children: dict[int, list[int]] = {}
-        zombies, newcomers = set(), []
-        for proc in psutil.process_iter(["ppid", "status", "create_time"]):
-            info = proc.info
-            if info.get("ppid") is not None:
-                children.setdefault(info["ppid"], []).append(proc.pid)
-            if info.get("status") == psutil.STATUS_ZOMBIE:
-                zombies.add(proc.pid)
-            elif (info.get("create_time") or 0) >= self.since and proc.pid not in self.known:
-                newcomers.append((proc, info["create_time"]))
+        for pid, ppid in parents.items():
+            children.setdefault(ppid, []).append(pid)
         roots = [self.me.pid]
         for pid, proc in list(self.known.items()):
-            if proc.is_running():    # the same process (pid and creation time), not a reused pid
+            if pid in parents and proc.is_running():   # the same process (pid and creation time), not a reused pid
                 roots.append(pid)
             else:
                 del self.known[pid]
         found = self._walk(roots, children)
-        strays = [proc for proc, _ in newcomers if proc.pid not in found and self._marked(proc)]
+        inside = set(found)
+        strays = [pid for pid in parents.keys() - self.looked_at if pid not in inside and self._marked(pid)]
+        self.looked_at = set(parents)
         if strays:
-            found = self._walk(roots + [proc.pid for proc in strays], children)
+            found = self._walk(roots + strays, children)
         live = []
         for pid in found:
-            if pid not in self.known:
-                try:
-                    self.known[pid] = psutil.Process(pid)
-                except psutil.Error:
-                    continue
-            if pid not in zombies:
-                live.append(pid)
+            proc = self.known.get(pid)
+            try:
+                if proc is None:
+                    proc = self.known[pid] = psutil.Process(pid)
+                if proc.status() != psutil.STATUS_ZOMBIE:
+                    live.append(pid)
+            except psutil.Error:
+                continue
         self.tree, self.tree_at = live, time.monotonic()
         return live
 
@@ -237,18 +247,14 @@ class PortableBackend(Backend):
             stack.extend(children.get(pid, ()))
         return found
 
-    def _marked(self, proc) -> bool:
-        """Whether the process's environment names the run (each process is read once)."""
-        key = (proc.pid, proc.info.get("create_time"))
-        if not self.marker or key in self.unmarked:
-            return False
+    def _marked(self, pid: int) -> bool:
+        """Whether a process that appeared since the last look, and started after this one, has
+        the run named in its environment."""
         try:
-            if any(self.marker in value for value in proc.environ().values()):
-                return True
+            proc = psutil.Process(pid)
+            return proc.create_time() >= self.since and any(self.marker in v for v in proc.environ().values())
         except psutil.Error:
-            pass
-        self.unmarked.add(key)
-        return False
+            return False
 
     def tree_pids(self) -> list[int]:
         return list(self._scan())
