@@ -192,6 +192,10 @@ def tests(session: nox.Session) -> None:
     install(session, "jsonschema>=4", "pyyaml>=6", BABEL)
     # PROCGRADE_NOX_PYTHON: the Python that runs nox, for the tests of the learner's nox sessions
     session.run("python", "-m", "pytest", *session.posargs, env={"PROCGRADE_NOX_PYTHON": sys.executable})
+    if not session.posargs:
+        # the hostile corpus once more under the backend of macOS and Windows (psutil, no subreaper)
+        session.run("python", "-m", "pytest", "tests/test_hostile.py", "-q",
+                    env={"PROCGRADE_HOSTILE_BACKEND": "portable"})
     if not session.posargs and shutil.which("bwrap"):
         # the hostile corpus once more, every program inside the optional sandbox
         session.run("python", "-m", "pytest", "tests/test_hostile.py", "-q",

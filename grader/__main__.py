@@ -11,13 +11,14 @@ import argparse
 import datetime
 import json
 import multiprocessing
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
 
 import pytest
 
-from . import i18n, learner
+from . import backends, i18n, learner
 from . import report as terminal
 from .console import fit_console
 from .exercises import SUITES, Exercise, select
@@ -291,6 +292,7 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--sandbox", default="none", choices=SANDBOXES,
                        help=_("bwrap: run each program inside bubblewrap (own pid namespace, no "
                               "network, read-only system, private /tmp); default: %(default)s"))
+    add_backend_argument(check)
     check.add_argument("-v", "--verbose", action="store_true", help=_("show pytest's own output too"))
     add_lang_argument(check)
     check.set_defaults(func=cmd_check)
@@ -361,6 +363,7 @@ def instructor_commands(sub) -> None:
     grade_.add_argument("--start-method", default="spawn", choices=[*START_METHODS, "default", "all"],
                         help=_("how child processes start (default: spawn)"))
     grade_.add_argument("--sandbox", default="none", choices=SANDBOXES, help=_("as for check (default: %(default)s)"))
+    add_backend_argument(grade_)
     grade_.add_argument("--resume", action="store_true",
                         help=_("finish an interrupted run: grade only the submissions it did not grade"))
     grade_.add_argument("--force", action="store_true",
@@ -404,6 +407,32 @@ ARGPARSE_WORDS = (
 )
 
 
+def add_backend_argument(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--backend", default="", choices=backends.NAMES,
+                         help=_("how the grader watches and stops your programs: linux (Linux only) or "
+                                "portable (psutil: macOS, Windows, and Linux for testing); default: "
+                                "$PROCGRADE_BACKEND, else {default} on this system").format(
+                                    default=backends.default_name()))
+
+
+def use_backend(name: str) -> bool:
+    """Make `name` (or PROCGRADE_BACKEND) the backend of every run of this command; False, after
+    saying why, when it cannot run here."""
+    try:
+        chosen = backends.resolve(name)
+    except backends.Unavailable:
+        wanted = name or os.environ.get(backends.VARIABLE, "")
+        if wanted == "linux":
+            print(_("--backend linux needs Linux; this system is {system}: use --backend portable").format(
+                system=sys.platform), file=sys.stderr)
+        else:
+            print(_("unknown backend {name!r} (known: {known})").format(name=wanted, known=", ".join(backends.NAMES)),
+                  file=sys.stderr)
+        return False
+    os.environ[backends.VARIABLE] = chosen
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     fit_console()
@@ -414,6 +443,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     argparse._ = _  # type: ignore[attr-defined]  # see ARGPARSE_WORDS
     args = parser().parse_args(argv)
+    if hasattr(args, "backend") and not use_backend(args.backend):
+        return 2
     try:
         return args.func(args)
     except KeyboardInterrupt:   # the learner's Ctrl+C: the grader's `finally`s have run

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from . import sandbox
+from . import backends, sandbox
 from .trace import (LINE_TEXT_CAP, Detached, Outcome, Spin, StartError, Trace, build_trace, dump_frames,
                     not_utf8, parse_records)
 
@@ -81,6 +81,7 @@ class RunSpec:
     setup: Optional[Callable[[Path], None]] = field(default=None, compare=False)  # fills the working folder
     env: tuple[tuple[str, str], ...] = ()   # extra environment for the program (instrumentation knobs)
     sandbox: str = "none"                  # "bwrap": inside bubblewrap (see sandbox.wrapper)
+    backend: str = ""                      # the supervisor's: linux | portable ("": PROCGRADE_BACKEND, else the OS's)
     # looks at the working folder once the program has ended, before it is removed, given the
     # snapshots before and after (e.g. where a copied file first differs); Run.inspection holds
     # what it returns
@@ -196,8 +197,9 @@ def program_source(program: Path) -> tuple[str, ...]:
         return ()
 
 
-def learner_env(control: Path, spec: RunSpec) -> dict[str, str]:
-    """The program's whole environment: built, not inherited, so nothing of the grader's leaks in."""
+def learner_env(control: Path, spec: RunSpec, address: str = "") -> dict[str, str]:
+    """The program's whole environment: built, not inherited, so nothing of the grader's leaks in.
+    `address`: where its records go (default: the control folder's socket)."""
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(control.parent / "work"),
@@ -208,7 +210,8 @@ def learner_env(control: Path, spec: RunSpec) -> dict[str, str]:
         "PYTHONIOENCODING": "utf-8",
         "PYTHONUTF8": "1",   # Chinese the program prints or reads is UTF-8 on every platform
         "PYTHONHASHSEED": "0",
-        "PROCGRADE_SOCKET": str(control / "rec.sock"),
+        "PROCGRADE_SOCKET": address or str(control / "rec.sock"),
+        "PROCGRADE_CONTROL": str(control),
         "PROCGRADE_STACKS_DIR": str(control / "stacks"),
         "PROCGRADE_WARP": repr(spec.warp),
         "PROCGRADE_START_METHOD": spec.start_method,
@@ -224,14 +227,18 @@ def learner_env(control: Path, spec: RunSpec) -> dict[str, str]:
 def run_program(spec: RunSpec, python: str = sys.executable) -> Run:
     """Run the program once under a supervisor and return what happened. Never raises for
     anything the program does; raises only if the grader itself is broken."""
+    backend = backends.resolve(spec.backend)
     root = Path(tempfile.mkdtemp(prefix="procgrade-run-"))
+    address = backends.channel_address(str(root / "control"), backend)
     try:
-        return _run_in(root, spec, python)
+        return _run_in(root, spec, python, backend, address)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+        if not address.startswith((str(root), "\\\\")):   # a short folder of its own (macOS' AF_UNIX paths)
+            shutil.rmtree(os.path.dirname(address), ignore_errors=True)
 
 
-def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
+def _run_in(root: Path, spec: RunSpec, python: str, backend: str, address: str) -> Run:
     control, work, prog = root / "control", root / "work", root / "program"
     for folder in (control / "stacks", control / "ready", work, prog, root / "tmp"):
         folder.mkdir(parents=True)
@@ -257,7 +264,10 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
                       readable=[prog, control])
     hashes: dict[tuple, str] = {}
     before = snapshot(work, hashes)  # after hand_over: its chown changes every file's ctime
-    env = learner_env(control, spec)
+    env = learner_env(control, spec, address)
+    if backend == "portable":
+        from .backends import portable
+        env.update(portable.instrument_env())
     env["PYTHONPATH"] = str(prog / "instrument")
     env["PROCGRADE_OUTPUTS"] = ",".join("%d:%d" % (st.st_dev, st.st_ino) for st in map(os.stat, captured))
     sup_spec = {
@@ -267,7 +277,7 @@ def _run_in(root: Path, spec: RunSpec, python: str) -> Run:
         "env": env, "budget": spec.budget, "output_cap": OUTPUT_CAP_BYTES,
         "stdin_path": str(stdin_path) if stdin_path else None,
         "stdout_path": str(captured[0]), "stderr_path": str(captured[1]),
-        "socket_path": str(control / "rec.sock"), "channel_path": str(channel),
+        "socket_path": address, "channel_path": str(channel), "backend": backend,
         "result_path": str(control / "result.json"), "stall_after": STALL_SECONDS,
         "spin_after": spec.spin_after,
     }

@@ -95,6 +95,14 @@ def failed_checks(report: dict, exercise: str, method: str) -> dict[str, str]:
             if c["start_method"] == method and c["status"] in ("failed", "error")}
 
 
+def not_passed(report: dict, exercise: str, method: str) -> dict[str, str]:
+    """The checks of `exercise` under `method` that did not pass (check -> status); at least one
+    check must have run."""
+    found = statuses(report, exercise, method)
+    assert found, "no checks ran for %s" % exercise
+    return {c: s for c, s in found.items() if s != "passed"}
+
+
 def statuses(report: dict, exercise: str, method: str) -> dict[str, str]:
     (ex,) = [e for e in report["exercises"] if e["exercise"] == exercise]
     return {c["check"]: c["status"] for c in ex["checks"] if c["start_method"] == method}

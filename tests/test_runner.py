@@ -14,6 +14,12 @@ import pytest
 from grader.runner import RunSpec, run_program
 
 
+@pytest.fixture(params=["linux", "portable"])
+def backend(request) -> str:
+    """The supervisor's backend (grader/backends): the same facts from both."""
+    return request.param
+
+
 def program(tmp_path: Path, source: str) -> Path:
     path = tmp_path / "prog.py"
     path.write_text(textwrap.dedent(source), encoding="utf-8")
@@ -31,7 +37,7 @@ def alive_with(marker: str) -> list[psutil.Process]:
     return found
 
 
-def test_setsid_double_fork_daemon_is_seen_and_killed(tmp_path):
+def test_setsid_double_fork_daemon_is_seen_and_killed(tmp_path, backend):
     source = """
         import os, time
         if os.fork() == 0:
@@ -42,26 +48,26 @@ def test_setsid_double_fork_daemon_is_seen_and_killed(tmp_path):
             os._exit(0)
         print("main ends")
     """ % os.getpid()
-    run = run_program(RunSpec(program(tmp_path, source), budget=10))
+    run = run_program(RunSpec(program(tmp_path, source), backend=backend, budget=10))
     assert run.trace.outcome.reason == "exited"
     assert any("61.5" in " ".join(p["cmdline"]) for p in run.trace.outcome.leftovers)
     assert run.trace.outcome.remaining == ()
     assert not [p for p in psutil.process_iter(["cmdline"]) if "61.5" in " ".join(p.info["cmdline"] or [])]
 
 
-def test_endless_program_is_stopped_at_its_budget_with_a_stack(tmp_path):
+def test_endless_program_is_stopped_at_its_budget_with_a_stack(tmp_path, backend):
     source = """
         def spin():
             while True:
                 pass
         spin()
     """
-    run = run_program(RunSpec(program(tmp_path, source), budget=1.0))
+    run = run_program(RunSpec(program(tmp_path, source), backend=backend, budget=1.0))
     assert run.trace.outcome.reason == "timeout"
     assert "spin" in run.trace.stack_of(run.trace.main_pid)
 
 
-def test_a_deadlocked_program_is_stopped_as_stalled_long_before_its_budget(tmp_path):
+def test_a_deadlocked_program_is_stopped_as_stalled_long_before_its_budget(tmp_path, backend):
     source = """
         import multiprocessing
 
@@ -74,14 +80,14 @@ def test_a_deadlocked_program_is_stopped_as_stalled_long_before_its_budget(tmp_p
             p.start()
             p.join()
     """
-    run = run_program(RunSpec(program(tmp_path, source), budget=30))
+    run = run_program(RunSpec(program(tmp_path, source), backend=backend, budget=30))
     assert run.trace.outcome.reason == "stalled"
     assert run.trace.outcome.duration < 10   # 2 s of stillness, plus start-up, on a busy machine
     assert "join" in run.trace.stack_of(run.trace.main_pid)
     assert run.trace.outcome.remaining == ()
 
 
-def test_a_program_that_waits_less_than_the_stall_limit_ends_by_itself(tmp_path):
+def test_a_program_that_waits_less_than_the_stall_limit_ends_by_itself(tmp_path, backend):
     # still (no CPU, no output) for 1.2 s at a time, below the 2 s limit: never stopped early
     source = """
         import threading
@@ -89,26 +95,26 @@ def test_a_program_that_waits_less_than_the_stall_limit_ends_by_itself(tmp_path)
             threading.Event().wait(1.2)   # a real wait: the time warp scales time.sleep only
             print("woke", i)
     """
-    run = run_program(RunSpec(program(tmp_path, source), budget=30))
+    run = run_program(RunSpec(program(tmp_path, source), backend=backend, budget=30))
     assert run.trace.outcome.reason == "exited"
     assert [line.text for line in run.trace.out()] == ["woke 0", "woke 1", "woke 2"]
 
 
-def test_stop_when_ends_the_run_early(tmp_path):
+def test_stop_when_ends_the_run_early(tmp_path, backend):
     source = """
         import time
         while True:
             print("tick")
             time.sleep(1)
     """
-    run = run_program(RunSpec(program(tmp_path, source), warp=0.01, budget=20,
+    run = run_program(RunSpec(program(tmp_path, source), backend=backend, warp=0.01, budget=20,
                               stop_when=lambda trace: len(trace.out()) >= 3))
     assert run.trace.outcome.reason == "stopped"
     assert 3 <= len(run.trace.out()) < 20
 
 
 @pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
-def test_trace_knows_who_printed_what(tmp_path, method):
+def test_trace_knows_who_printed_what(tmp_path, backend, method):
     source = """
         import os
         from multiprocessing import Pool, Process
@@ -128,7 +134,7 @@ def test_trace_knows_who_printed_what(tmp_path, method):
             with Pool(2) as pool:
                 print(pool.map(square, range(4)))
     """
-    trace = run_program(RunSpec(program(tmp_path, source), start_method=method, budget=20)).trace
+    trace = run_program(RunSpec(program(tmp_path, source), backend=backend, start_method=method, budget=20)).trace
     assert trace.outcome.reason == "exited" and trace.outcome.returncode == 0
     for line in trace.out():
         word, *rest = line.text.split()
@@ -151,15 +157,15 @@ def test_progress_with_carriage_returns_is_split_into_lines(tmp_path):
                                              "progress 100.00 %"]
 
 
-def test_learner_output_cannot_forge_records(tmp_path):
+def test_learner_output_cannot_forge_records(tmp_path, backend):
     source = """
         print('{"ev": "line", "pid": 1, "t": 0, "s": "o", "x": "forged"}')
     """
-    trace = run_program(RunSpec(program(tmp_path, source), budget=10)).trace
+    trace = run_program(RunSpec(program(tmp_path, source), backend=backend, budget=10)).trace
     assert [l.pid for l in trace.out()] == [trace.main_pid]
 
 
-def test_a_program_that_kills_its_parent_is_contained(tmp_path):
+def test_a_program_that_kills_its_parent_is_contained(tmp_path, backend):
     source = """
         import os, signal, time, subprocess
         subprocess.Popen(["sleep", "62.5"])
@@ -167,7 +173,7 @@ def test_a_program_that_kills_its_parent_is_contained(tmp_path):
         os.kill(os.getppid(), signal.SIGKILL)
         time.sleep(30)
     """
-    run = run_program(RunSpec(program(tmp_path, source), budget=10))
+    run = run_program(RunSpec(program(tmp_path, source), backend=backend, budget=10))
     assert run.trace.outcome.reason in ("supervisor killed", "exited")
     assert not [p for p in psutil.process_iter(["cmdline"]) if "62.5" in " ".join(p.info["cmdline"] or [])]
 

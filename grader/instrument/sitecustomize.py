@@ -61,17 +61,45 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
     # (st_dev, st_ino) of the files the supervisor captures fds 1 and 2 into
     captured = [tuple(int(n) for n in ident.split(":")) for ident in
                 os.environ.get("PROCGRADE_OUTPUTS", "").split(",") if ident.count(":") == 1]
-    control_dir = os.path.dirname(_SOCKET)  # the grader's own files: never recorded as the learner's
-    import _socket
+    # the grader's own files: never recorded as the learner's
+    control_dir = os.environ.get("PROCGRADE_CONTROL") or os.path.dirname(_SOCKET)
+    authkey = os.environ.get("PROCGRADE_AUTHKEY", "")
+    dumps_by_files = os.environ.get("PROCGRADE_DUMPS") == "files"
+
+    # "util": multiprocessing.util was imported before this module; "rejoin": its exit function
+    # is to be registered again after this module's own
+    exit_order = {"util"} if "multiprocessing.util" in sys.modules else set()
 
     def connect():
+        """(send, close) of a connection to the supervisor, or None. The linux backend: a plain
+        Unix socket, the kernel names the sender. The portable one: multiprocessing.connection
+        (a Unix socket or a Windows named pipe) with the run's authkey."""
+        if authkey:
+            try:
+                import atexit
+                import multiprocessing.util as mp_util
+                # importing multiprocessing.connection imports multiprocessing.util, which
+                # registers its exit function (it joins the children) here, before this
+                # module's own "exit" record: registered again below, after it, so that both
+                # run in the order they run without this import (a process's end is told after
+                # it joined its children)
+                if not exit_order:
+                    atexit.unregister(mp_util._exit_function)
+                    exit_order.add("rejoin")
+                from multiprocessing.connection import Client
+                conn = Client(_SOCKET, "AF_PIPE" if _SOCKET.startswith("\\\\") else "AF_UNIX",
+                              authkey=bytes.fromhex(authkey))
+            except Exception:
+                return None
+            return conn.send_bytes, conn.close
+        import _socket
         sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
         try:
             sock.connect(_SOCKET)
         except OSError:
             sock.close()
             return None
-        return sock
+        return sock.sendall, sock.close
 
     state = {"pid": os.getpid(), "lines": 0, "idle_polls": 0, "most_idle_polls": 0, "ready_polls": 0,
              "most_ready_polls": 0, "sock": connect()}
@@ -84,8 +112,8 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         if sock is None:
             return
         try:
-            sock.sendall((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", "replace"))
-        except OSError:
+            sock[0]((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", "replace"))
+        except (OSError, ValueError):
             pass
 
     emit({"ev": "exec", "ppid": os.getppid(), "argv": list(getattr(sys, "orig_argv", sys.argv))})
@@ -274,9 +302,10 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         for recorder in recorders:
             recorder.flush_partial()
 
-    # --- stack dumps on request: the supervisor's diagnosis of a hang (SIGUSR1, PID.txt) and of
-    # a thread that spins (SIGUSR2, sent to that thread, PID.spin): one file each, so that neither
-    # diagnosis reads the other's dump
+    # --- stack dumps on request: the supervisor's diagnosis of a hang (PID.txt) and of a thread
+    # that spins (PID.spin): one file each, so that neither diagnosis reads the other's dump. Asked
+    # by signal (SIGUSR1: every thread; SIGUSR2, sent to the spinning thread: that one), or, where
+    # there are no such signals (PROCGRADE_DUMPS=files), by a request file a watcher thread answers
     def register_stack_dump(at_start: bool) -> None:
         if not stacks_dir:
             return
@@ -284,23 +313,60 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         import signal
         # the spin's dump is of the signalled thread alone: reading other threads' states from a
         # signal handler can crash a process whose threads are ending (seen: SIGSEGV)
-        for signum, name, key, every_thread in ((signal.SIGUSR1, "%d.txt", "stack_file", True),
-                                                (signal.SIGUSR2, "%d.spin", "spin_file", False)):
+        for signame, name, key, every_thread in (("SIGUSR1", "%d.txt", "stack_file", True),
+                                                 ("SIGUSR2", "%d.spin", "spin_file", False)):
+            signum = getattr(signal, signame, None)
             try:
                 # what faulthandler puts back when the interpreter ends: a request that comes in
                 # then (the supervisor asks while the process is still busy) must not kill it. Not
                 # again after a fork: the child inherits the registration, and replacing its
                 # handler would leave faulthandler believing it is still installed
-                if at_start:
+                if at_start and signum is not None and not dumps_by_files:
                     signal.signal(signum, signal.SIG_IGN)
             except (OSError, ValueError):
                 pass
             try:
                 handle = open(os.path.join(stacks_dir, name % os.getpid()), "w")
-                faulthandler.register(signum, file=handle, all_threads=every_thread)
                 state[key] = handle  # keep it open for the process's life
+                if signum is not None and not dumps_by_files:
+                    faulthandler.register(signum, file=handle, all_threads=every_thread)
             except (OSError, ValueError, AttributeError):
                 pass
+        if dumps_by_files:
+            threading.Thread(target=answer_requests, name="procgrade-dumps", daemon=True).start()
+
+    def answer_requests() -> None:
+        """PID.ask: every thread's stack to PID.txt; PID.spinask (a thread's native id): that
+        thread's stack to PID.spin, in faulthandler's words."""
+        import faulthandler
+        pid = os.getpid()
+        ask, spinask = (os.path.join(stacks_dir, name % pid) for name in ("%d.ask", "%d.spinask"))
+        while pid == os.getpid():   # a forked child has its own watcher
+            real_sleep(0.02)
+            try:
+                if os.path.exists(ask):
+                    os.unlink(ask)
+                    faulthandler.dump_traceback(file=state["stack_file"], all_threads=True)
+                if os.path.exists(spinask):
+                    with open(spinask) as handle:
+                        wanted = int(handle.read() or 0)
+                    os.unlink(spinask)
+                    write_thread_stack(wanted, state["spin_file"])
+            except Exception:
+                pass
+
+    def write_thread_stack(native_id: int, out) -> None:
+        frames = sys._current_frames()
+        for thread in threading.enumerate():
+            if getattr(thread, "native_id", None) == native_id and thread.ident in frames:
+                lines, frame = ["Stack (most recent call first):"], frames[thread.ident]
+                while frame is not None:
+                    lines.append('  File "%s", line %d in %s' % (frame.f_code.co_filename, frame.f_lineno,
+                                                                 frame.f_code.co_name))
+                    frame = frame.f_back
+                out.write("\n".join(lines) + "\n")
+                out.flush()
+                return
 
     register_stack_dump(at_start=True)
 
@@ -308,11 +374,16 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
     atexit.register(lambda: emit({"ev": "exit", "rss_kb": max_rss_kb(), "idle_polls": state["most_idle_polls"],
                                   **ready_polls()}))
     atexit.register(flush_partials)
+    if "rejoin" in exit_order:
+        atexit.register(sys.modules["multiprocessing.util"]._exit_function)
 
     def after_fork_in_child() -> None:
         inherited = state["sock"]
         if inherited is not None:
-            inherited.close()  # the parent's connection speaks for the parent
+            try:
+                inherited[1]()  # the parent's connection speaks for the parent
+            except OSError:
+                pass
         state["sock"] = connect()
         state["pid"] = os.getpid()
         state["lines"] = state["idle_polls"] = state["most_idle_polls"] = 0
@@ -325,7 +396,8 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         emit({"ev": "fork", "ppid": os.getppid()})
         register_stack_dump(at_start=False)
 
-    os.register_at_fork(after_in_child=after_fork_in_child)
+    if hasattr(os, "register_at_fork"):   # not on Windows: no fork there
+        os.register_at_fork(after_in_child=after_fork_in_child)
 
     # --- files opened for writing ----------------------------------------------------------
     def audit(event, args):
@@ -367,8 +439,9 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
 
     def max_rss_kb() -> int:
         try:
-            import resource
-            return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+            import resource   # not on Windows: 0 there (the supervisor samples memory)
+            peak = int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+            return peak >> 10 if sys.platform == "darwin" else peak   # macOS counts bytes
         except Exception:
             return 0
 
