@@ -32,7 +32,6 @@
 from __future__ import annotations
 
 import os
-import queue
 import signal
 import socket
 import struct
@@ -451,9 +450,9 @@ class PortableBackend(Backend):
 
 class ConnectionChannel(Channel):
     """The records over a multiprocessing.connection Listener: an accepting thread, then a thread
-    per connection that checks its authkey, asks the OS who is at the other end, and queues what
-    it reads; the supervisor's loop writes the queue out. The runner's stop request: a thread that
-    reads stdin."""
+    per connection that checks its authkey, asks the OS who is at the other end, and writes each
+    record it reads to the channel file (under a lock: the supervisor's loop only flushes it). The
+    runner's stop request: a thread that reads stdin."""
 
     def __init__(self, address: str, authkey: bytes, channel_path: str) -> None:
         from multiprocessing.connection import Listener
@@ -462,7 +461,6 @@ class ConnectionChannel(Channel):
         self.listener = Listener(address, family(address), backlog=1024)
         if family(address) == "AF_UNIX":
             os.chmod(address, 0o777)   # the program's user connects (the authkey still guards it)
-        self.inbox: queue.Queue = queue.Queue()
         self.open_connections = 0
         self.lock = threading.Lock()
         self.stop = threading.Event()
@@ -495,8 +493,11 @@ class ConnectionChannel(Channel):
             answer_challenge(conn, self.authkey)
             pid = peer_pid(conn)
             while True:
-                self.inbox.put((pid, conn.recv_bytes()))
-        except (EOFError, OSError, Exception):
+                data = conn.recv_bytes()
+                with self.lock:
+                    for line in data.split(b"\n"):
+                        self.write(pid, line)
+        except Exception:   # the end of the connection, a wrong key, a broken message: it ends
             pass
         finally:
             conn.close()
@@ -504,31 +505,22 @@ class ConnectionChannel(Channel):
                 self.open_connections -= 1
 
     def pump(self, timeout: float) -> None:
-        try:
-            batch = [self.inbox.get(timeout=timeout) if timeout > 0 else self.inbox.get_nowait()]
-        except queue.Empty:
-            return
-        while True:
-            try:
-                batch.append(self.inbox.get_nowait())
-            except queue.Empty:
-                break
-        for pid, data in batch:
-            for line in data.split(b"\n"):
-                self.write(pid, line)
-        self.out.flush()
+        if timeout > 0:
+            self.stop.wait(timeout)
+        with self.lock:
+            self.out.flush()
 
     def stop_requested(self, timeout: float) -> bool:
         self.pump(timeout)
         return self.stop.is_set()
 
     def drain(self, seconds: float = 2.0) -> None:
+        """Until every connection has ended (its process is gone), for `seconds` at most."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             with self.lock:
                 busy = self.open_connections
-            self.pump(0.01)
-            if not busy and self.inbox.empty():
+            if not busy:
                 break
+            time.sleep(0.01)
         self.pump(0)
-        self.out.flush()
