@@ -50,7 +50,7 @@ from .common import kill_user, remove_strays
 WINDOWS = sys.platform == "win32"
 MACOS = sys.platform == "darwin"
 AF_UNIX_PATH_MAX = 100        # macOS: 104 bytes with the terminating NUL; Linux 108
-TREE_FRESH_SECONDS = 0.025    # one look at the machine's processes serves this long (a few ms of CPU each)
+TREE_FRESH_SECONDS = 0.1    # one look at the machine's processes serves this long (a few ms of CPU each)
 HAS_USER_SIGNALS = hasattr(signal, "SIGUSR1") and hasattr(signal, "SIGUSR2")
 # The share of a CPU a thread that never sleeps gets, at least, on a loaded machine: its CPU time
 # divided by this stands in for the time it was awake (on a CPU or waiting for one), which only
@@ -448,6 +448,45 @@ class PortableBackend(Backend):
             return False
 
 
+def messages(conn):
+    """A Connection's messages, one list of one at a time."""
+    while True:
+        yield [conn.recv_bytes()]
+
+
+def framed_messages(fd: int, chunk: int = 1 << 16):
+    """A Connection's messages read straight from its descriptor, as many as one read brings
+    (multiprocessing.connection's framing: a 4-byte big-endian signed length, or -1 and an 8-byte
+    one): one wake-up for many records, where recv_bytes takes two reads for each, and a busy
+    machine then slows the program's prints down to the pace of the supervisor's wake-ups."""
+    buffer = b""
+    while True:
+        data = os.read(fd, chunk)
+        if not data:
+            return
+        buffer += data
+        found, start = [], 0
+        while True:
+            if len(buffer) - start < 4:
+                break
+            (size,) = struct.unpack_from("!i", buffer, start)
+            head = 4
+            if size == -1:
+                if len(buffer) - start < 12:
+                    break
+                (size,) = struct.unpack_from("!Q", buffer, start + 4)
+                head = 12
+            if size < 0 or len(buffer) - start - head < size:
+                if size < 0:
+                    return   # not a Connection's framing: the connection is dropped
+                break
+            found.append(buffer[start + head:start + head + size])
+            start += head + size
+        buffer = buffer[start:]
+        if found:
+            yield found
+
+
 class ConnectionChannel(Channel):
     """The records over a multiprocessing.connection Listener: an accepting thread, then a thread
     per connection that checks its authkey, asks the OS who is at the other end, and writes each
@@ -492,11 +531,11 @@ class ConnectionChannel(Channel):
             deliver_challenge(conn, self.authkey)
             answer_challenge(conn, self.authkey)
             pid = peer_pid(conn)
-            while True:
-                data = conn.recv_bytes()
+            for data in (messages(conn) if WINDOWS else framed_messages(conn.fileno())):
                 with self.lock:
-                    for line in data.split(b"\n"):
-                        self.write(pid, line)
+                    for message in data:
+                        for line in message.split(b"\n"):
+                            self.write(pid, line)
         except Exception:   # the end of the connection, a wrong key, a broken message: it ends
             pass
         finally:
