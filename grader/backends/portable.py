@@ -32,7 +32,6 @@
 from __future__ import annotations
 
 import os
-import queue
 import signal
 import socket
 import struct
@@ -51,7 +50,7 @@ from .common import kill_user, remove_strays
 WINDOWS = sys.platform == "win32"
 MACOS = sys.platform == "darwin"
 AF_UNIX_PATH_MAX = 100        # macOS: 104 bytes with the terminating NUL; Linux 108
-TREE_FRESH_SECONDS = 0.025    # one look at the machine's processes serves this long (a few ms of CPU each)
+TREE_FRESH_SECONDS = 0.1    # one look at the machine's processes serves this long (a few ms of CPU each)
 HAS_USER_SIGNALS = hasattr(signal, "SIGUSR1") and hasattr(signal, "SIGUSR2")
 # The share of a CPU a thread that never sleeps gets, at least, on a loaded machine: its CPU time
 # divided by this stands in for the time it was awake (on a CPU or waiting for one), which only
@@ -449,11 +448,50 @@ class PortableBackend(Backend):
             return False
 
 
+def messages(conn):
+    """A Connection's messages, one list of one at a time."""
+    while True:
+        yield [conn.recv_bytes()]
+
+
+def framed_messages(fd: int, chunk: int = 1 << 16):
+    """A Connection's messages read straight from its descriptor, as many as one read brings
+    (multiprocessing.connection's framing: a 4-byte big-endian signed length, or -1 and an 8-byte
+    one): one wake-up for many records, where recv_bytes takes two reads for each, and a busy
+    machine then slows the program's prints down to the pace of the supervisor's wake-ups."""
+    buffer = b""
+    while True:
+        data = os.read(fd, chunk)
+        if not data:
+            return
+        buffer += data
+        found, start = [], 0
+        while True:
+            if len(buffer) - start < 4:
+                break
+            (size,) = struct.unpack_from("!i", buffer, start)
+            head = 4
+            if size == -1:
+                if len(buffer) - start < 12:
+                    break
+                (size,) = struct.unpack_from("!Q", buffer, start + 4)
+                head = 12
+            if size < 0 or len(buffer) - start - head < size:
+                if size < 0:
+                    return   # not a Connection's framing: the connection is dropped
+                break
+            found.append(buffer[start + head:start + head + size])
+            start += head + size
+        buffer = buffer[start:]
+        if found:
+            yield found
+
+
 class ConnectionChannel(Channel):
     """The records over a multiprocessing.connection Listener: an accepting thread, then a thread
-    per connection that checks its authkey, asks the OS who is at the other end, and queues what
-    it reads; the supervisor's loop writes the queue out. The runner's stop request: a thread that
-    reads stdin."""
+    per connection that checks its authkey, asks the OS who is at the other end, and writes each
+    record it reads to the channel file (under a lock: the supervisor's loop only flushes it). The
+    runner's stop request: a thread that reads stdin."""
 
     def __init__(self, address: str, authkey: bytes, channel_path: str) -> None:
         from multiprocessing.connection import Listener
@@ -462,7 +500,6 @@ class ConnectionChannel(Channel):
         self.listener = Listener(address, family(address), backlog=1024)
         if family(address) == "AF_UNIX":
             os.chmod(address, 0o777)   # the program's user connects (the authkey still guards it)
-        self.inbox: queue.Queue = queue.Queue()
         self.open_connections = 0
         self.lock = threading.Lock()
         self.stop = threading.Event()
@@ -494,9 +531,12 @@ class ConnectionChannel(Channel):
             deliver_challenge(conn, self.authkey)
             answer_challenge(conn, self.authkey)
             pid = peer_pid(conn)
-            while True:
-                self.inbox.put((pid, conn.recv_bytes()))
-        except (EOFError, OSError, Exception):
+            for data in (messages(conn) if WINDOWS else framed_messages(conn.fileno())):
+                with self.lock:
+                    for message in data:
+                        for line in message.split(b"\n"):
+                            self.write(pid, line)
+        except Exception:   # the end of the connection, a wrong key, a broken message: it ends
             pass
         finally:
             conn.close()
@@ -504,31 +544,22 @@ class ConnectionChannel(Channel):
                 self.open_connections -= 1
 
     def pump(self, timeout: float) -> None:
-        try:
-            batch = [self.inbox.get(timeout=timeout) if timeout > 0 else self.inbox.get_nowait()]
-        except queue.Empty:
-            return
-        while True:
-            try:
-                batch.append(self.inbox.get_nowait())
-            except queue.Empty:
-                break
-        for pid, data in batch:
-            for line in data.split(b"\n"):
-                self.write(pid, line)
-        self.out.flush()
+        if timeout > 0:
+            self.stop.wait(timeout)
+        with self.lock:
+            self.out.flush()
 
     def stop_requested(self, timeout: float) -> bool:
         self.pump(timeout)
         return self.stop.is_set()
 
     def drain(self, seconds: float = 2.0) -> None:
+        """Until every connection has ended (its process is gone), for `seconds` at most."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             with self.lock:
                 busy = self.open_connections
-            self.pump(0.01)
-            if not busy and self.inbox.empty():
+            if not busy:
                 break
+            time.sleep(0.01)
         self.pump(0)
-        self.out.flush()
