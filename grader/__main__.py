@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import multiprocessing
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -24,7 +23,8 @@ from .exercises import SUITES, Exercise, select
 from .i18n import _
 from .plugin import JOBS, GraderPlugin, GradingConfig
 from .results import Report, State
-from .runner import START_METHODS
+from .start_methods import CHOICES as START_METHOD_CHOICES
+from .start_methods import resolve as start_methods
 from .sandbox import SANDBOXES
 
 KIT = Path(__file__).resolve().parent.parent
@@ -34,14 +34,6 @@ LANGUAGE_NAMES = {"en": i18n.N_("English"), "zh": i18n.N_("Chinese")}
 # unraisableexception runs gc.collect() twice at the end of every session (20-35 ms)
 UNUSED_PLUGINS = ("unraisableexception", "threadexception", "doctest", "pastebin", "legacypath",
                   "recwarn", "setuponly", "setupplan", "stepwise", "logging", "debugging", "cacheprovider")
-
-
-def start_methods(choice: str) -> list[str]:
-    if choice == "all":
-        return list(START_METHODS)
-    if choice == "default":
-        return [multiprocessing.get_start_method()]
-    return [choice]
 
 
 def grade(targets: list[Path], exercises: list[str], methods: list[str], jobs: int,
@@ -281,7 +273,7 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("exercises", nargs="*", help=_("exercises to grade (ex03, 3 or a file name); default all"))
     check.add_argument("--target", action="append",
                        help=_("folder holding the exercise programs (default: exercises/); may be repeated"))
-    check.add_argument("--start-method", default="spawn", choices=[*START_METHODS, "default", "all"],
+    check.add_argument("--start-method", default="spawn", choices=START_METHOD_CHOICES,
                        help=_("how child processes start (default: spawn, as on macOS and Windows)"))
     check.add_argument("--jobs", type=int, default=JOBS,
                        help=_("programs run at the same time (default: twice the CPUs this process may use, "
@@ -358,7 +350,7 @@ def instructor_commands(sub) -> None:
     grade_.add_argument("exercises", nargs="*", help=_("exercises to grade (default: all)"))
     grade_.add_argument("--out", default="", help=_("output folder (default: SUBMISSIONS-grades, next to it)"))
     grade_.add_argument("--jobs", **jobs)
-    grade_.add_argument("--start-method", default="spawn", choices=[*START_METHODS, "default", "all"],
+    grade_.add_argument("--start-method", default="spawn", choices=START_METHOD_CHOICES,
                         help=_("how child processes start (default: spawn)"))
     grade_.add_argument("--sandbox", default="none", choices=SANDBOXES, help=_("as for check (default: %(default)s)"))
     grade_.add_argument("--resume", action="store_true",

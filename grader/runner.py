@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from . import sandbox
+from .start_methods import KNOWN as START_METHODS   # those this platform has: start_methods.offered()
 from .trace import (LINE_TEXT_CAP, Detached, Outcome, Spin, StartError, Trace, build_trace, dump_frames,
                     not_utf8, parse_records)
 
@@ -32,7 +33,6 @@ HERE = Path(__file__).resolve().parent
 SUPERVISOR = HERE / "supervisor.py"
 INSTRUMENT = HERE / "instrument"
 
-START_METHODS = ("fork", "spawn", "forkserver")
 WATCH_SECONDS = 0.01
 CRASH_LOOP_TRACEBACKS = 20   # a program whose processes crashed this often is stopped: it will not recover
 OUTPUT_CAP_BYTES = 8 * 1024 * 1024

@@ -87,3 +87,43 @@ def test_the_bootstrap_uses_a_python_that_has_nox_and_not_one_without(tmp_path):
     bare = subprocess.run([sys.executable, "-c", "import importlib.util as u; print(u.find_spec('nox') is None)"],
                           capture_output=True, text=True).stdout.strip()
     assert kit.has_nox(sys.executable) == (bare == "False")
+
+
+# --- start methods: only those the platform offers ----------------------------------------------
+
+def pretend_windows(monkeypatch):
+    import multiprocessing
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method=None: _SpawnOnly())
+
+
+class _SpawnOnly:
+    def get_start_method(self) -> str:
+        return "spawn"
+
+
+def test_a_start_method_the_platform_lacks_is_an_error_naming_those_it_has(monkeypatch, capsys):
+    from grader import __main__ as cli
+    from grader import start_methods
+    pretend_windows(monkeypatch)
+    assert start_methods.offered() == ("spawn",)
+    assert start_methods.resolve("all") == ["spawn"]
+    assert start_methods.resolve("default") == ["spawn"]
+    graded = []
+    monkeypatch.setattr(cli, "grade", lambda *a, **k: graded.append(a))
+    assert cli.main(["check", "--start-method", "fork", "--lang", "en"]) == 2
+    err = capsys.readouterr().err
+    assert "--start-method fork is not available" in err and "it offers spawn" in err, err
+    assert not graded                                     # never a silent spawn
+    assert cli.main(["check", "--start-method", "forkserver", "--lang", "en"]) == 2
+    assert "forkserver is not available" in capsys.readouterr().err
+
+
+def test_default_is_resolved_once_to_a_named_method():
+    import multiprocessing
+    from grader import start_methods
+    (method,) = start_methods.resolve("default")
+    assert method in start_methods.offered()
+    assert method == multiprocessing.get_context(None).get_start_method()
+    assert start_methods.resolve("all") == [m for m in ("fork", "spawn", "forkserver")
+                                            if m in multiprocessing.get_all_start_methods()]

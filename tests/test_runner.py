@@ -12,6 +12,7 @@ import psutil
 import pytest
 
 from grader.runner import RunSpec, run_program
+from grader.start_methods import offered
 
 
 def program(tmp_path: Path, source: str) -> Path:
@@ -107,7 +108,7 @@ def test_stop_when_ends_the_run_early(tmp_path):
     assert 3 <= len(run.trace.out()) < 20
 
 
-@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
+@pytest.mark.parametrize("method", offered())
 def test_trace_knows_who_printed_what(tmp_path, method):
     source = """
         import os
@@ -176,7 +177,7 @@ needs_bwrap = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewr
 
 
 @needs_bwrap
-@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
+@pytest.mark.parametrize("method", offered())
 def test_sandboxed_run_sees_its_tree_and_nothing_else(tmp_path, method):
     source = """
         import os, socket
