@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import platform
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -29,6 +30,7 @@ from .sandbox import SANDBOXES
 
 KIT = Path(__file__).resolve().parent.parent
 PYTEST_INI = Path(__file__).resolve().parent / "pytest.ini"
+EXIT_GRADER_FAILED = 2   # the grader itself broke: never 1, which means "an exercise is not done yet"
 LANGUAGE_NAMES = {"en": i18n.N_("English"), "zh": i18n.N_("Chinese")}
 # pytest plugins the suites never use: the grade comes from the plugin's own records, and
 # unraisableexception runs gc.collect() twice at the end of every session (20-35 ms)
@@ -84,6 +86,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=1),
                                    encoding="utf-8")
+    failure = terminal.render_grader_failure(reports, " ".join(["python -m grader", *getattr(args, "argv", [])]),
+                                             "%s (%s)" % (sys.version.replace("\n", " "), sys.executable),
+                                             platform.platform())
+    if failure:
+        print(failure, file=sys.stderr)
+        return EXIT_GRADER_FAILED
     return 0 if all(r.all_done for r in reports) else 1
 
 
@@ -406,6 +414,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     argparse._ = _  # type: ignore[attr-defined]  # see ARGPARSE_WORDS
     args = parser().parse_args(argv)
+    args.argv = list(argv)
     try:
         return args.func(args)
     except KeyboardInterrupt:   # the learner's Ctrl+C: the grader's `finally`s have run

@@ -127,3 +127,23 @@ def test_default_is_resolved_once_to_a_named_method():
     assert method == multiprocessing.get_context(None).get_start_method()
     assert start_methods.resolve("all") == [m for m in ("fork", "spawn", "forkserver")
                                             if m in multiprocessing.get_all_start_methods()]
+
+
+# --- a grader failure is never "not started" -----------------------------------------------------
+
+def test_a_supervisor_that_cannot_start_the_program_is_a_loud_grader_error_exit_2(tmp_path):
+    """Known wrong: a supervisor that dies before the program starts (macOS's setrlimit in
+    preexec_fn did this to every run). The correct solutions must not be called "not started"."""
+    broken = tmp_path / "supervisor.py"
+    broken.write_text('raise ValueError("Exception occurred in preexec_fn.")\n', encoding="utf-8")
+    code = ("import sys; from pathlib import Path; import grader.runner as runner; "
+            "runner.SUPERVISOR = Path(sys.argv[1]); from grader.__main__ import main; "
+            "sys.exit(main(['check', '--target', 'solutions', 'ex02', '--lang', 'en']))")
+    proc = subprocess.run([sys.executable, "-c", code, str(broken)], cwd=KIT, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 2, proc.stdout + proc.stderr      # 1 means "not done yet": not this
+    assert "grader error" in proc.stdout and "not started" not in proc.stdout, proc.stdout
+    assert "fill in its TODOs" not in proc.stdout
+    for what in ("THE GRADER ITSELF FAILED on ex02", "command: python -m grader check --target solutions ex02",
+                 "Python: %d.%d" % sys.version_info[:2], "platform: ", "ValueError: Exception occurred in preexec_fn"):
+        assert what in proc.stderr, proc.stderr
