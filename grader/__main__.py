@@ -22,6 +22,7 @@ from . import report as terminal
 from .console import fit_console
 from .exercises import SUITES, Exercise, select
 from .i18n import _
+from .machine import pytest_timeout_method
 from .plugin import JOBS, GraderPlugin, GradingConfig
 from .results import Report, State
 from .start_methods import CHOICES as START_METHOD_CHOICES
@@ -48,7 +49,7 @@ def grade(targets: list[Path], exercises: list[str], methods: list[str], jobs: i
     plugin = GraderPlugin(GradingConfig(targets, methods, jobs, sandbox, notes))
     args = [str(e.suite) for e in select(exercises)]
     args += ["-p", "grader.plugin", "--noconftest", "-c", str(PYTEST_INI),
-             "--rootdir", str(SUITES.parent)]
+             "--rootdir", str(SUITES.parent), "-o", "timeout_method=" + pytest_timeout_method()]
     for name in UNUSED_PLUGINS:
         args += ["-p", "no:" + name]
     args += ["-q", "--no-header"] if verbose else ["-p", "no:terminal"]

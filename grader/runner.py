@@ -52,6 +52,9 @@ STALL_SECONDS = 2.0
 # program's threads, once its code runs, compute in bursts of a few ms between waits.
 SPIN_SECONDS = 0.2
 SUPERVISOR_SLACK_SECONDS = 15.0  # beyond the budget: the supervisor's own kill and write-up
+# Passed on from the grader's environment where they are set: without SYSTEMROOT a Windows Python
+# cannot start (nor open a socket), and WINDIR, COMSPEC and PATHEXT are what its subprocesses need.
+PLATFORM_ENV = ("SYSTEMROOT", "WINDIR", "COMSPEC", "PATHEXT")
 
 
 
@@ -214,7 +217,10 @@ def learner_env(control: Path, spec: RunSpec) -> dict[str, str]:
         "PROCGRADE_START_METHOD": spec.start_method,
         "PROCGRADE_MAX_TEXT": str(LINE_TEXT_CAP),
         "TMPDIR": str(control.parent / "tmp"),
+        "TEMP": str(control.parent / "tmp"),   # Windows' names for it
+        "TMP": str(control.parent / "tmp"),
     }
+    env.update((name, os.environ[name]) for name in PLATFORM_ENV if name in os.environ)
     if spec.sync_start:
         env["PROCGRADE_READY_DIR"] = str(control / "ready")
     env.update(dict(spec.env))

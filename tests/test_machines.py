@@ -147,3 +147,36 @@ def test_a_supervisor_that_cannot_start_the_program_is_a_loud_grader_error_exit_
     for what in ("THE GRADER ITSELF FAILED on ex02", "command: python -m grader check --target solutions ex02",
                  "Python: %d.%d" % sys.version_info[:2], "platform: ", "ValueError: Exception occurred in preexec_fn"):
         assert what in proc.stderr, proc.stderr
+
+
+# --- Windows details outside the supervisor -----------------------------------------------------
+
+def test_the_learners_environment_keeps_what_a_windows_python_needs(tmp_path, monkeypatch):
+    from grader.runner import RunSpec, learner_env
+    windows = {"SYSTEMROOT": r"C:\Windows", "WINDIR": r"C:\Windows", "COMSPEC": r"C:\Windows\system32\cmd.exe",
+               "PATHEXT": ".COM;.EXE;.BAT", "GRADER_SECRET": "x"}
+    for name, value in windows.items():
+        monkeypatch.setenv(name, value)
+    env = learner_env(tmp_path / "control", RunSpec(program=tmp_path / "p.py"))
+    assert {k: env.get(k) for k in windows if k != "GRADER_SECRET"} == {k: v for k, v in windows.items()
+                                                                          if k != "GRADER_SECRET"}
+    assert "GRADER_SECRET" not in env                      # still built, not inherited
+    assert env["TEMP"] == env["TMP"] == env["TMPDIR"] == str(tmp_path / "tmp")
+
+
+def test_grader_modules_import_where_posix_only_calls_are_missing():
+    """Windows lacks os.sysconf, os.getuid/geteuid, os.killpg, os.fork, SIGUSR1/SIGALRM/SIGKILL,
+    AF_UNIX, resource, fcntl: every grader module outside the supervisor (whose portable backend
+    is its own) imports without them, and the command line is built."""
+    probe = Path(__file__).with_name("without_posix.py")
+    proc = subprocess.run([sys.executable, str(probe), str(KIT)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stdout + proc.stderr
+
+
+def test_pytest_timeout_uses_a_thread_where_there_is_no_sigalrm(monkeypatch):
+    import signal
+    from grader import machine
+    assert machine.pytest_timeout_method() == ("signal" if hasattr(signal, "SIGALRM") else "thread")
+    monkeypatch.delattr(signal, "SIGALRM", raising=False)
+    assert machine.pytest_timeout_method() == "thread"
+    assert "timeout_method" not in (KIT / "grader" / "pytest.ini").read_text(encoding="utf-8").split("[pytest]")[1]
