@@ -180,3 +180,23 @@ def test_pytest_timeout_uses_a_thread_where_there_is_no_sigalrm(monkeypatch):
     monkeypatch.delattr(signal, "SIGALRM", raising=False)
     assert machine.pytest_timeout_method() == "thread"
     assert "timeout_method" not in (KIT / "grader" / "pytest.ini").read_text(encoding="utf-8").split("[pytest]")[1]
+
+
+def test_the_copiers_suite_finds_copies_opened_by_windows_paths():
+    from pathlib import PurePosixPath, PureWindowsPath
+    from grader.suites.test_ex07_folder_copier import copied_file
+    windows = r"C:\Users\kim\AppData\Local\Temp\procgrade-run-1\work\data[复件]\sub\photo.bin"
+    assert copied_file(windows, "data[复件]", PureWindowsPath) == "sub/photo.bin"     # FileFact's form
+    assert copied_file(r"data[复件]\big.bin", "data[复件]", PureWindowsPath) == "big.bin"
+    assert copied_file("/tmp/run/work/data[复件]/sub/photo.bin", "data[复件]", PurePosixPath) == "sub/photo.bin"
+    assert copied_file(r"C:\work\data\photo.bin", "data[复件]", PureWindowsPath) is None
+
+
+def test_stack_frames_with_windows_paths_are_told_apart():
+    from grader.trace import Frame, file_name
+    ours = Frame(r"C:\Temp\procgrade-run-1\program\instrument\sitecustomize.py", 40, "emit")
+    theirs = Frame(r"C:\Temp\procgrade-run-1\program\ex05_queue.py", 30, "read")
+    library = Frame(r"C:\Python313\Lib\multiprocessing\queues.py", 103, "get")
+    assert ours.in_instrumentation and not theirs.in_instrumentation and not library.in_instrumentation
+    assert theirs.in_program("ex05_queue.py") and not ours.in_program("sitecustomize.py")
+    assert file_name(library.path) == "queues.py"
