@@ -200,3 +200,39 @@ def test_stack_frames_with_windows_paths_are_told_apart():
     assert ours.in_instrumentation and not theirs.in_instrumentation and not library.in_instrumentation
     assert theirs.in_program("ex05_queue.py") and not ours.in_program("sitecustomize.py")
     assert file_name(library.path) == "queues.py"
+
+
+# --- GitHub Actions: the kit's matrix and the platform templates, against the workflow schema ------
+
+WORKFLOWS = sorted([*(KIT / ".github" / "workflows").glob("*.yml"), *(KIT / "platforms" / "github-actions").glob("*.yml"),
+                    *(KIT / "platforms" / "github-classroom").glob("*.yml")])
+
+
+def validate_workflows(*files: Path) -> subprocess.CompletedProcess:
+    """check-jsonschema with its copy of SchemaStore's github-workflow schema (no network)."""
+    return subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
+                           *map(str, files)], capture_output=True, text=True, timeout=120)
+
+
+def test_the_workflows_are_valid_github_actions_workflows():
+    assert any(p.parent.name == "workflows" for p in WORKFLOWS) and any(p.parent.name == "github-actions" for p in WORKFLOWS)
+    done = validate_workflows(*WORKFLOWS)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_broken_workflow_is_caught_by_the_schema(tmp_path):
+    broken = tmp_path / "broken.yml"
+    broken.write_text('name: x\n"on": push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      run: nox -s tests\n',
+                      encoding="utf-8")
+    assert validate_workflows(broken).returncode != 0
+
+
+def test_the_matrix_runs_the_readme_test_command_on_every_os_and_python():
+    import yaml
+    workflow = yaml.safe_load((KIT / ".github" / "workflows" / "tests.yml").read_text(encoding="utf-8"))
+    (job,) = workflow["jobs"].values()
+    matrix = job["strategy"]["matrix"]
+    assert {os_.split("-")[0] for os_ in matrix["os"]} == {"ubuntu", "macos", "windows"}
+    assert set(matrix["python"]) == {"3.9", "3.13"}
+    assert job["strategy"]["fail-fast"] is False
+    assert [s["run"] for s in job["steps"] if "run" in s][-1] == "nox -s tests"   # the README's command
