@@ -32,6 +32,7 @@ def alive_with(marker: str) -> list[psutil.Process]:
     return found
 
 
+@pytest.mark.linux_only
 def test_setsid_double_fork_daemon_is_seen_and_killed(tmp_path):
     source = """
         import os, time
@@ -160,6 +161,7 @@ def test_learner_output_cannot_forge_records(tmp_path):
     assert [l.pid for l in trace.out()] == [trace.main_pid]
 
 
+@pytest.mark.linux_only
 def test_a_program_that_kills_its_parent_is_contained(tmp_path):
     source = """
         import os, signal, time, subprocess
@@ -218,6 +220,7 @@ def test_sandboxed_daemon_dies_with_the_sandbox(tmp_path):
     assert not [p for p in psutil.process_iter(["cmdline"]) if "63.5" in " ".join(p.info["cmdline"] or [])]
 
 
+@pytest.mark.linux_only
 def test_records_cannot_be_forged_for_another_process(tmp_path):
     source = """
         import json, os, socket, time
