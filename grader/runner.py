@@ -75,7 +75,7 @@ class RunSpec:
     program: Path
     argv: tuple[str, ...] = ()
     stdin: Optional[str] = None          # text fed to the program's stdin (None: /dev/null)
-    start_method: str = "spawn"          # fork | spawn | forkserver | "" (the platform's default)
+    start_method: str = "spawn"          # fork | spawn | forkserver, by name (start_methods.resolve)
     warp: float = 1.0                    # time.sleep(s) really sleeps s * warp
     budget: float = 10.0                 # hard wall-clock limit, seconds
     spin_after: Optional[float] = SPIN_SECONDS   # a thread awake this long spins (None: not looked for)

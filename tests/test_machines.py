@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-import sysconfig
 import time
 from pathlib import Path
 
@@ -22,8 +21,9 @@ SYSTEM_PYTHON = "/usr/bin/python3"
 
 
 def externally_managed(python: str) -> bool:
-    """Whether `python` refuses `pip install` outside a venv (PEP 668's marker file)."""
-    probe = "import sysconfig, os; print(os.path.exists(os.path.join(sysconfig.get_path('stdlib'), 'EXTERNALLY-MANAGED')))"
+    """Whether `python` refuses `pip install` outside a venv (PEP 668's marker file) and can make one."""
+    probe = ("import sysconfig, os, venv, ensurepip; "   # and it can make a venv (Debian: python3-venv)
+             "print(os.path.exists(os.path.join(sysconfig.get_path('stdlib'), 'EXTERNALLY-MANAGED')))")
     try:
         done = subprocess.run([python, "-I", "-c", probe], capture_output=True, text=True, timeout=30)
     except OSError:
@@ -236,3 +236,19 @@ def test_the_matrix_runs_the_readme_test_command_on_every_os_and_python():
     assert set(matrix["python"]) == {"3.9", "3.13"}
     assert job["strategy"]["fail-fast"] is False
     assert [s["run"] for s in job["steps"] if "run" in s][-1] == "nox -s tests"   # the README's command
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a shell script stands in for a Python without venv")
+def test_a_python_without_venv_is_told_what_to_install(tmp_path, monkeypatch, capsys):
+    """Debian's python3 without the python3-venv package: `python3 -m venv` fails (no ensurepip)."""
+    fake = tmp_path / "python3"
+    fake.write_text("#!/bin/sh\necho 'The virtual environment was not created successfully because ensurepip is "
+                    "not available.'\nexit 1\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr(kit.sys, "executable", str(fake))
+    monkeypatch.setattr(kit.sys, "platform", "linux")
+    with pytest.raises(SystemExit) as stopped:
+        kit.make_bootstrap(tmp_path / "bootstrap")
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert "ensurepip is not available" in err and "sudo apt install python3-venv" in err, err
