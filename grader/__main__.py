@@ -87,13 +87,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=1),
                                    encoding="utf-8")
-    failure = terminal.render_grader_failure(reports, " ".join(["python -m grader", *getattr(args, "argv", [])]),
-                                             "%s (%s)" % (sys.version.replace("\n", " "), sys.executable),
-                                             platform.platform())
+    failure = grader_failure(reports, args)
     if failure:
         print(failure, file=sys.stderr)
         return EXIT_GRADER_FAILED
     return 0 if all(r.all_done for r in reports) else 1
+
+
+def grader_failure(reports: Sequence[Report], args: argparse.Namespace) -> str:
+    """The loud block for the exercises the grader itself failed on ("" when there are none)."""
+    return terminal.render_grader_failure(reports, " ".join(["python -m grader", *getattr(args, "argv", [])]),
+                                          "%s (%s)" % (sys.version.replace("\n", " "), sys.executable),
+                                          platform.platform())
 
 
 def _later(report: Report) -> list[Exercise]:
@@ -189,7 +194,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
     workspace = _workspace(args)
 
     def render(report: Report, where: learner.Workspace) -> str:
-        return terminal.render(report, _shown(where.exercises), _later(report))
+        failure = grader_failure([report], args)
+        return terminal.render(report, _shown(where.exercises), _later(report)) + ("\n" + failure if failure else "")
     return watch(workspace, learner_grader(args.jobs), render, _shown(workspace.exercises))
 
 
