@@ -187,9 +187,10 @@ def solutions(session: nox.Session) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """The kit's own tests: solutions pass, stubs fail fast, known-wrong programs fail the right check."""
-    # jsonschema, pyyaml: to validate the Gradescope and workflow files; babel: to check that the
-    # message catalogues are complete and in step with the code
-    install(session, "jsonschema>=4", "pyyaml>=6", BABEL)
+    # jsonschema, pyyaml: to validate the Gradescope and workflow files; check-jsonschema: its copy
+    # of SchemaStore's GitHub workflow schema, to validate .github/workflows and platforms/github-actions
+    # offline; babel: to check that the message catalogues are complete and in step with the code
+    install(session, "jsonschema>=4", "pyyaml>=6", "check-jsonschema>=0.28", BABEL)
     # PROCGRADE_NOX_PYTHON: the Python that runs nox, for the tests of the learner's nox sessions
     session.run("python", "-m", "pytest", *session.posargs, env={"PROCGRADE_NOX_PYTHON": sys.executable})
     if not session.posargs:

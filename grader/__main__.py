@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import multiprocessing
 import os
+import platform
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -23,26 +23,21 @@ from . import report as terminal
 from .console import fit_console
 from .exercises import SUITES, Exercise, select
 from .i18n import _
+from .machine import pytest_timeout_method
 from .plugin import JOBS, GraderPlugin, GradingConfig
 from .results import Report, State
-from .runner import START_METHODS
+from .start_methods import CHOICES as START_METHOD_CHOICES
+from .start_methods import resolve as start_methods
 from .sandbox import SANDBOXES
 
 KIT = Path(__file__).resolve().parent.parent
 PYTEST_INI = Path(__file__).resolve().parent / "pytest.ini"
+EXIT_GRADER_FAILED = 2   # the grader itself broke: never 1, which means "an exercise is not done yet"
 LANGUAGE_NAMES = {"en": i18n.N_("English"), "zh": i18n.N_("Chinese")}
 # pytest plugins the suites never use: the grade comes from the plugin's own records, and
 # unraisableexception runs gc.collect() twice at the end of every session (20-35 ms)
 UNUSED_PLUGINS = ("unraisableexception", "threadexception", "doctest", "pastebin", "legacypath",
                   "recwarn", "setuponly", "setupplan", "stepwise", "logging", "debugging", "cacheprovider")
-
-
-def start_methods(choice: str) -> list[str]:
-    if choice == "all":
-        return list(START_METHODS)
-    if choice == "default":
-        return [multiprocessing.get_start_method()]
-    return [choice]
 
 
 def grade(targets: list[Path], exercises: list[str], methods: list[str], jobs: int,
@@ -55,7 +50,7 @@ def grade(targets: list[Path], exercises: list[str], methods: list[str], jobs: i
     plugin = GraderPlugin(GradingConfig(targets, methods, jobs, sandbox, notes))
     args = [str(e.suite) for e in select(exercises)]
     args += ["-p", "grader.plugin", "--noconftest", "-c", str(PYTEST_INI),
-             "--rootdir", str(SUITES.parent)]
+             "--rootdir", str(SUITES.parent), "-o", "timeout_method=" + pytest_timeout_method()]
     for name in UNUSED_PLUGINS:
         args += ["-p", "no:" + name]
     args += ["-q", "--no-header"] if verbose else ["-p", "no:terminal"]
@@ -93,7 +88,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=1),
                                    encoding="utf-8")
+    failure = grader_failure(reports, args)
+    if failure:
+        print(failure, file=sys.stderr)
+        return EXIT_GRADER_FAILED
     return 0 if all(r.all_done for r in reports) else 1
+
+
+def grader_failure(reports: Sequence[Report], args: argparse.Namespace) -> str:
+    """The loud block for the exercises the grader itself failed on ("" when there are none)."""
+    return terminal.render_grader_failure(reports, " ".join(["python -m grader", *getattr(args, "argv", [])]),
+                                          "%s (%s)" % (sys.version.replace("\n", " "), sys.executable),
+                                          platform.platform())
 
 
 def _later(report: Report) -> list[Exercise]:
@@ -189,7 +195,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
     workspace = _workspace(args)
 
     def render(report: Report, where: learner.Workspace) -> str:
-        return terminal.render(report, _shown(where.exercises), _later(report))
+        failure = grader_failure([report], args)
+        return terminal.render(report, _shown(where.exercises), _later(report)) + ("\n" + failure if failure else "")
     return watch(workspace, learner_grader(args.jobs), render, _shown(workspace.exercises))
 
 
@@ -282,7 +289,7 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("exercises", nargs="*", help=_("exercises to grade (ex03, 3 or a file name); default all"))
     check.add_argument("--target", action="append",
                        help=_("folder holding the exercise programs (default: exercises/); may be repeated"))
-    check.add_argument("--start-method", default="spawn", choices=[*START_METHODS, "default", "all"],
+    check.add_argument("--start-method", default="spawn", choices=START_METHOD_CHOICES,
                        help=_("how child processes start (default: spawn, as on macOS and Windows)"))
     check.add_argument("--jobs", type=int, default=JOBS,
                        help=_("programs run at the same time (default: twice the CPUs this process may use, "
@@ -360,7 +367,7 @@ def instructor_commands(sub) -> None:
     grade_.add_argument("exercises", nargs="*", help=_("exercises to grade (default: all)"))
     grade_.add_argument("--out", default="", help=_("output folder (default: SUBMISSIONS-grades, next to it)"))
     grade_.add_argument("--jobs", **jobs)
-    grade_.add_argument("--start-method", default="spawn", choices=[*START_METHODS, "default", "all"],
+    grade_.add_argument("--start-method", default="spawn", choices=START_METHOD_CHOICES,
                         help=_("how child processes start (default: spawn)"))
     grade_.add_argument("--sandbox", default="none", choices=SANDBOXES, help=_("as for check (default: %(default)s)"))
     add_backend_argument(grade_)
@@ -445,6 +452,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if hasattr(args, "backend") and not use_backend(args.backend):
         return 2
+    args.argv = list(argv)
     try:
         return args.func(args)
     except KeyboardInterrupt:   # the learner's Ctrl+C: the grader's `finally`s have run

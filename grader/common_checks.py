@@ -10,7 +10,7 @@ from typing import Iterable, Optional
 from . import sandbox
 from .checks import fail, quote
 from .i18n import N_, _, ngettext
-from .trace import HELPER, MANAGER, Crash, Frame, Outcome, StartError, Trace, dump_frames
+from .trace import HELPER, MANAGER, Crash, Frame, Outcome, StartError, Trace, dump_frames, file_name
 
 # What a known crash means for a beginner, keyed on the exception's last line.
 CRASH_HINTS: tuple[tuple[str, str], ...] = (
@@ -310,8 +310,8 @@ def _where_waiting(who: str, dump: str, program: str, source: list[str]) -> str:
     if own is None:
         if any(f.function == "worker" and f.path.endswith("pool.py") for f in frames):
             return _("{who} was idle in its pool, running none of your code").format(who=who)
-        library = next((f for f in frames if "/instrument/" not in f.path), frames[0])
-        values = dict(who=who, function=library.function, module=library.path.rsplit("/", 1)[-1], file=program)
+        library = next((f for f in frames if not f.in_instrumentation), frames[0])
+        values = dict(who=who, function=library.function, module=file_name(library.path), file=program)
         if program:
             return _("{who} was in `{function}()` of {module}, in no line of {file}").format(**values)
         return _("{who} was in `{function}()` of {module}, in no line of your file").format(**values)

@@ -19,6 +19,7 @@ from typing import Callable, Optional, Sequence
 
 from .exercises import Exercise, all_exercises
 from .i18n import _
+from .report import MARK as REPORT_MARK
 from .report import STATE_LABEL, display_width, padded
 from .results import Report, State
 
@@ -143,8 +144,7 @@ def current(workspace: Workspace, grade: Grader) -> Optional[Exercise]:
 
 # -- list ----------------------------------------------------------------------------------------
 
-MARK = {State.DONE.value: "✓", State.FAILING.value: "✗", State.NOT_STARTED.value: "·",
-        State.NOT_SUBMITTED.value: "?"}
+MARK = {state.value: mark for state, mark in REPORT_MARK.items()}
 
 
 def render_list(grades: dict[str, Remembered], folder: str) -> str:

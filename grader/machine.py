@@ -1,10 +1,16 @@
 """What this machine lets the grader use: the CPUs of the process's affinity mask, fewer when a
-cgroup quota caps it (a container with 0.5 vCPU may still see every core of its host)."""
+cgroup quota caps it (a container with 0.5 vCPU may still see every core of its host); and how
+pytest-timeout can stop a hung grader here.
+
+The one place for what differs between Linux, macOS and Windows outside the supervisor (whose two
+backends are its own business): every call here works, or says "not here", on all three.
+"""
 
 from __future__ import annotations
 
 import math
 import os
+import signal
 from pathlib import Path
 from typing import Optional
 
@@ -45,3 +51,10 @@ def cgroup_cpu_quota(v2: Path = CGROUP_V2_MAX, v1: tuple[Path, ...] = (CGROUP_V1
             continue
         return None if quota_us <= 0 else quota_us / period_us
     return None
+
+
+def pytest_timeout_method() -> str:
+    """pytest-timeout's way to stop a grader that hangs: SIGALRM where the platform has it (the
+    hung test fails and the session goes on), else a timer thread (Windows)."""
+    return "signal" if hasattr(signal, "SIGALRM") else "thread"
+

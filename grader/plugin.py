@@ -12,6 +12,7 @@ that follows on from what the main run did, started once the main run is over.
 from __future__ import annotations
 
 import dataclasses
+import traceback
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +70,8 @@ class _Collected:
     # by (target, exercise, start method): why the program did not start; its stderr, condensed
     start_errors: dict[tuple[Path, str, str], StartError] = field(default_factory=dict)
     stderr: dict[tuple[Path, str, str], tuple[str, ...]] = field(default_factory=dict)
+    # by (target, exercise, start method): the grader's own traceback when a run of it broke
+    grader_errors: dict[tuple[Path, str, str], str] = field(default_factory=dict)
 
 
 class GraderPlugin:
@@ -166,9 +169,15 @@ class GraderPlugin:
         wants_notes = self.config.notes and hasattr(module, "notes")
         if wants_notes and hasattr(module, "measure"):
             spec = dataclasses.replace(spec, measure=module.measure)
-        run = run_program(spec)
-        did = run.trace.did_anything
         key = (subject.target, exercise.id)
+        try:
+            run = run_program(spec)
+        except Exception:
+            # the grader broke (its supervisor could not start the program, say): the checks of
+            # this run error out, and the learner is told that it was the grader, with what to report
+            self.collected.grader_errors[key + (subject.start_method,)] = traceback.format_exc()
+            raise
+        did = run.trace.did_anything
         start_error = run.trace.start_error()
         if start_error is not None:
             self.collected.start_errors[key + (subject.start_method,)] = start_error
@@ -264,6 +273,7 @@ class GraderPlugin:
                 runs = [(target, exercise.id, method) for method in self.config.start_methods]
                 error = next((self.collected.start_errors[k] for k in runs if k in self.collected.start_errors), None)
                 stderr_from = next((k for k in runs if self.collected.stderr.get(k)), None)
+                broke = next((k for k in runs if k in self.collected.grader_errors), None)
                 state = exercise_state(checks, (target / exercise.file).is_file(),
                                        self.collected.did_something.get((target, exercise.id), False),
                                        started=error is None)
@@ -272,7 +282,8 @@ class GraderPlugin:
                     tuple(self.collected.notes.get((target, exercise.id), ())),
                     error=error.sentence() if error else "", error_excerpt=error.excerpt() if error else (),
                     stderr_tail=self.collected.stderr[stderr_from] if stderr_from else (),
-                    stderr_from=stderr_from[2] if stderr_from else ""))
+                    stderr_from=stderr_from[2] if stderr_from else "",
+                    grader_error="%s: %s" % (broke[2], self.collected.grader_errors[broke]) if broke else ""))
             reports.append(Report(str(target), tuple(self.config.start_methods), tuple(results)))
         return reports
 

@@ -12,12 +12,13 @@ from .i18n import N_, _, ngettext
 from .results import CheckResult, ExerciseResult, Report, State, Status
 
 MARK = {State.DONE: "✓", State.FAILING: "✗", State.DID_NOT_START: "✗", State.NOT_STARTED: "·",
-        State.NOT_SUBMITTED: "?"}
+        State.NOT_SUBMITTED: "?", State.GRADER_ERROR: "!"}
 CHECK_MARK = {Status.PASSED: "✓", Status.FAILED: "✗", Status.SKIPPED: "-", Status.ERROR: "!"}
 WIDTH = 100
 # the states as the learner reads them (State's values are the JSON's and never translated)
 STATE_LABEL = {State.DONE: N_("done"), State.FAILING: N_("failing"), State.NOT_STARTED: N_("not started"),
-               State.NOT_SUBMITTED: N_("not submitted"), State.DID_NOT_START: N_("did not start")}
+               State.NOT_SUBMITTED: N_("not submitted"), State.DID_NOT_START: N_("did not start"),
+               State.GRADER_ERROR: N_("grader error")}
 
 
 def render(report: Report, folder: str, later: Sequence[Exercise] = ()) -> str:
@@ -39,6 +40,11 @@ def render(report: Report, folder: str, later: Sequence[Exercise] = ()) -> str:
             out.append("")
             out.extend(_did_not_start(e) if e.state is State.DID_NOT_START else _failures(e))
             out.extend(_stderr(e, len(report.start_methods) > 1))
+        elif e.state is State.GRADER_ERROR:
+            out.append("")
+            out.extend(_wrapped(_("{exercise} {title} — THE GRADER ITSELF FAILED, not your program: this exercise "
+                                  "was not graded. What to report is printed after the report.").format(
+                exercise=e.exercise, title=_(e.title)), indent="  "))
     out.append("")
     done = sum(e.state is State.DONE for e in report.exercises)
     # "1 of 1 exercises done": the noun counts the whole, as in "1 of 3 exercises"; no plural form
@@ -65,6 +71,9 @@ def _next_line(e: ExerciseResult, folder: str) -> str:
             exercise=e.exercise, file=where)
     if e.state is State.NOT_SUBMITTED:
         return _("next: {exercise} is missing: {file}").format(exercise=e.exercise, file=where)
+    if e.state is State.GRADER_ERROR:
+        return _("next: report the grader's failure on {exercise} (what to send is below), then run again: "
+                 "nox -s check -- {exercise}").format(exercise=e.exercise)
     return _("next: {exercise} — read the docstring at the top of {file}, fill in its TODOs, then run: "
              "nox -s check -- {exercise}   (stuck? nox -s hint -- {exercise})").format(exercise=e.exercise, file=where)
 
@@ -169,3 +178,31 @@ def display_width(text: str) -> int:
 
 def padded(text: str, width: int) -> str:
     return text + " " * max(0, width - display_width(text))
+
+
+def render_grader_failure(reports: Sequence[Report], command: str, python: str, platform: str) -> str:
+    """What the learner reads when the grader itself failed (its supervisor could not start the
+    program, or crashed): loudly, never as "not started", with everything a bug report needs."""
+    broken = [(r, e) for r in reports for e in r.exercises if e.state is State.GRADER_ERROR]
+    if not broken:
+        return ""
+    rule = "!" * 72
+    out = [rule, _("THE GRADER ITSELF FAILED on {exercises}. This is not your program's fault, and these "
+                   "exercises were not graded.").format(exercises=", ".join(e.exercise for _r, e in broken)),
+           _("Please report it to whoever gave you this kit (your teacher, or the kit's issue tracker), with "
+             "all of the following:"),
+           "  " + _("command: {command}").format(command=command),
+           "  " + _("Python: {python}").format(python=python),
+           "  " + _("platform: {platform}").format(platform=platform)]
+    shown: set[str] = set()
+    for _report, e in broken:
+        method, _sep, detail = e.grader_error.partition(": ")
+        if detail in shown:
+            continue
+        shown.add(detail)
+        out.append("  " + _("the grader's traceback ({exercise}, start method {method}):").format(
+            exercise=e.exercise, method=method))
+        out.extend("    " + line for line in (detail or _("(none kept: see the checks' messages)")).rstrip().splitlines()[-60:])
+    out.append(rule)
+    return "\n".join(out)
+

@@ -26,6 +26,7 @@ class State(str, Enum):
     NOT_STARTED = "not started"      # a pristine stub: it does nothing yet
     DID_NOT_START = "did not start"  # Python could not compile it, or main crashed before doing anything
     NOT_SUBMITTED = "not submitted"
+    GRADER_ERROR = "grader error"    # the grader itself failed (its supervisor could not start the program, say)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ class ExerciseResult:
     # (Trace.stderr_tail), from the run under `stderr_from` (a start method)
     stderr_tail: tuple[str, ...] = ()
     stderr_from: str = ""
+    # when the grader itself failed on this exercise: its traceback (what to report), else ""
+    grader_error: str = ""
 
     @property
     def score(self) -> int:
@@ -116,6 +119,7 @@ class Report:
                     "notes": list(e.notes),
                     "error": e.error, "error_excerpt": list(e.error_excerpt),
                     "stderr_tail": list(e.stderr_tail), "stderr_from": e.stderr_from,
+                    "grader_error": e.grader_error,
                 }
                 for e in self.exercises
             ],
@@ -129,7 +133,7 @@ class Report:
             exercises.append(ExerciseResult(e["exercise"], e["title"], e["file"], State(e["state"]), checks,
                                             tuple(e.get("notes", ())), e.get("error", ""),
                                             tuple(e.get("error_excerpt", ())), tuple(e.get("stderr_tail", ())),
-                                            e.get("stderr_from", "")))
+                                            e.get("stderr_from", ""), e.get("grader_error", "")))
         return cls(data["target"], tuple(data["start_methods"]), tuple(exercises))
 
 
@@ -140,6 +144,8 @@ def exercise_state(checks: Iterable[CheckResult], submitted: bool, did_something
         return State.NOT_SUBMITTED
     if not started:
         return State.DID_NOT_START
+    if any(c.status is Status.ERROR for c in checks):
+        return State.GRADER_ERROR   # never "not started": the learner's program was not judged
     if checks and all(c.status is Status.PASSED for c in checks):
         return State.DONE
     if not did_something:

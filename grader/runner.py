@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from . import backends, sandbox
+from .start_methods import KNOWN as START_METHODS   # those this platform has: start_methods.offered()
 from .trace import (LINE_TEXT_CAP, Detached, Outcome, Spin, StartError, Trace, build_trace, dump_frames,
                     not_utf8, parse_records)
 
@@ -32,7 +33,6 @@ HERE = Path(__file__).resolve().parent
 SUPERVISOR = HERE / "supervisor.py"
 INSTRUMENT = HERE / "instrument"
 
-START_METHODS = ("fork", "spawn", "forkserver")
 WATCH_SECONDS = 0.01
 CRASH_LOOP_TRACEBACKS = 20   # a program whose processes crashed this often is stopped: it will not recover
 OUTPUT_CAP_BYTES = 8 * 1024 * 1024
@@ -52,6 +52,9 @@ STALL_SECONDS = 2.0
 # program's threads, once its code runs, compute in bursts of a few ms between waits.
 SPIN_SECONDS = 0.2
 SUPERVISOR_SLACK_SECONDS = 15.0  # beyond the budget: the supervisor's own kill and write-up
+# Passed on from the grader's environment where they are set: without SYSTEMROOT a Windows Python
+# cannot start (nor open a socket), and WINDIR, COMSPEC and PATHEXT are what its subprocesses need.
+PLATFORM_ENV = ("SYSTEMROOT", "WINDIR", "COMSPEC", "PATHEXT")
 
 
 
@@ -72,7 +75,7 @@ class RunSpec:
     program: Path
     argv: tuple[str, ...] = ()
     stdin: Optional[str] = None          # text fed to the program's stdin (None: /dev/null)
-    start_method: str = "spawn"          # fork | spawn | forkserver | "" (the platform's default)
+    start_method: str = "spawn"          # fork | spawn | forkserver, by name (start_methods.resolve)
     warp: float = 1.0                    # time.sleep(s) really sleeps s * warp
     budget: float = 10.0                 # hard wall-clock limit, seconds
     spin_after: Optional[float] = SPIN_SECONDS   # a thread awake this long spins (None: not looked for)
@@ -217,7 +220,10 @@ def learner_env(control: Path, spec: RunSpec, address: str = "") -> dict[str, st
         "PROCGRADE_START_METHOD": spec.start_method,
         "PROCGRADE_MAX_TEXT": str(LINE_TEXT_CAP),
         "TMPDIR": str(control.parent / "tmp"),
+        "TEMP": str(control.parent / "tmp"),   # Windows' names for it
+        "TMP": str(control.parent / "tmp"),
     }
+    env.update((name, os.environ[name]) for name in PLATFORM_ENV if name in os.environ)
     if spec.sync_start:
         env["PROCGRADE_READY_DIR"] = str(control / "ready")
     env.update(dict(spec.env))

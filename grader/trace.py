@@ -112,7 +112,13 @@ class Frame:
     def in_program(self, program: str) -> bool:
         """A frame of the learner's own file (by its name; never the instrumentation's files,
         which travel in a folder beside it)."""
-        return bool(program) and _file_name(self.path) == program and "/instrument/" not in self.path
+        return bool(program) and file_name(self.path) == program and not self.in_instrumentation
+
+    @property
+    def in_instrumentation(self) -> bool:
+        """A frame of the grader's instrumentation (its folder travels beside the program); the
+        path is the platform's own, with `\\` on Windows."""
+        return "/instrument/" in self.path.replace("\\", "/")
 
 
 _STACK_FRAME = re.compile(r'File "([^"]+)", line (\d+) in (\S+)')
@@ -695,13 +701,14 @@ def _condensed(lines: list[Line], program: str) -> list[tuple[int, str]]:
         else:
             for t in block:
                 m = _FRAME_LINE.match(t)
-                out.append((at, "  File \"%s\", line %s" % (_file_name(m.group(1)), m.group(2)) if m else t))
+                out.append((at, "  File \"%s\", line %s" % (file_name(m.group(1)), m.group(2)) if m else t))
         done = end
     out.extend((lines[n].index, texts[n]) for n in range(done, len(texts)))
     return out
 
 
-def _file_name(path: str) -> str:
+def file_name(path: str) -> str:
+    """The last part of a path written by any platform (`/` or `\\`)."""
     return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -68,3 +69,14 @@ class VariantReports:
 @pytest.fixture(scope="session")
 def variant_reports(tmp_path_factory) -> VariantReports:
     return VariantReports(tmp_path_factory.mktemp("variants"))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked linux_only (the Linux backend's /proc, subreaper and user ids, bubblewrap, a
+    PEP 668 system Python) are skipped on macOS and Windows: CI runs the portable rest there."""
+    if sys.platform.startswith("linux"):
+        return
+    skip = pytest.mark.skip(reason="needs Linux")
+    for item in items:
+        if item.get_closest_marker("linux_only"):
+            item.add_marker(skip)

@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from grader.start_methods import offered
+
 KIT = Path(__file__).resolve().parent.parent
 PROGRAMS = Path(__file__).resolve().parent / "programs"
-METHODS = ("fork", "spawn", "forkserver")
+METHODS = offered()   # the start methods this platform has (Windows: spawn only)
 # The copier's known-wrong and correct variants are graded under spawn only: seven runs each,
 # with a 64 MiB file, cost minutes per start method, and what they get wrong (binary copies,
 # progress, sub-folders, memory) does not depend on how children start. The reference solution

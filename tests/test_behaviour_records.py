@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from grader.runner import RunSpec, run_program
+from grader.start_methods import offered
 from grader.trace import POOL_WORKER, PROCESS
 
-METHODS = ("fork", "spawn", "forkserver")
+METHODS = offered()   # the start methods this platform has (Windows: spawn only)
 
 
 def program(tmp_path: Path, source: str) -> Path:

@@ -94,6 +94,7 @@ def _wait_for_graded(building: Path, at_least: int, proc: subprocess.Popen, limi
     raise AssertionError("the run ended or stalled before %d submissions were graded" % at_least)
 
 
+@pytest.mark.linux_only   # a process group's SIGINT, os.killpg, SIGKILL: none of them on Windows
 @pytest.mark.parametrize("how", ["SIGINT to the process group", "SIGTERM to the grader"])
 def test_an_interrupted_run_keeps_what_it_graded_and_resume_finishes_it(long_class, how):
     root = long_class

@@ -12,6 +12,7 @@ import psutil
 import pytest
 
 from grader.runner import RunSpec, run_program
+from grader.start_methods import offered
 
 
 @pytest.fixture(params=["linux", "portable"])
@@ -37,6 +38,7 @@ def alive_with(marker: str) -> list[psutil.Process]:
     return found
 
 
+@pytest.mark.linux_only
 def test_setsid_double_fork_daemon_is_seen_and_killed(tmp_path, backend):
     source = """
         import os, time
@@ -113,7 +115,7 @@ def test_stop_when_ends_the_run_early(tmp_path, backend):
     assert 3 <= len(run.trace.out()) < 20
 
 
-@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
+@pytest.mark.parametrize("method", offered())
 def test_trace_knows_who_printed_what(tmp_path, backend, method):
     source = """
         import os
@@ -165,6 +167,7 @@ def test_learner_output_cannot_forge_records(tmp_path, backend):
     assert [l.pid for l in trace.out()] == [trace.main_pid]
 
 
+@pytest.mark.linux_only
 def test_a_program_that_kills_its_parent_is_contained(tmp_path, backend):
     source = """
         import os, signal, time, subprocess
@@ -182,7 +185,7 @@ needs_bwrap = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewr
 
 
 @needs_bwrap
-@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
+@pytest.mark.parametrize("method", offered())
 def test_sandboxed_run_sees_its_tree_and_nothing_else(tmp_path, method):
     source = """
         import os, socket
@@ -223,6 +226,7 @@ def test_sandboxed_daemon_dies_with_the_sandbox(tmp_path):
     assert not [p for p in psutil.process_iter(["cmdline"]) if "63.5" in " ".join(p.info["cmdline"] or [])]
 
 
+@pytest.mark.linux_only
 def test_records_cannot_be_forged_for_another_process(tmp_path):
     source = """
         import json, os, socket, time

@@ -22,7 +22,7 @@ import re
 import shutil
 import time
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path, PurePath
 from typing import Optional
 
 from grader import common_checks, source_trees
@@ -237,10 +237,10 @@ def _first_difference(rel: str, source: Path, copy: Path, block: int = 1 << 16) 
                           x[i:i + 8], y[i:i + 8])
 
 
-def copied_file(path: str, copy: str) -> Optional[str]:
-    """The path relative to the copy of a file opened at `path` (relative or absolute), if it is
-    inside the copy."""
-    parts = PurePosixPath(os.path.normpath(path)).parts
+def copied_file(path: str, copy: str, flavour: type = PurePath) -> Optional[str]:
+    """The path relative to the copy of a file opened at `path` (relative or absolute, in the
+    platform's own form: `\\` on Windows), if it is inside the copy; "/"-joined, as FileFact paths."""
+    parts = flavour(os.path.normpath(path)).parts
     if copy not in parts:
         return None
     at = len(parts) - 1 - parts[::-1].index(copy)

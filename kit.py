@@ -1,0 +1,102 @@
+"""`nox` for a machine that has only Python: `python3 kit.py -s check` (Windows: `py kit.py -s check`).
+
+Takes nox's own arguments (`python3 kit.py -s check -- ex03` is `nox -s check -- ex03`; no
+arguments: `nox`, which checks every exercise). Wherever the kit says `nox`, this file works too.
+
+Many Pythons refuse `pip install nox` outside a virtual environment (PEP 668: Debian 12, Ubuntu
+24.04, Homebrew), and Windows' PowerShell 5.1 has no `&&` to chain an install and a command. So
+this file, standard library only, makes its own environment once (.nox/bootstrap, with the
+standard `venv`), installs nox there, and hands the command over to it. A Python that already has
+nox (NOX_VERSION or newer) is used as it is, with no environment made.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+BOOTSTRAP = ROOT / ".nox" / "bootstrap"
+NOX_REQUIREMENT = "nox>=2024.4.15"   # venv_backend "uv|virtualenv" (noxfile.py) needs 2024.3 or newer
+NOX_VERSION = (2024, 4, 15)
+MINIMUM_PYTHON = (3, 9)
+
+
+def bootstrap_python(folder: Path = BOOTSTRAP) -> Path:
+    return folder / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def has_nox(python: str) -> bool:
+    """Whether `python` can run nox, new enough for the kit's noxfile."""
+    probe = ("import sys, importlib.metadata as m\n"
+             "v = tuple(int(p) for p in m.version('nox').split('.')[:3] if p.isdigit())\n"
+             "sys.exit(0 if v >= %r else 1)" % (NOX_VERSION,))
+    try:
+        return subprocess.run([python, "-c", probe], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL).returncode == 0
+    except OSError:
+        return False
+
+
+def say(message: str) -> None:
+    print("kit.py: " + message, file=sys.stderr, flush=True)
+
+
+def make_bootstrap(folder: Path = BOOTSTRAP) -> Path:
+    """The kit's own environment with nox in it: made once, reused after."""
+    python = bootstrap_python(folder)
+    if python.is_file() and has_nox(str(python)):
+        return python
+    say("installing nox into %s (only this once, about 20 seconds)" % folder)
+    step([sys.executable, "-m", "venv", "--clear", str(folder)], venv_hint())
+    step([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", NOX_REQUIREMENT],
+         "pip could not install nox: is this machine online (or behind a proxy that pip needs: "
+         "HTTPS_PROXY)?")
+    return python
+
+
+def venv_hint() -> str:
+    if sys.platform.startswith("linux"):
+        return ("this Python cannot make a virtual environment. On Debian or Ubuntu install its venv "
+                "module first: sudo apt install python3-venv, then run this command again.")
+    return "this Python cannot make a virtual environment (its venv module is missing or broken)."
+
+
+def step(command: list[str], hint: str) -> None:
+    done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if done.returncode:
+        sys.stderr.write(done.stdout)
+        say("failed: %s\n%s" % (" ".join(command), hint))
+        raise SystemExit(2)
+
+
+def nox_arguments(args: list[str], cwd: Path) -> list[str]:
+    """nox's arguments: the ones given, and the kit's noxfile when the folder has none of its own
+    (run from anywhere, `python3 path/to/kit.py -s check` grades the kit's exercises)."""
+    named = any(a in ("-f", "--noxfile") or a.startswith("--noxfile=") for a in args)
+    if not named and not (cwd / "noxfile.py").is_file():
+        return ["-f", str(ROOT / "noxfile.py"), *args]
+    return list(args)
+
+
+def main(args: list[str]) -> int:
+    if sys.version_info < MINIMUM_PYTHON:
+        say("the kit needs Python %d.%d or newer; this is %s" % (*MINIMUM_PYTHON, sys.version.split()[0]))
+        return 2
+    python = sys.executable if has_nox(sys.executable) else str(make_bootstrap())
+    command = [python, "-m", "nox", *nox_arguments(args, Path.cwd())]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if os.name == "posix":
+        os.execv(command[0], command)
+    # Windows has no exec that keeps the console: wait, then leave with nox's exit code
+    try:
+        return subprocess.run(command).returncode
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
