@@ -17,6 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from grader import commands   # standard library only, beside this file
+
 ROOT = Path(__file__).resolve().parent
 BOOTSTRAP = ROOT / ".nox" / "bootstrap"
 NOX_REQUIREMENT = "nox>=2024.4.15"   # venv_backend "uv|virtualenv" (noxfile.py) needs 2024.3 or newer
@@ -81,7 +83,15 @@ def nox_arguments(args: list[str], cwd: Path) -> list[str]:
     return list(args)
 
 
+def typed_as(script: str = "") -> str:
+    """How the learner ran this file (`python3 kit.py`, `py ../kit.py`), so that the report's
+    "then run: ..." lines name a command that works for them (grader/commands.py reads it)."""
+    launcher = "py" if os.name == "nt" else "python3"
+    return "%s %s" % (launcher, script or sys.argv[0])
+
+
 def main(args: list[str]) -> int:
+    os.environ[commands.VARIABLE] = typed_as()
     if sys.version_info < MINIMUM_PYTHON:
         say("the kit needs Python %d.%d or newer; this is %s" % (*MINIMUM_PYTHON, sys.version.split()[0]))
         return 2

@@ -20,6 +20,7 @@ import pytest
 
 from . import backends, i18n, learner
 from . import report as terminal
+from .commands import learner_command
 from .console import fit_console
 from .exercises import SUITES, Exercise, select
 from .i18n import _
@@ -137,7 +138,8 @@ def cmd_hint(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 2
     if exercise is None:
-        print(_("Every exercise is done: no hint needed. Name one to read its hints: nox -s hint -- ex03"))
+        print(_("Every exercise is done: no hint needed. Name one to read its hints: {command}").format(
+            command=learner_command("hint", "ex03")))
         return 0
     hints = learner.hints_of(exercise, i18n.current())
     if hints is None:
@@ -150,8 +152,9 @@ def cmd_hint(args: argparse.Namespace) -> int:
 def cmd_reset(args: argparse.Namespace) -> int:
     workspace = _workspace(args)
     if not args.exercise:
-        print(_("Name the exercise to put back as it was shipped: nox -s reset -- ex03 (your file is kept "
-                "in {folder}/).").format(folder=_shown(workspace.backups)), file=sys.stderr)
+        print(_("Name the exercise to put back as it was shipped: {command} (your file is kept "
+                "in {folder}/).").format(command=learner_command("reset", "ex03"), folder=_shown(workspace.backups)),
+              file=sys.stderr)
         return 2
     try:
         exercise = _one_exercise(args.exercise)
@@ -177,8 +180,8 @@ def _confirmed(exercise: Exercise, workspace: learner.Workspace) -> bool:
         file=exercise.file, folder=_shown(workspace.backups))
     if not sys.stdin or not sys.stdin.isatty():
         print(_("Nothing was changed: reset asks before it replaces your file, and there is no one to ask "
-                "here (no terminal). Add --yes to reset without asking: nox -s reset -- {exercise} --yes").format(
-                    exercise=exercise.id), file=sys.stderr)
+                "here (no terminal). Add --yes to reset without asking: {command}").format(
+                    command=learner_command("reset", exercise.id, "--yes")), file=sys.stderr)
         return False
     try:
         answer = input(question)
@@ -221,8 +224,8 @@ def stubs_notice(folder: Path, language: str) -> str:
     if not other:
         return ""
     return _("The stubs you have not started yet are in {language}; to have them in {wanted}, run: "
-             "nox -s stubs -- --lang {code}").format(language=_(LANGUAGE_NAMES[other[0].was]),
-                                                      wanted=_(LANGUAGE_NAMES[language]), code=language)
+             "{command}").format(language=_(LANGUAGE_NAMES[other[0].was]), wanted=_(LANGUAGE_NAMES[language]),
+                                 command=learner_command("stubs", "--lang", language))
 
 
 def cmd_grade(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
+from .commands import learner_command
 from .exercises import Exercise, all_exercises
 from .i18n import _
 from .report import MARK as REPORT_MARK
@@ -163,9 +164,10 @@ def render_list(grades: dict[str, Remembered], folder: str) -> str:
     if nxt is None:
         out.append(_("{done} of {count} exercises done: all done.").format(done=done, count=len(exercises)))
     else:
-        out.append(_("{done} of {count} exercises done · next: {exercise} ({folder}/{file}), then run: nox -s check "
-                     "-- {exercise}").format(done=done, count=len(exercises), exercise=nxt.id,
-                                             folder=folder.rstrip("/"), file=nxt.file))
+        out.append(_("{done} of {count} exercises done · next: {exercise} ({folder}/{file}), then run: "
+                     "{check}").format(done=done, count=len(exercises), exercise=nxt.id,
+                                       folder=folder.rstrip("/"), file=nxt.file,
+                                       check=learner_command("check", nxt.id)))
     return "\n".join(out)
 
 

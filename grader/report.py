@@ -8,6 +8,7 @@ import unicodedata
 from typing import Optional, Sequence
 
 from .exercises import Exercise
+from .commands import learner_command
 from .i18n import N_, _, ngettext
 from .results import CheckResult, ExerciseResult, Report, State, Status
 
@@ -67,21 +68,24 @@ def next_exercise(report: Report) -> Optional[ExerciseResult]:
 def _next_line(e: ExerciseResult, folder: str) -> str:
     where = "%s/%s" % (folder.rstrip("/"), e.file)
     if e.state in (State.FAILING, State.DID_NOT_START):
-        return _("next: fix {exercise} ({file}), then run: nox -s check -- {exercise}").format(
-            exercise=e.exercise, file=where)
+        return _("next: fix {exercise} ({file}), then run: {check}").format(
+            exercise=e.exercise, file=where, check=learner_command("check", e.exercise))
     if e.state is State.NOT_SUBMITTED:
         return _("next: {exercise} is missing: {file}").format(exercise=e.exercise, file=where)
     if e.state is State.GRADER_ERROR:
         return _("next: report the grader's failure on {exercise} (what to send is below), then run again: "
-                 "nox -s check -- {exercise}").format(exercise=e.exercise)
+                 "{check}").format(exercise=e.exercise, check=learner_command("check", e.exercise))
     return _("next: {exercise} — read the docstring at the top of {file}, fill in its TODOs, then run: "
-             "nox -s check -- {exercise}   (stuck? nox -s hint -- {exercise})").format(exercise=e.exercise, file=where)
+             "{check}   (stuck? {hint})").format(exercise=e.exercise, file=where,
+                                                 check=learner_command("check", e.exercise),
+                                                 hint=learner_command("hint", e.exercise))
 
 
 def _done_next_line(report: Report, upcoming: Exercise, folder: str) -> str:
     done = ", ".join(e.exercise for e in report.exercises)
-    return _("{done} done · next: {exercise} ({file}), then run: nox -s check -- {exercise}").format(
-        done=done, exercise=upcoming.id, file="%s/%s" % (folder.rstrip("/"), upcoming.file))
+    return _("{done} done · next: {exercise} ({file}), then run: {check}").format(
+        done=done, exercise=upcoming.id, file="%s/%s" % (folder.rstrip("/"), upcoming.file),
+        check=learner_command("check", upcoming.id))
 
 
 def _failures(e: ExerciseResult) -> list[str]:

@@ -64,6 +64,17 @@ def test_one_done_exercise_names_the_next_and_is_not_all_done():
     assert "all done" not in text
 
 
+def test_what_to_run_next_is_said_as_the_learner_runs_the_kit(monkeypatch):
+    """kit.py (the README's first command where pip is refused) says how it was started; the
+    report's commands follow it, and are nox's without it."""
+    later = [e for e in all_exercises() if e.id != "ex01"]
+    monkeypatch.setenv("PROCGRADE_NOX", "py ..\\kit.py")
+    assert render(one_done_report(), "exercises", later).splitlines()[-1].endswith(
+        "then run: py ..\\kit.py -s check -- ex02")
+    monkeypatch.delenv("PROCGRADE_NOX")
+    assert render(one_done_report(), "exercises", later).splitlines()[-1].endswith("then run: nox -s check -- ex02")
+
+
 def test_all_done_only_when_nothing_is_left():
     assert render(one_done_report(), "exercises", []).splitlines()[-1] == "all done. Well done: every check passes."
 

@@ -68,11 +68,14 @@ def test_the_readme_command_works_on_a_python_that_refuses_pip(tmp_path):
     assert first.returncode == 1, first.stdout + first.stderr          # stubs: not done yet
     assert "0 of 7 exercises done" in first.stdout, first.stdout + first.stderr
     assert "installing nox" in first.stderr
+    # what to run next is said as this learner runs the kit, not as `nox`, which they do not have
+    assert "then run: python3 kit.py -s check -- ex01" in first.stdout, first.stdout
     # the second run makes nothing again, and works from exercises/ as the README says
     again = subprocess.run([SYSTEM_PYTHON, "../kit.py", "-s", "check", "--", "ex02"], cwd=kit_dir / "exercises",
                            env=env, capture_output=True, text=True, timeout=300)
     assert again.returncode == 1 and "ex02" in again.stdout, again.stdout + again.stderr
     assert "installing" not in again.stderr and "Setting up" not in again.stderr, again.stderr
+    assert "python3 ../kit.py -s check -- ex02" in again.stdout, again.stdout
     print("first run from a clean copy: %.1f s" % took)
 
 
