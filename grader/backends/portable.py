@@ -88,7 +88,9 @@ def channel_address(control_dir: str) -> str:
     path = os.path.join(control_dir, "rec.sock")
     if len(path.encode()) <= AF_UNIX_PATH_MAX:
         return path
-    return os.path.join(tempfile.mkdtemp(prefix="pg-", dir="/tmp"), "s")
+    folder = tempfile.mkdtemp(prefix="pg-", dir="/tmp")
+    os.chmod(folder, 0o711)   # a program under a user id of its own must reach the socket in it
+    return os.path.join(folder, "s")
 
 
 def family(address: str) -> str:
