@@ -148,3 +148,22 @@ def test_stack_dumps_by_request_files_where_there_are_no_signals(tmp_path, monke
     assert "spin_here" in trace.stack_of(trace.main_pid) and "wait_here" in trace.stack_of(trace.main_pid)
     (spin,) = trace.outcome.spins
     assert spin.function == "spin_here"
+
+
+@pytest.mark.parametrize("backend", backends.NAMES)
+def test_a_run_whose_socket_path_would_be_too_long_still_gets_its_records(backend):
+    """A short socket folder (AF_UNIX: 104 bytes on macOS, 108 on Linux), reached by the program's
+    own user id (as root)."""
+    import tempfile
+    from conftest import SESSION_TMP
+    deep = Path(tempfile.mkdtemp(prefix="d" * 80, dir=SESSION_TMP))
+    os.chmod(deep, 0o755)   # reachable: a grader running as root gives the run a user id of its own
+    (deep / "prog.py").write_text('import os\nprint("hello", os.geteuid() == 0)\n', encoding="utf-8")
+    old = tempfile.tempdir
+    tempfile.tempdir = str(deep)   # the run's folder, and so its control folder, below it
+    try:
+        assert len(str(deep / "procgrade-run-12345678" / "control" / "rec.sock")) > backends.LINUX_AF_UNIX_PATH_MAX
+        run = run_program(RunSpec(deep / "prog.py", budget=10, backend=backend))
+    finally:
+        tempfile.tempdir = old
+    assert [line.text for line in run.trace.out()] == ["hello False"]   # its records came, from a user not root

@@ -21,6 +21,7 @@ def portable_solutions():
     return report
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("exercise", sorted(exercise_files()))
 @pytest.mark.parametrize("method", METHODS)
 def test_solution_passes_every_check_under_the_portable_backend(portable_solutions, exercise, method):
@@ -52,6 +53,7 @@ def portable_reports(tmp_path_factory):
     return PortableReports(tmp_path_factory.mktemp("portable"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("variant", variants(), ids=lambda v: "%s/%s" % (v.exercise, v.path.stem))
 def test_program_fails_exactly_the_expected_checks_under_the_portable_backend(variant, portable_reports):
     failed = failed_checks(portable_reports[variant], variant.exercise, "spawn")

@@ -59,13 +59,30 @@ def load(name: str) -> "Backend":
     return portable.PortableBackend()
 
 
+LINUX_AF_UNIX_PATH_MAX = 107   # sun_path's 108 bytes, with the terminating NUL
+
+
 def channel_address(control_dir: str, name: str) -> str:
     """Where the program's processes send their records: a Unix socket in the run's control folder
-    (kept short: macOS refuses AF_UNIX paths over 104 bytes), a named pipe on Windows."""
+    (kept short: macOS refuses AF_UNIX paths over 104 bytes, Linux over 108), a named pipe on
+    Windows."""
     if name == "portable":
         from . import portable
         return portable.channel_address(control_dir)
-    return os.path.join(control_dir, "rec.sock")
+    return short_socket_path(control_dir, LINUX_AF_UNIX_PATH_MAX)
+
+
+def short_socket_path(control_dir: str, longest: int) -> str:
+    """The control folder's socket, or, where that path would be longer than `longest` bytes, one
+    in a short folder of its own under /tmp (the runner removes its folder), which a program under
+    a user id of its own can reach."""
+    path = os.path.join(control_dir, "rec.sock")
+    if len(path.encode()) <= longest:
+        return path
+    import tempfile
+    folder = tempfile.mkdtemp(prefix="pg-", dir="/tmp")
+    os.chmod(folder, 0o711)
+    return os.path.join(folder, "s")
 
 
 class Backend:

@@ -37,14 +37,13 @@ import socket
 import struct
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from typing import Optional
 
 import psutil
 
-from . import Backend, Channel
+from . import Backend, Channel, short_socket_path
 from .common import kill_user, remove_strays
 
 WINDOWS = sys.platform == "win32"
@@ -85,10 +84,7 @@ def channel_address(control_dir: str) -> str:
     if WINDOWS:
         import secrets
         return r"\\.\pipe\procgrade-%s" % secrets.token_hex(8)
-    path = os.path.join(control_dir, "rec.sock")
-    if len(path.encode()) <= AF_UNIX_PATH_MAX:
-        return path
-    return os.path.join(tempfile.mkdtemp(prefix="pg-", dir="/tmp"), "s")
+    return short_socket_path(control_dir, AF_UNIX_PATH_MAX)
 
 
 def family(address: str) -> str:
