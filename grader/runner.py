@@ -291,16 +291,10 @@ def _run_in(root: Path, spec: RunSpec, python: str, backend: str, address: str) 
     spec_path.write_text(json.dumps(sup_spec), encoding="utf-8")
 
     with open(control / "supervisor.err", "wb") as sup_err:
-        supervisor = subprocess.Popen(
-            # The grader's interpreter (it has psutil), inside the sandbox when there is one: the
-            # supervisor then shares the program's pid namespace and outlives its main process.
-            [*sandbox.wrapper(spec.sandbox, root), python, "-I", str(SUPERVISOR), str(spec_path)],
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=sup_err,
-            # An explicit environment, never the process's own C `environ`: runs start from worker
-            # threads while pytest rewrites PYTEST_CURRENT_TEST in the main thread, and a vfork'ed
-            # child exec'ing with an `environ` being reallocated fails with EFAULT (Bad address).
-            env=environment_snapshot(),
-        )
+        # The grader's interpreter (it has psutil), inside the sandbox when there is one: the
+        # supervisor then shares the program's pid namespace and outlives its main process.
+        supervisor = _start_supervisor([*sandbox.wrapper(spec.sandbox, root), python, "-I", str(SUPERVISOR),
+                                        str(spec_path)], sup_err)
     try:
         stopped_because = _watch(supervisor, channel, spec)
         # Our end of its stdin stays open while it runs: closing it means "the runner is gone".
@@ -346,6 +340,23 @@ def _run_in(root: Path, spec: RunSpec, python: str, backend: str, address: str) 
     inspection = spec.inspect(work, before, after) if spec.inspect else None
     measured = spec.measure(work, before, after) if spec.measure else None
     return Run(spec, trace, before, after, stdout, stderr, inspection, measured)
+
+
+def _start_supervisor(command: list[str], stderr) -> subprocess.Popen:
+    """The supervisor, with a pipe to its stdin: our end open means "the runner is still here",
+    a line "stop" asks it to stop the run."""
+    return subprocess.Popen(
+        command,
+        # Unbuffered: "stop" is one write that reaches it or fails at once. Buffered, a stop asked
+        # just as the supervisor ended stayed in the buffer, and closing stdin then raised
+        # BrokenPipeError: a grader error for ex06's bad_no_main_guard (a crash loop stopped at
+        # the moment main ended), 2 in 425 gradings at load 25-44.
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=stderr, bufsize=0,
+        # An explicit environment, never the process's own C `environ`: runs start from worker
+        # threads while pytest rewrites PYTEST_CURRENT_TEST in the main thread, and a vfork'ed
+        # child exec'ing with an `environ` being reallocated fails with EFAULT (Bad address).
+        env=environment_snapshot(),
+    )
 
 
 def environment_snapshot() -> dict[str, str]:

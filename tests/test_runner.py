@@ -289,3 +289,32 @@ def test_ready_polls_are_counted_whatever_the_scheduler_lets_the_spinner_run(tmp
                               env=run_spec(waits, "fork").env))
     assert run.stdout.splitlines()[0] == "[0, 1, 2, 3]", run.stdout
     assert run.trace.proc(run.trace.main_pid).ready_polls <= 1
+
+
+def test_a_stop_asked_as_the_supervisor_ends_is_no_grader_error(tmp_path):
+    """The runner asks the supervisor to stop (a crash loop, a suite's stop_when) through its
+    stdin; when the supervisor has just ended, that write fails, and nothing of it may be left to
+    fail again when the runner closes the pipe (ex06 bad_no_main_guard: "the grader itself failed
+    here (BrokenPipeError)", 2 in 425 gradings at load 25-44)."""
+    import sys
+    import time
+
+    from grader.runner import CRASH_LOOP_TRACEBACKS, _start_supervisor, _watch
+
+    channel = tmp_path / "channel.jsonl"
+    channel.write_text("".join('{"pid": 7, "t": %d, "ev": "line", "x": "Traceback (most recent call last):"}\n' % i
+                               for i in range(CRASH_LOOP_TRACEBACKS)), encoding="utf-8")
+    # a "supervisor" that has stopped reading: its end of the pipe is closed, it has not exited yet
+    closed = tmp_path / "closed"
+    with open(tmp_path / "err", "wb") as err:
+        gone = _start_supervisor([sys.executable, "-c", "import os, sys, time; os.close(0); "
+                                  "open(sys.argv[1], 'w').close(); time.sleep(5)", str(closed)], err)
+    try:
+        deadline = time.monotonic() + 10
+        while not closed.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert _watch(gone, channel, RunSpec(tmp_path / "prog.py")) == "crash loop"
+        gone.stdin.close()
+    finally:
+        gone.kill()
+        gone.wait()
