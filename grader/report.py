@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import textwrap
-import unicodedata
 from typing import Optional, Sequence
 
+from .console import display_width
 from .exercises import Exercise
 from .i18n import N_, _, ngettext
 from .results import CheckResult, ExerciseResult, Report, State, Status
@@ -160,11 +160,6 @@ def _wrapped_wide(text: str, indent: str) -> list[str]:
             line = indent + "  " + piece
     lines.append(line.rstrip())
     return lines
-
-
-def display_width(text: str) -> int:
-    """Columns on a terminal: a Chinese character takes two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def padded(text: str, width: int) -> str:

@@ -29,6 +29,9 @@ import subprocess
 import sys
 import time
 
+sys.path.append(os.path.dirname(os.path.abspath(__file__)))   # for states.py (-I leaves the folder out)
+import states  # noqa: E402
+
 
 PR_SET_CHILD_SUBREAPER = 36
 LINUX = sys.platform.startswith("linux")
@@ -613,7 +616,8 @@ def sample_writes(written: dict[int, int]) -> None:
 def wait_for_end(main_pid: int, statuses: dict[int, int], deadline: float, outputs: list[str],
                  output_cap: int, peaks: dict[int, int], write_cap: int, channel: Channel,
                  stillness: Stillness, reaped_at: dict[int, float], detached: dict[int, dict],
-                 spinning: Spinning, started: float, written: dict[int, int]) -> str:
+                 spinning: Spinning, started: float, written: dict[int, int],
+                 sampler: states.StateSampler | None = None) -> str:
     """Why the run stopped: exited, stopped (asked by the runner), timeout, stalled (nothing
     moved for a while), flood (too much output) or disk (too much written). `written` gets the
     bytes each process wrote."""
@@ -630,6 +634,8 @@ def wait_for_end(main_pid: int, statuses: dict[int, int], deadline: float, outpu
             return "stalled"
         if rounds % SPIN_EVERY == 0:
             spinning.sample(channel.began, started)
+        if sampler is not None:
+            sampler.sample(tree_pids())
         reap(statuses, reaped_at)
         if main_pid in statuses:
             channel.pump(0.0)
@@ -684,10 +690,11 @@ def supervise(spec: dict) -> dict:
     detached: dict[int, dict] = {}
     spinning = Spinning(spec.get("spin_after"), spec["env"].get("PROCGRADE_STACKS_DIR", ""))
     written: dict[int, int] = {}
+    sampler = states.StateSampler(started)
     try:
         reason = wait_for_end(main.pid, statuses, deadline, outputs, spec["output_cap"], peaks,
                               spec.get("write_cap", 1 << 40), channel, Stillness(spec.get("stall_after")),
-                              reaped_at, detached, spinning, started, written)
+                              reaped_at, detached, spinning, started, written, sampler)
     except Interrupted:
         kill_tree(main.pid, statuses)
         raise
@@ -732,6 +739,7 @@ def supervise(spec: dict) -> dict:
         "detached": list(detached.values()),
         "written_bytes": sum(written.values()),
         "spins": spinning.report(),
+        "states": sampler.report(),
         "longest_awake": {str(pid): list(stretch) for pid, stretch in spinning.longest.items()},
     }
 
