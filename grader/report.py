@@ -9,20 +9,26 @@ from typing import Optional, Sequence
 from .console import display_width
 from .exercises import Exercise
 from .i18n import N_, _, ngettext
+from .timeline import WIDTH as TIMELINE_WIDTH
+from .timeline import render as draw_timeline
 from .results import CheckResult, ExerciseResult, Report, State, Status
 
 MARK = {State.DONE: "✓", State.FAILING: "✗", State.DID_NOT_START: "✗", State.NOT_STARTED: "·",
         State.NOT_SUBMITTED: "?"}
 CHECK_MARK = {Status.PASSED: "✓", Status.FAILED: "✗", Status.SKIPPED: "-", Status.ERROR: "!"}
 WIDTH = 100
+WIDTH_TIMELINE = TIMELINE_WIDTH - 2   # indented by two under the exercise: 80 columns in all
 # the states as the learner reads them (State's values are the JSON's and never translated)
 STATE_LABEL = {State.DONE: N_("done"), State.FAILING: N_("failing"), State.NOT_STARTED: N_("not started"),
                State.NOT_SUBMITTED: N_("not submitted"), State.DID_NOT_START: N_("did not start")}
 
 
-def render(report: Report, folder: str, later: Sequence[Exercise] = ()) -> str:
+def render(report: Report, folder: str, later: Sequence[Exercise] = (), timelines: bool = False,
+           ascii_only: bool = False) -> str:
     """`later`: the kit's exercises this report did not grade and that are not known to be done;
-    once every graded one is done, the first of them is next (all done only when there is none)."""
+    once every graded one is done, the first of them is next (all done only when there is none).
+    The timeline of the processes is shown under a failing check about time, and for every
+    exercise with `timelines` (`--timeline`); in ASCII with `ascii_only`."""
     out = [_("procgrade · {folder} · start method: {methods}").format(
         folder=folder, methods=", ".join(report.start_methods)), ""]
     # an exercise's title is the suite's TITLE, marked with N_() where it is written (phase 2 of
@@ -38,7 +44,14 @@ def render(report: Report, folder: str, later: Sequence[Exercise] = ()) -> str:
         if e.state in (State.FAILING, State.DID_NOT_START):
             out.append("")
             out.extend(_did_not_start(e) if e.state is State.DID_NOT_START else _failures(e))
+            if timelines or any(c.about_time and c.status is Status.FAILED for c in e.checks):
+                out.extend(_timeline(e, ascii_only))
             out.extend(_stderr(e, len(report.start_methods) > 1))
+    for e in report.exercises:
+        if timelines and e.state not in (State.FAILING, State.DID_NOT_START) and e.timeline is not None:
+            out.append("")
+            out.append("%s %s" % (e.exercise, _(e.title)))
+            out.extend(_timeline(e, ascii_only))
     out.append("")
     done = sum(e.state is State.DONE for e in report.exercises)
     # "1 of 1 exercises done": the noun counts the whole, as in "1 of 3 exercises"; no plural form
@@ -117,6 +130,14 @@ def _did_not_start(e: ExerciseResult) -> list[str]:
                                        "the other {count} checks were skipped: they need a program that starts",
                                        skipped).format(count=skipped))
     return lines
+
+
+def _timeline(e: ExerciseResult, ascii_only: bool) -> list[str]:
+    """The picture of the processes over time, under the exercise's failures (none for a run that
+    made no process row: a program that did not start)."""
+    if e.timeline is None or not e.timeline.rows:
+        return []
+    return ["  " + line for line in draw_timeline(e.timeline, ascii_only, WIDTH_TIMELINE)]
 
 
 def _stderr(e: ExerciseResult, many_methods: bool) -> list[str]:

@@ -40,6 +40,7 @@ class CheckResult:
     expected: str = ""
     observed: str = ""
     hint: str = ""
+    about_time: bool = False   # a check about when things happened (checks.check): not in the JSON
 
     @property
     def message(self) -> str:
@@ -65,6 +66,9 @@ class ExerciseResult:
     # (Trace.stderr_tail), from the run under `stderr_from` (a start method)
     stderr_tail: tuple[str, ...] = ()
     stderr_from: str = ""
+    # the processes over time (timeline.Timeline) of the run under the first start method: for
+    # the terminal and the HTML page, never in the JSON (its times differ from run to run)
+    timeline: Optional[Any] = field(default=None, compare=False, repr=False)
 
     @property
     def score(self) -> int:
@@ -112,7 +116,7 @@ class Report:
                 {
                     "exercise": e.exercise, "title": e.title, "file": e.file, "state": e.state.value,
                     "score": e.score, "max_score": e.max_score,
-                    "checks": [dict(asdict(c), status=c.status.value) for c in e.checks],
+                    "checks": [_check_dict(c) for c in e.checks],
                     "notes": list(e.notes),
                     "error": e.error, "error_excerpt": list(e.error_excerpt),
                     "stderr_tail": list(e.stderr_tail), "stderr_from": e.stderr_from,
@@ -131,6 +135,12 @@ class Report:
                                             tuple(e.get("error_excerpt", ())), tuple(e.get("stderr_tail", ())),
                                             e.get("stderr_from", "")))
         return cls(data["target"], tuple(data["start_methods"]), tuple(exercises))
+
+
+def _check_dict(c: CheckResult) -> dict[str, Any]:
+    data = dict(asdict(c), status=c.status.value)
+    del data["about_time"]
+    return data
 
 
 def exercise_state(checks: Iterable[CheckResult], submitted: bool, did_something: bool,

@@ -41,6 +41,7 @@ class Segment:
     start: float
     end: float
     label: str    # the task's function and arguments, `worker(3)`; the wait's call, `get()`
+    short: str = ""   # what fits in a few columns: the task's arguments, `3`, else its function
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def from_trace(trace: Trace) -> Timeline:
             p.pid, p.kind, trace.describe(p.pid), start, end if end is not None else duration, end is not None,
             tuple(Mark(line.t, line.text, line.stream) for line in trace.lines if line.pid == p.pid),
             tuple(Segment("task", t.started, t.ended if t.ended is not None else duration,
-                          "%s%s" % (t.name, _call_args(t.args)))
+                          "%s%s" % (t.name, _call_args(t.args)), _short(t.name, t.args))
                   for t in trace.task_runs if t.pid == p.pid),
             _waits(trace, p.pid, duration),
             tuple(s for s in trace.states if s.pid == p.pid)))
@@ -94,6 +95,13 @@ def from_trace(trace: Trace) -> Timeline:
 def _call_args(args: str) -> str:
     """`(3,)` -> `(3)`: the task as the learner wrote the call."""
     return "(%s)" % args[1:-2] if args.startswith("(") and args.endswith(",)") else args
+
+
+def _short(function: str, args: str) -> str:
+    """A task's arguments when they are plain values (`3`, `'a', 2`), else its function's name."""
+    inner = _call_args(args)[1:-1]
+    plain = inner and len(inner) <= 8 and "<" not in inner
+    return inner if plain else function.rsplit(".", 1)[-1]
 
 
 def _waits(trace: Trace, pid: int, duration: float) -> tuple[Segment, ...]:
@@ -156,15 +164,15 @@ def render(timeline: Timeline, ascii_only: bool = False, width: int = WIDTH) -> 
             # keeps its own bracket
             first = cell(task.start)
             last = max(first, cell(task.end) - 1)
-            label = task.label[task.label.find("("):].strip("()") if "(" in task.label else ""
-            if last == first:
-                events[first] = (label or chars["task"])[0]
-                continue
-            for i in range(first, last + 1):
-                events[i] = chars["task"]
-            events[first], events[last] = chars["task_start"], chars["task_end"]
-            for i, ch in enumerate(label[:max(0, last - first - 1)]):
-                events[first + 1 + i] = ch
+            label = task.short
+            room = last - first + 1
+            if room >= len(label) + 2:
+                drawn = chars["task_start"] + label + chars["task"] * (room - len(label) - 2) + chars["task_end"]
+            elif room >= len(label) + 1:
+                drawn = label + chars["task_end"]
+            else:
+                drawn = label[:room]
+            events[first:last + 1] = list(drawn)
         for mark in row.marks:   # on the life line: a task's line would hide the task
             life[cell(mark.t)] = chars["err"] if mark.stream == "err" else chars["mark"]
         ending = "" if row.ended else " " + _("(still running when stopped)")
@@ -172,7 +180,7 @@ def render(timeline: Timeline, ascii_only: bool = False, width: int = WIDTH) -> 
         out.append("  " + chars["edge"] + "".join(life).rstrip())
         out.append("  " + chars["edge"] + "".join(events).rstrip())
     out.append("  " + _axis(span, cells))
-    out.extend("  " + line for line in legend(timeline, chars))
+    out.extend("  " + line for line in legend(timeline, chars, width - 2))
     return out
 
 
@@ -185,7 +193,7 @@ def _axis(span: float, cells: int) -> str:
     return "".join(line)
 
 
-def legend(timeline: Timeline, chars: dict[str, str], width: int = WIDTH - 2) -> list[str]:
+def legend(timeline: Timeline, chars: dict[str, str], width: int) -> list[str]:
     """What each character means, in the learner's language, packed into lines of `width` columns."""
     if timeline.states == "schedstat":
         items = [_("{char} running on a CPU").format(char=chars[RUNNING] * 2),
