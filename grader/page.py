@@ -15,7 +15,7 @@ from .i18n import _, current
 from .report import CHECK_MARK, MARK, STATE_LABEL
 from .results import ExerciseResult, Report, State, Status
 from .states import BUSY, IDLE, READY, RUNNING, WAITING
-from .timeline import Timeline
+from .timeline import Timeline, legend_items, warp_note
 
 SVG_WIDTH = 960
 LEFT = 10                     # the bars start here; each row's name is written above its bar
@@ -181,23 +181,13 @@ def _axis(span: float, x, top: int) -> str:
     return "<g class=\"axis\">%s</g>" % "".join(ticks)
 
 
+SWATCH = {RUNNING: "#1a7f37", READY: "#d4a72c", WAITING: "#b6e3c6", BUSY: "#1a7f37", IDLE: "#b6e3c6",
+          "alive": "#d8dee4", "task": "#0969da", "mark": "#1f2328", "err": "#cf222e",
+          "wait": "repeating-linear-gradient(45deg,#57606a 0 2px,#fff 2px 5px)"}
+
+
 def _legend(timeline: Timeline) -> str:
-    if timeline.states == "schedstat":
-        items = [("running", _("running on a CPU")), ("ready", _("ready, waiting for a CPU")),
-                 ("waiting", _("waiting (sleep, get, join)"))]
-    elif timeline.states == "cpu":
-        items = [("running", _("using a CPU")), ("waiting", _("not using one"))]
-    else:
-        items = [("life", _("alive (its states were not seen)"))]
-    items += [("task", _("a pool task")), ("wait", _("blocked in join(), get() or put()")),
-              ("mark", _("a line it printed (hover for its text and time)"))]
-    swatch = {"running": "#1a7f37", "ready": "#d4a72c", "waiting": "#b6e3c6", "life": "#d8dee4",
-              "task": "#0969da", "wait": "repeating-linear-gradient(45deg,#57606a 0 2px,#fff 2px 5px)",
-              "mark": "#1f2328"}
-    spans = "".join("<span><i style=\"background:%s\"></i>%s</span>" % (swatch[css], escape(text))
-                    for css, text in items)
-    note = ""
-    if timeline.warp != 1.0:
-        note = "<span>%s</span>" % escape(_("times are real: the grader ran every time.sleep() at {scale} of its "
-                                             "length").format(scale="%g" % timeline.warp))
-    return "<p class=\"legend\">%s%s</p>" % (spans, note)
+    spans = "".join("<span><i style=\"background:%s\"></i>%s</span>" % (SWATCH[key], escape(text))
+                    for key, text in legend_items(timeline))
+    note = warp_note(timeline)
+    return "<p class=\"legend\">%s%s</p>" % (spans, "<span>%s</span>" % escape(note) if note else "")

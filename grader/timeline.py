@@ -193,29 +193,38 @@ def _axis(span: float, cells: int) -> str:
     return "".join(line)
 
 
+def legend_items(timeline: Timeline) -> list[tuple[str, str]]:
+    """What the picture shows, as (what it is drawn as, its words): the terminal and the page."""
+    if timeline.states == "schedstat":
+        items = [(RUNNING, _("running on a CPU")), (READY, _("ready, waiting for a CPU")),
+                 (WAITING, _("waiting (sleep, get, join)"))]
+    elif timeline.states == "cpu":
+        items = [(BUSY, _("using a CPU")), (IDLE, _("not using one"))]
+    else:
+        items = [("alive", _("alive (its states were not seen)"))]
+    return items + [("task", _("a pool task, its arguments inside")),
+                    ("wait", _("blocked in join(), get() or put()")),
+                    ("mark", _("a line it printed")), ("err", _("a line on stderr"))]
+
+
+def warp_note(timeline: Timeline) -> str:
+    if timeline.warp == 1.0:
+        return ""
+    return _("times are real: the grader ran every time.sleep() at {scale} of its length").format(
+        scale="%g" % timeline.warp)
+
+
 def legend(timeline: Timeline, chars: dict[str, str], width: int) -> list[str]:
     """What each character means, in the learner's language, packed into lines of `width` columns."""
-    if timeline.states == "schedstat":
-        items = [_("{char} running on a CPU").format(char=chars[RUNNING] * 2),
-                 _("{char} ready, waiting for a CPU").format(char=chars[READY] * 2),
-                 _("{char} waiting (sleep, get, join)").format(char=chars[WAITING] * 2)]
-    elif timeline.states == "cpu":
-        items = [_("{char} using a CPU").format(char=chars[BUSY] * 2),
-                 _("{char} not using one").format(char=chars[IDLE] * 2)]
-    else:
-        items = [_("{char} alive (its states were not seen)").format(char=chars["alive"] * 2)]
-    items += [_("{char} a pool task, its arguments inside").format(
-                  char=chars["task_start"] + chars["task"] + chars["task_end"]),
-              _("{char} blocked in join(), get() or put()").format(char=chars["wait"] * 2),
-              _("{char} a line it printed").format(char=chars["mark"]),
-              _("{char} a line on stderr").format(char=chars["err"])]
+    drawn = dict(chars, task=chars["task_start"] + chars["task"] + chars["task_end"])
+    items = ["%s %s" % (drawn[key] * (2 if len(drawn[key]) == 1 and key not in ("mark", "err") else 1), text)
+             for key, text in legend_items(timeline)]
     lines = [""]
     for item in items:
         if lines[-1] and display_width(lines[-1]) + 3 + display_width(item) > width:
             lines.append("")
         lines[-1] += ("   " if lines[-1] else "") + item
-    if timeline.warp != 1.0:
-        lines.append(_("times are real: the grader ran every time.sleep() at {scale} of its length").format(
-            scale="%g" % timeline.warp))
+    if warp_note(timeline):
+        lines.append(warp_note(timeline))
     return lines
 
