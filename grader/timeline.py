@@ -17,9 +17,9 @@ from typing import Optional
 from .console import display_width
 from .i18n import _
 from .states import BUSY, IDLE, READY, RUNNING, WAITING, StateSpan
-from .trace import MAIN, MANAGER, POOL_WORKER, Trace
+from .trace import FORKED, MAIN, MANAGER, OTHER, POOL_WORKER, PROCESS, Trace
 
-SHOWN_KINDS = ("main", "process", POOL_WORKER, MANAGER, "forked", "other")
+SHOWN_KINDS = (MAIN, PROCESS, POOL_WORKER, MANAGER, FORKED, OTHER)   # not the library's helpers
 WAIT_SHOWN_SECONDS = 0.005   # a shorter wait is not drawn: it would be a speck
 WIDTH = 80
 
