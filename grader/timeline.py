@@ -121,9 +121,9 @@ def _waits(trace: Trace, pid: int, duration: float) -> tuple[Segment, ...]:
 # --- the terminal -------------------------------------------------------------------------------
 
 UNICODE = {RUNNING: "█", READY: "▓", WAITING: "░", BUSY: "█", IDLE: "░", "alive": "━",
-           "task": "═", "task_start": "[", "task_end": "]", "wait": "┈", "mark": "•", "err": "!", "edge": "│"}
+           "task": "═", "wait": "┈", "mark": "•", "err": "!", "edge": "│"}
 ASCII = {RUNNING: "#", READY: "+", WAITING: ".", BUSY: "#", IDLE: ".", "alive": "-",
-         "task": "=", "task_start": "[", "task_end": "]", "wait": "~", "mark": "*", "err": "!", "edge": "|"}
+         "task": "=", "wait": "~", "mark": "*", "err": "!", "edge": "|"}
 
 
 def can_draw(encoding: Optional[str]) -> bool:
@@ -160,19 +160,12 @@ def render(timeline: Timeline, ascii_only: bool = False, width: int = WIDTH) -> 
             for i in range(cell(w.start), cell(w.end) + 1):
                 events[i] = chars["wait"]
         for task in row.tasks:
-            # its last column is the one before its end: a task that ends where the next begins
-            # keeps its own bracket
+            # its arguments, then a line for as long as it runs; its last column is the one before
+            # its end, so that a task that ends where the next begins leaves it room
             first = cell(task.start)
             last = max(first, cell(task.end) - 1)
-            label = task.short
             room = last - first + 1
-            if room >= len(label) + 2:
-                drawn = chars["task_start"] + label + chars["task"] * (room - len(label) - 2) + chars["task_end"]
-            elif room >= len(label) + 1:
-                drawn = label + chars["task_end"]
-            else:
-                drawn = label[:room]
-            events[first:last + 1] = list(drawn)
+            events[first:last + 1] = list((task.short + chars["task"] * room)[:room])
         for mark in row.marks:   # on the life line: a task's line would hide the task
             life[cell(mark.t)] = chars["err"] if mark.stream == "err" else chars["mark"]
         ending = "" if row.ended else " " + _("(still running when stopped)")
@@ -202,7 +195,7 @@ def legend_items(timeline: Timeline) -> list[tuple[str, str]]:
         items = [(BUSY, _("using a CPU")), (IDLE, _("not using one"))]
     else:
         items = [("alive", _("alive (its states were not seen)"))]
-    return items + [("task", _("a pool task, its arguments inside")),
+    return items + [("task", _("a pool task: its arguments, then as long as it runs")),
                     ("wait", _("blocked in join(), get() or put()")),
                     ("mark", _("a line it printed")), ("err", _("a line on stderr"))]
 
@@ -216,7 +209,7 @@ def warp_note(timeline: Timeline) -> str:
 
 def legend(timeline: Timeline, chars: dict[str, str], width: int) -> list[str]:
     """What each character means, in the learner's language, packed into lines of `width` columns."""
-    drawn = dict(chars, task=chars["task_start"] + chars["task"] + chars["task_end"])
+    drawn = dict(chars, task="3" + chars["task"] * 2)
     items = ["%s %s" % (drawn[key] * (2 if len(drawn[key]) == 1 and key not in ("mark", "err") else 1), text)
              for key, text in legend_items(timeline)]
     lines = [""]
