@@ -15,7 +15,6 @@ its own (it runs as `python -I supervisor.py`).
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 from typing import Callable, Iterable, Optional
@@ -45,19 +44,15 @@ class StateSpan:
     state: str
 
 
-def schedstat_counters(pid: int) -> list[Counters]:
-    """Each thread's schedstat of a process (Linux); [] when it has ended or there is no schedstat."""
+def from_schedstat(files: dict[str, bytes]) -> list[Counters]:
+    """Each thread's counters from its /proc/PID/task/TID/schedstat (Linux), by the backend's read
+    of them ({tid: the file's bytes})."""
     found = []
-    try:
-        threads = os.listdir("/proc/%d/task" % pid)
-    except OSError:
-        return found
-    for tid in threads:
+    for data in files.values():
         try:
-            with open("/proc/%d/task/%s/schedstat" % (pid, tid), "rb") as handle:
-                fields = handle.read().split()
+            fields = data.split()
             found.append((int(fields[0]), int(fields[1])))
-        except (OSError, ValueError, IndexError):
+        except (ValueError, IndexError):
             continue
     return found
 
@@ -73,19 +68,6 @@ def cpu_time_counters(pid: int) -> list[Counters]:
     return [(int((times.user + times.system) * 1e9), None)]
 
 
-def own_pid(pid: int) -> int:
-    """The pid a process knows itself by (NSpid's last: inside a sandbox's pid namespace), the
-    one its records carry."""
-    try:
-        with open("/proc/%d/status" % pid, "rb") as handle:
-            for line in handle:
-                if line.startswith(b"NSpid:"):
-                    return int(line.split()[-1])
-    except (OSError, ValueError, IndexError):
-        pass
-    return pid
-
-
 def classify(seconds: float, cpu: int, queued: Optional[int]) -> str:
     """A process's state over a window of `seconds`, from the ns its busiest thread spent on a CPU
     and in a run queue: the largest of the three shares wins."""
@@ -99,8 +81,11 @@ def classify(seconds: float, cpu: int, queued: Optional[int]) -> str:
 class StateSampler:
     """Looks at the processes it is given (at most every SAMPLE_SECONDS) and keeps each one's spans."""
 
-    def __init__(self, started: float, counters: Callable[[int], list[Counters]] = schedstat_counters,
-                 name: Callable[[int], int] = own_pid) -> None:
+    def __init__(self, started: float, counters: Callable[[int], list[Counters]],
+                 name: Callable[[int], int] = int) -> None:
+        """`counters`: a process's threads' counters, as the backend reads them (from_schedstat on
+        Linux, cpu_time_counters elsewhere); `name`: the pid a process knows itself by, the one its
+        records carry (inside a sandbox's pid namespace it differs from the pid the supervisor sees)."""
         self.started = started
         self.counters = counters
         self.name = name
@@ -110,12 +95,13 @@ class StateSampler:
         self.next_look = 0.0
         self.own: dict[int, int] = {}
 
-    def sample(self, pids: Iterable[int], now: Optional[float] = None) -> None:
+    def sample(self, pids: Callable[[], Iterable[int]], now: Optional[float] = None) -> None:
+        """Look at the processes `pids()` lists, when a look is due (called at every poll)."""
         now = time.monotonic() if now is None else now
         if now < self.next_look or len(self.spans) >= MAX_SPANS:
             return
         self.next_look = now + SAMPLE_SECONDS
-        for pid in pids:
+        for pid in pids():
             threads = dict(enumerate(self.counters(pid)))
             if not threads:
                 continue

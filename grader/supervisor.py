@@ -635,7 +635,7 @@ def wait_for_end(main_pid: int, statuses: dict[int, int], deadline: float, outpu
         if rounds % SPIN_EVERY == 0:
             spinning.sample(channel.began, started)
         if sampler is not None:
-            sampler.sample(tree_pids())
+            sampler.sample(tree_pids)
         reap(statuses, reaped_at)
         if main_pid in statuses:
             channel.pump(0.0)
@@ -690,7 +690,7 @@ def supervise(spec: dict) -> dict:
     detached: dict[int, dict] = {}
     spinning = Spinning(spec.get("spin_after"), spec["env"].get("PROCGRADE_STACKS_DIR", ""))
     written: dict[int, int] = {}
-    sampler = states.StateSampler(started)
+    sampler = states.StateSampler(started, lambda pid: states.from_schedstat(thread_files(pid, "schedstat")), own_pid)
     try:
         reason = wait_for_end(main.pid, statuses, deadline, outputs, spec["output_cap"], peaks,
                               spec.get("write_cap", 1 << 40), channel, Stillness(spec.get("stall_after")),

@@ -55,12 +55,17 @@ def rows_of(lines: list[str]) -> dict[int, str]:
     return {int(m.group(1)): line for line in lines for m in [re.search(r"\(pid (\d+)\)", line)] if m}
 
 
-def test_correct_ex06_has_a_row_per_process_and_its_tasks_overlap(correct_ex06):
-    trace = correct_ex06.trace
-    timeline = from_trace(trace)
+def drawn(run: Run) -> tuple[Trace, Timeline, list[str]]:
+    """The run's trace, its timeline and the terminal picture, which has a row for each process."""
+    timeline = from_trace(run.trace)
     lines = render(timeline)
     print("\n".join(lines))
-    assert set(rows_of(lines)) == {p.pid for p in shown_procs(trace)}
+    assert set(rows_of(lines)) == {p.pid for p in shown_procs(run.trace)}
+    return run.trace, timeline, lines
+
+
+def test_correct_ex06_has_a_row_per_process_and_its_tasks_overlap(correct_ex06):
+    trace, timeline, lines = drawn(correct_ex06)
     assert rows_of(lines)[trace.main_pid].strip() == trace.describe(trace.main_pid)
     workers = [r for r in timeline.rows if r.kind == POOL_WORKER and any(t.label.startswith("worker(") for t in r.tasks)]
     assert 2 <= len(workers) <= 3
@@ -77,11 +82,7 @@ def test_correct_ex06_has_a_row_per_process_and_its_tasks_overlap(correct_ex06):
 
 
 def test_ex06_with_apply_runs_one_task_at_a_time(apply_ex06):
-    trace = apply_ex06.trace
-    timeline = from_trace(trace)
-    lines = render(timeline)
-    print("\n".join(lines))
-    assert set(rows_of(lines)) == {p.pid for p in shown_procs(trace)}
+    _, timeline, _ = drawn(apply_ex06)
     assert len(part_a_tasks(timeline)) == 10
     assert Trace.max_overlap(part_a_tasks(timeline)) == 1
 
@@ -221,7 +222,7 @@ def test_states_from_schedstat_counters():
                          [(55_000_000, 25_000_000)]])}
     sampler = StateSampler(started=100.0, counters=lambda pid: next(counters[pid]), name=lambda pid: pid + 1000)
     for n in range(5):
-        sampler.sample([1], now=100.0 + 0.03 * n)
+        sampler.sample(lambda: [1], now=100.0 + 0.03 * n)
     assert [(s.pid, s.state) for s in spans(sampler.report())] == [(1001, RUNNING), (1001, READY), (1001, WAITING)]
     first = spans(sampler.report())[0]
     assert (first.start, first.end) == (0.0, 0.06)
