@@ -100,7 +100,7 @@ def _call_args(args: str) -> str:
 def _short(function: str, args: str) -> str:
     """A task's arguments when they are plain values (`3`, `'a', 2`), else its function's name."""
     inner = _call_args(args)[1:-1]
-    plain = inner and len(inner) <= 8 and "<" not in inner
+    plain = inner and len(inner) <= 8 and "<" not in inner and display_width(inner) == len(inner)   # one column each
     return inner if plain else function.rsplit(".", 1)[-1]
 
 

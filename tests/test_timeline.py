@@ -20,7 +20,7 @@ from grader.page import page
 from grader.report import render as render_report
 from grader.results import CheckResult, ExerciseResult, Report, State, Status
 from grader.runner import Run, run_program
-from grader.states import READY, RUNNING, WAITING, StateSampler, classify, spans
+from grader.states import BUSY, IDLE, READY, RUNNING, WAITING, StateSampler, classify, spans
 from grader.suites import test_ex06_pool as ex06
 from grader.timeline import ASCII, Timeline, can_draw, from_trace, render
 from grader.trace import MAIN, MANAGER, POOL_WORKER, PROCESS, Trace
@@ -218,6 +218,8 @@ def test_states_from_schedstat_counters():
     assert classify(0.02, 15_000_000, 1_000_000) == RUNNING
     assert classify(0.02, 2_000_000, 14_000_000) == READY
     assert classify(0.02, 1_000_000, 1_000_000) == WAITING
+    # where only CPU times are known (psutil's cpu_times): using a CPU or not
+    assert classify(0.02, 15_000_000, None) == BUSY and classify(0.02, 1_000_000, None) == IDLE
     counters = {1: iter([[(0, 0)], [(27_000_000, 0)], [(54_000_000, 0)], [(55_000_000, 25_000_000)],
                          [(55_000_000, 25_000_000)]])}
     sampler = StateSampler(started=100.0, counters=lambda pid: next(counters[pid]), name=lambda pid: pid + 1000)
