@@ -29,6 +29,7 @@ from .plugin import JOBS, GraderPlugin, GradingConfig
 from .results import Report, State
 from .start_methods import CHOICES as START_METHOD_CHOICES
 from .start_methods import resolve as start_methods
+from .timeline import can_draw
 from .sandbox import SANDBOXES
 
 KIT = Path(__file__).resolve().parent.parent
@@ -81,7 +82,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     for r in reports:
         if learner.is_workspace(Path(r.target)):
             learner.remember(learner.Workspace(Path(r.target)), r)
-    print("\n\n".join(terminal.render(r, _shown(Path(r.target)), _later(r)) for r in reports))
+    ascii_only = not can_draw(getattr(sys.stdout, "encoding", None))
+    text = "\n\n".join(terminal.render(r, _shown(Path(r.target)), _later(r), args.timeline, ascii_only)
+                       for r in reports)
+    print(text)
+    if args.html:
+        from .page import write_page
+        write_page(Path(args.html), reports, [_shown(Path(r.target)) for r in reports])
     if not args.target:
         notice = stubs_notice(KIT / "exercises", i18n.current())
         if notice:
@@ -299,6 +306,12 @@ def parser() -> argparse.ArgumentParser:
                               "%(default)s)"))
     check.add_argument("--json", default="", help=_("also write the results (a list, one per target) as JSON"))
     check.add_argument("--junitxml", default="", help=_("also write JUnit XML (pytest's own) to this file"))
+    check.add_argument("--timeline", action="store_true",
+                       help=_("show which process ran when for every exercise graded (it is shown anyway under "
+                              "a failing check about time)"))
+    check.add_argument("--html", default="", metavar="FILE",
+                       help=_("also write the report with a timeline of the processes per exercise as one "
+                              "self-contained HTML page"))
     check.add_argument("--sandbox", default="none", choices=SANDBOXES,
                        help=_("bwrap: run each program inside bubblewrap (own pid namespace, no "
                               "network, read-only system, private /tmp); default: %(default)s"))

@@ -37,8 +37,11 @@ def fail(expected: str, observed: str, hint: str = "") -> NoReturn:
     raise CheckFailed(expected, observed, hint)
 
 
-def check(title: str, points: int = 1, needs: Iterable[str] = ()) -> Callable[[F], F]:
+def check(title: str, points: int = 1, needs: Iterable[str] = (), about_time: bool = False) -> Callable[[F], F]:
     """Declare a check: its learner-facing title, its points, the checks it builds on.
+
+    `about_time`: the check is about when things happened (overlap, order, concurrency, a hang):
+    when it fails, the report shows the timeline of the processes under it.
 
     `needs` names other checks of the same suite (function names without `test_`); when one of
     them did not pass, this check is skipped with a reason instead of piling on a second failure.
@@ -46,7 +49,7 @@ def check(title: str, points: int = 1, needs: Iterable[str] = ()) -> Callable[[F
     needs = tuple(needs)
 
     def decorate(function: F) -> F:
-        return pytest.mark.check(title=title, points=points, needs=needs)(function)
+        return pytest.mark.check(title=title, points=points, needs=needs, about_time=about_time)(function)
 
     return decorate
 

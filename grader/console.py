@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import io
 import sys
+import unicodedata
 from typing import Optional, TextIO
 
 HANDLER = "procgrade-fallback"
@@ -54,3 +55,8 @@ def fit_console(*streams: Optional[TextIO]) -> None:
         except LookupError:
             pass
         stream.reconfigure(errors=HANDLER)
+
+
+def display_width(text: str) -> int:
+    """Columns on a terminal: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -28,6 +28,7 @@ from .i18n import _
 from .machine import usable_cpus
 from .results import CheckResult, ExerciseResult, Report, Status, exercise_state
 from .runner import START_METHODS, Run, RunSpec, compile_error, run_program
+from .timeline import Timeline, from_trace
 from .trace import StartError
 
 ExtraRun = Union[RunSpec, Callable[[Run], Optional[RunSpec]]]
@@ -72,6 +73,7 @@ class _Collected:
     stderr: dict[tuple[Path, str, str], tuple[str, ...]] = field(default_factory=dict)
     # by (target, exercise, start method): the grader's own traceback when a run of it broke
     grader_errors: dict[tuple[Path, str, str], str] = field(default_factory=dict)
+    timelines: dict[tuple[Path, str, str], Timeline] = field(default_factory=dict)
 
 
 class GraderPlugin:
@@ -182,6 +184,7 @@ class GraderPlugin:
         if start_error is not None:
             self.collected.start_errors[key + (subject.start_method,)] = start_error
         self.collected.stderr[key + (subject.start_method,)] = run.trace.stderr_tail()
+        self.collected.timelines[key + (subject.start_method,)] = from_trace(run.trace)
         self.collected.did_something[key] = self.collected.did_something.get(key, False) or did
         if wants_notes:
             self._add_notes(key, subject, module.notes(run))
@@ -283,7 +286,8 @@ class GraderPlugin:
                     error=error.sentence() if error else "", error_excerpt=error.excerpt() if error else (),
                     stderr_tail=self.collected.stderr[stderr_from] if stderr_from else (),
                     stderr_from=stderr_from[2] if stderr_from else "",
-                    grader_error="%s: %s" % (broke[2], self.collected.grader_errors[broke]) if broke else ""))
+                    grader_error="%s: %s" % (broke[2], self.collected.grader_errors[broke]) if broke else "",
+                    timeline=next((self.collected.timelines[k] for k in runs if k in self.collected.timelines), None)))
             reports.append(Report(str(target), tuple(self.config.start_methods), tuple(results)))
         return reports
 
@@ -303,7 +307,8 @@ def _result(item, marker, subject: Subject, call: pytest.CallInfo, report) -> Ch
     exercise = exercise_of_module(item.module).id
     points = int(marker.kwargs.get("points", 1))
     base = dict(exercise=exercise, check=check_id(item.originalname), title=_(marker.kwargs["title"]),
-                max_points=points, start_method=subject.start_method)
+                max_points=points, start_method=subject.start_method,
+                about_time=bool(marker.kwargs.get("about_time")))
     if report.passed:
         return CheckResult(status=Status.PASSED, points=points, **base)
     if report.skipped:

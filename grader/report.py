@@ -4,27 +4,33 @@ from __future__ import annotations
 
 import re
 import textwrap
-import unicodedata
 from typing import Optional, Sequence
 
+from .console import display_width
 from .exercises import Exercise
 from .commands import learner_command
 from .i18n import N_, _, ngettext
+from .timeline import WIDTH as TIMELINE_WIDTH
+from .timeline import render as draw_timeline
 from .results import CheckResult, ExerciseResult, Report, State, Status
 
 MARK = {State.DONE: "✓", State.FAILING: "✗", State.DID_NOT_START: "✗", State.NOT_STARTED: "·",
         State.NOT_SUBMITTED: "?", State.GRADER_ERROR: "!"}
 CHECK_MARK = {Status.PASSED: "✓", Status.FAILED: "✗", Status.SKIPPED: "-", Status.ERROR: "!"}
 WIDTH = 100
+WIDTH_TIMELINE = TIMELINE_WIDTH - 2   # indented by two under the exercise: 80 columns in all
 # the states as the learner reads them (State's values are the JSON's and never translated)
 STATE_LABEL = {State.DONE: N_("done"), State.FAILING: N_("failing"), State.NOT_STARTED: N_("not started"),
                State.NOT_SUBMITTED: N_("not submitted"), State.DID_NOT_START: N_("did not start"),
                State.GRADER_ERROR: N_("grader error")}
 
 
-def render(report: Report, folder: str, later: Sequence[Exercise] = ()) -> str:
+def render(report: Report, folder: str, later: Sequence[Exercise] = (), timelines: bool = False,
+           ascii_only: bool = False) -> str:
     """`later`: the kit's exercises this report did not grade and that are not known to be done;
-    once every graded one is done, the first of them is next (all done only when there is none)."""
+    once every graded one is done, the first of them is next (all done only when there is none).
+    The timeline of the processes is shown under a failing check about time, and for every
+    exercise with `timelines` (`--timeline`); in ASCII with `ascii_only`."""
     out = [_("procgrade · {folder} · start method: {methods}").format(
         folder=folder, methods=", ".join(report.start_methods)), ""]
     # an exercise's title is the suite's TITLE, marked with N_() where it is written and translated
@@ -40,12 +46,20 @@ def render(report: Report, folder: str, later: Sequence[Exercise] = ()) -> str:
         if e.state in (State.FAILING, State.DID_NOT_START):
             out.append("")
             out.extend(_did_not_start(e) if e.state is State.DID_NOT_START else _failures(e))
+            if timelines or any(c.about_time and c.status is Status.FAILED for c in e.checks):
+                out.extend(_timeline(e, ascii_only))
             out.extend(_stderr(e, len(report.start_methods) > 1))
         elif e.state is State.GRADER_ERROR:
             out.append("")
             out.extend(_wrapped(_("{exercise} {title} — THE GRADER ITSELF FAILED, not your program: this exercise "
                                   "was not graded. What to report is printed after the report.").format(
-                exercise=e.exercise, title=_(e.title)), indent="  "))
+                exercise=e.exercise, title=e.title), indent="  "))
+    for e in report.exercises:
+        if timelines and e.state not in (State.FAILING, State.DID_NOT_START, State.GRADER_ERROR) \
+                and e.timeline is not None:
+            out.append("")
+            out.append("%s %s" % (e.exercise, e.title))
+            out.extend(_timeline(e, ascii_only))
     out.append("")
     done = sum(e.state is State.DONE for e in report.exercises)
     # "1 of 1 exercises done": the noun counts the whole, as in "1 of 3 exercises"; no plural form
@@ -132,6 +146,14 @@ def _did_not_start(e: ExerciseResult) -> list[str]:
     return lines
 
 
+def _timeline(e: ExerciseResult, ascii_only: bool) -> list[str]:
+    """The picture of the processes over time, under the exercise's failures (none for a run that
+    made no process row: a program that did not start)."""
+    if e.timeline is None or not e.timeline.rows:
+        return []
+    return ["  " + line for line in draw_timeline(e.timeline, ascii_only, WIDTH_TIMELINE)]
+
+
 def _stderr(e: ExerciseResult, many_methods: bool) -> list[str]:
     """The last lines the program wrote to stderr (its tracebacks cut to its own file)."""
     if not e.stderr_tail:
@@ -173,11 +195,6 @@ def _wrapped_wide(text: str, indent: str) -> list[str]:
             line = indent + "  " + piece
     lines.append(line.rstrip())
     return lines
-
-
-def display_width(text: str) -> int:
-    """Columns on a terminal: a Chinese character takes two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def padded(text: str, width: int) -> str:

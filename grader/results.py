@@ -41,6 +41,7 @@ class CheckResult:
     expected: str = ""
     observed: str = ""
     hint: str = ""
+    about_time: bool = False   # a check about when things happened (checks.check): not in the JSON
 
     @property
     def message(self) -> str:
@@ -68,6 +69,9 @@ class ExerciseResult:
     stderr_from: str = ""
     # when the grader itself failed on this exercise: its traceback (what to report), else ""
     grader_error: str = ""
+    # the processes over time (timeline.Timeline) of the run under the first start method: for
+    # the terminal and the HTML page, never in the JSON (its times differ from run to run)
+    timeline: Optional[Any] = field(default=None, compare=False, repr=False)
 
     @property
     def score(self) -> int:
@@ -115,7 +119,7 @@ class Report:
                 {
                     "exercise": e.exercise, "title": e.title, "file": e.file, "state": e.state.value,
                     "score": e.score, "max_score": e.max_score,
-                    "checks": [dict(asdict(c), status=c.status.value) for c in e.checks],
+                    "checks": [_check_dict(c) for c in e.checks],
                     "notes": list(e.notes),
                     "error": e.error, "error_excerpt": list(e.error_excerpt),
                     "stderr_tail": list(e.stderr_tail), "stderr_from": e.stderr_from,
@@ -135,6 +139,12 @@ class Report:
                                             tuple(e.get("error_excerpt", ())), tuple(e.get("stderr_tail", ())),
                                             e.get("stderr_from", ""), e.get("grader_error", "")))
         return cls(data["target"], tuple(data["start_methods"]), tuple(exercises))
+
+
+def _check_dict(c: CheckResult) -> dict[str, Any]:
+    data = dict(asdict(c), status=c.status.value)
+    del data["about_time"]
+    return data
 
 
 def exercise_state(checks: Iterable[CheckResult], submitted: bool, did_something: bool,

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from . import backends, sandbox
+from . import backends, sandbox, states
 from .start_methods import KNOWN as START_METHODS   # those this platform has: start_methods.offered()
 from .trace import (LINE_TEXT_CAP, Detached, Outcome, Spin, StartError, Trace, build_trace, dump_frames,
                     not_utf8, parse_records)
@@ -335,7 +335,7 @@ def _run_in(root: Path, spec: RunSpec, python: str, backend: str, address: str) 
     cut = tuple(name for name, was_cut in (("stdout", stdout_cut), ("stderr", stderr_cut)) if was_cut)
     trace = build_trace(records, main_pid, result["started"],
                         outcome, spec.warp, spec.start_method, _stacks(control / "stacks"),
-                        program.name, program_source(program), cut)
+                        program.name, program_source(program), cut, states.spans(result.get("states")))
     after = snapshot(work, hashes)
     inspection = spec.inspect(work, before, after) if spec.inspect else None
     measured = spec.measure(work, before, after) if spec.measure else None

@@ -30,6 +30,7 @@ import time
 # run as a script with -I: the kit's folder is not on sys.path by itself
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from grader import states  # noqa: E402
 from grader.backends import Backend, Channel, load  # noqa: E402
 
 POLL_SECONDS = 0.005
@@ -183,7 +184,8 @@ class Spinning:
 def wait_for_end(backend: Backend, main_pid: int, statuses: dict[int, int], deadline: float, outputs: list[str],
                  output_cap: int, peaks: dict[int, int], write_cap: int, channel: Channel,
                  stillness: Stillness, reaped_at: dict[int, float], detached: dict[int, dict],
-                 spinning: Spinning, started: float, written: dict[int, int]) -> str:
+                 spinning: Spinning, started: float, written: dict[int, int],
+                 sampler: states.StateSampler | None = None) -> str:
     """Why the run stopped: exited, stopped (asked by the runner), timeout, stalled (nothing
     moved for a while), flood (too much output) or disk (too much written). `written` gets the
     bytes each process wrote."""
@@ -200,6 +202,8 @@ def wait_for_end(backend: Backend, main_pid: int, statuses: dict[int, int], dead
             return "stalled"
         if rounds % SPIN_EVERY == 0:
             spinning.sample(channel.began, started)
+        if sampler is not None:
+            sampler.sample(backend.sample_threads)
         backend.reap(statuses, reaped_at)
         if main_pid in statuses:
             channel.pump(0.0)
@@ -240,10 +244,11 @@ def supervise(spec: dict, backend: Backend) -> dict:
     detached: dict[int, dict] = {}
     spinning = Spinning(spec.get("spin_after"), spec["env"].get("PROCGRADE_STACKS_DIR", ""), backend)
     written: dict[int, int] = {}
+    sampler = states.StateSampler(started, backend.own_pid)
     try:
         reason = wait_for_end(backend, main.pid, statuses, deadline, outputs, spec["output_cap"], peaks,
                               spec.get("write_cap", 1 << 40), channel, Stillness(spec.get("stall_after"), backend),
-                              reaped_at, detached, spinning, started, written)
+                              reaped_at, detached, spinning, started, written, sampler)
     except Interrupted:
         backend.kill_tree(main.pid, statuses)
         raise
@@ -290,6 +295,7 @@ def supervise(spec: dict, backend: Backend) -> dict:
         "detached": list(detached.values()),
         "written_bytes": sum(written.values()),
         "spins": spinning.report(),
+        "states": sampler.report(),
         "longest_awake": {str(pid): list(stretch) for pid, stretch in spinning.longest.items()},
     }
 

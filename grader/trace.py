@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Optional
 
 from .i18n import N_, _, ngettext
+from .states import StateSpan
 
 # Kinds of process, as a teacher names them.
 MAIN = "main"
@@ -231,6 +232,7 @@ class QueueOp:
     block: bool
     outcome: str      # put/get: "ok", "Empty", "Full" or "error"; a question: its answer, "True"
     item: Optional[str] = None   # a short repr of what was put or got
+    began: Optional[float] = None  # when a blocking put or get that waited a while was called
 
     @property
     def moved(self) -> bool:
@@ -350,6 +352,8 @@ class Trace:
     queue_calls: tuple[QueueOp, ...] = ()
     task_runs: tuple[Task, ...] = ()
     task_sends: tuple[SentTask, ...] = ()
+    joins: tuple[tuple[int, int, float], ...] = ()   # (pid, child, when): join() called on a running child
+    states: tuple[StateSpan, ...] = ()   # each process's state over time, where the supervisor saw it
 
     # --- processes -------------------------------------------------------------------------
     @property
@@ -758,7 +762,8 @@ def parse_records(raw: bytes) -> list[dict]:
 def build_trace(records: list[dict], main_pid: int, started: float, outcome: Outcome,
                 warp: float = 1.0, start_method: str = "",
                 stacks: tuple[tuple[int, str], ...] = (), program: str = "",
-                source: tuple[str, ...] = (), cut_streams: tuple[str, ...] = ()) -> Trace:
+                source: tuple[str, ...] = (), cut_streams: tuple[str, ...] = (),
+                states: tuple[StateSpan, ...] = ()) -> Trace:
     facts: dict[int, _ProcFacts] = {}
     lines: list[Line] = []
     opened: list[tuple[int, str]] = []
@@ -772,6 +777,7 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
     queue_calls: list[QueueOp] = []
     task_starts: dict[tuple[int, int, int], dict] = {}   # (worker pid, job, chunk) -> its start and end
     task_sends: list[SentTask] = []
+    joins: dict[tuple[int, int], float] = {}   # (parent, child) -> its first join() call
 
     def fact(pid: int, t: float) -> _ProcFacts:
         if pid not in facts:
@@ -835,8 +841,12 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
             flooded.append(pid)
         elif ev == "q":
             item = record.get("x")
+            began = record.get("t0")
             queue_calls.append(QueueOp(pid, t, str(record.get("q")), str(record.get("op")), bool(record.get("b")),
-                                       str(record.get("out")), None if item is None else str(item)))
+                                       str(record.get("out")), None if item is None else str(item),
+                                       float(began) - started if isinstance(began, (int, float)) else None))
+        elif ev == "join" and isinstance(record.get("child"), int):
+            joins.setdefault((pid, record["child"]), t)
         elif ev == "task_sent":
             task_sends.append(SentTask(pid, t, _number(record.get("job")), str(record.get("fn")),
                                        str(record.get("args"))))
@@ -862,7 +872,8 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
     return Trace(main_pid, procs, tuple(lines), tuple(opened), outcome, warp, start_method,
                  stacks, tuple(flooded), tuple(task_errors), tasks_done, tuple(sorted(lost.items())),
                  tuple(reads), program, source, cut_streams, tuple(sorted(long_lines.items())),
-                 tuple(queue_calls), task_runs, tuple(task_sends))
+                 tuple(queue_calls), task_runs, tuple(task_sends),
+                 tuple((parent, child, t) for (parent, child), t in joins.items()), states)
 
 
 def _parent_saw(f: _ProcFacts, parent: Optional[int]) -> tuple[Optional[int], Optional[float]]:

@@ -493,6 +493,8 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         if ready_dir and self._popen is not None:
             touch_flag("joining-%d" % self._popen.pid)
         send_deferred_terminate(self._popen)
+        if self._popen is not None and not getattr(self._popen, "_procgrade_reaped", False):
+            emit({"ev": "join", "child": self._popen.pid})   # the timeline shades the wait until it is reaped
         return real_join(self, timeout)
 
     mp_process.BaseProcess.join = join
@@ -636,9 +638,12 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         return text if len(text) <= ITEM_CHARS else text[:ITEM_CHARS - 1] + "…"
 
     no_item = object()
+    WAIT_NOTED_SECONDS = 0.002   # a blocking put or get that waited longer says when it began
 
-    def note_queue_call(queue_id: str, op: str, block: bool, outcome: str, item=no_item) -> None:
-        """Record one call on a queue (never raises: called from the learner's put and get)."""
+    def note_queue_call(queue_id: str, op: str, block: bool, outcome: str, item=no_item,
+                        began: float = 0.0) -> None:
+        """Record one call on a queue (never raises: called from the learner's put and get).
+        `began`: when a blocking put or get was called (the timeline shades its wait)."""
         try:
             # questions get a budget of their own: a reader spinning on empty() must not use up
             # the records of the gets that follow
@@ -652,6 +657,8 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
             record = {"ev": "q", "q": queue_id, "op": op, "b": bool(block), "out": outcome}
             if item is not no_item:
                 record["x"] = short_repr(item)
+            if began and block and op in ("put", "get") and monotonic() - began > WAIT_NOTED_SECONDS:
+                record["t0"] = began
             emit(record)
         except Exception:
             pass
@@ -681,12 +688,13 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                 return call()   # a pool's own task and result queues: the library's, not the learner's
             if op == "get" and block:
                 state["ready_polls"] = 0   # a wait
+            began = monotonic()
             try:
                 result = call()
             except Exception as error:
-                note_queue_call(mp_queue_id(self), op, block, outcome_of(error), item)
+                note_queue_call(mp_queue_id(self), op, block, outcome_of(error), item, began)
                 raise
-            note_queue_call(mp_queue_id(self), op, block, "ok", result if op == "get" else item)
+            note_queue_call(mp_queue_id(self), op, block, "ok", result if op == "get" else item, began)
             return result
 
         def slowed() -> None:
@@ -1008,6 +1016,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                 call = queue_call(self, methodname, args, kwds)
             except Exception:
                 call = None
+            began = monotonic()
             try:
                 result = real_callmethod(self, methodname, args, kwds)
             except Exception as error:
@@ -1015,7 +1024,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                     note_poll(True)
                 if call is not None:
                     queue_id, op, block, item = call
-                    note_queue_call(queue_id, op, block, outcome_of(error), item)
+                    note_queue_call(queue_id, op, block, outcome_of(error), item, began)
                 raise
             try:
                 if polls(methodname, args, kwds):
@@ -1028,7 +1037,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                         item = result
                     elif op != "put":
                         item = no_item
-                    note_queue_call(queue_id, op, block, "ok" if op in ("put", "get") else str(result), item)
+                    note_queue_call(queue_id, op, block, "ok" if op in ("put", "get") else str(result), item, began)
             except Exception:
                 pass
             return result

@@ -134,7 +134,7 @@ def test_started_by_main(trace):
                     "(os.fork() does not exist on Windows and is not this lesson's tool)"))
 
 
-@check(N_("the two loops run at the same time"), needs=["loops_in_two_processes"])
+@check(N_("the two loops run at the same time"), needs=["loops_in_two_processes"], about_time=True)
 def test_loops_interleave(trace):
     (text_a, lines_a), (text_b, lines_b) = the_loops(trace)[:2]
     a_in_b = _inside(lines_a, lines_b)
@@ -156,7 +156,7 @@ def _inside(lines: list[Line], other: list[Line]) -> int:
     return sum(start < l.t < end for l in lines)
 
 
-@check(N_("each loop prints about once a second"), needs=["each_loop_in_one_process"])
+@check(N_("each loop prints about once a second"), needs=["each_loop_in_one_process"], about_time=True)
 def test_loops_paced(trace):
     for text, lines in the_loops(trace)[:2]:
         gaps = [trace.virtual(b.t - a.t) for a, b in zip(lines, lines[1:])]
@@ -174,6 +174,6 @@ def test_stays_in_tree(trace):
 
 
 # A loop with no sleep at all floods its line and burns a CPU: loops_paced names that one.
-@check(N_("no process spins where it should wait"), needs=["loops_paced"])
+@check(N_("no process spins where it should wait"), needs=["loops_paced"], about_time=True)
 def test_waits_without_spinning(trace):
     common_checks.waits_without_spinning(trace)

@@ -127,7 +127,7 @@ def test_child_parent_is_main(trace):
          hint=_("start the child from main itself, not from another child"))
 
 
-@check(N_("the child finishes its work before main ends"), needs=["one_child"])
+@check(N_("the child finishes its work before main ends"), needs=["one_child"], about_time=True)
 def test_child_finishes_first(trace):
     child = the_child(trace)
     lines = trace.lines_by(child.pid)
@@ -147,7 +147,7 @@ def test_child_finishes_first(trace):
          hint=_("print both lines in run_proc and let it return normally"))
 
 
-@check(N_("the program ends by itself, leaving nothing running"))
+@check(N_("the program ends by itself, leaving nothing running"), about_time=True)
 def test_ends_cleanly(trace):
     common_checks.ended_by_itself(trace)
 
@@ -158,6 +158,6 @@ def test_stays_in_tree(trace):
 
 # A program that does not end is stopped where it is (the hang's diagnosis says where): whether it
 # also spun is judged only of a program that ends.
-@check(N_("no process spins where it should wait"), needs=["ends_cleanly"])
+@check(N_("no process spins where it should wait"), needs=["ends_cleanly"], about_time=True)
 def test_waits_without_spinning(trace):
     common_checks.waits_without_spinning(trace)

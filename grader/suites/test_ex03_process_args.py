@@ -116,7 +116,7 @@ def test_child_prints_its_pid(trace):
     common_checks.prints_own_pid(trace, child.pid, _("inside run_proc, in the child itself"))
 
 
-@check(N_("main stops the child early with terminate()"))
+@check(N_("main stops the child early with terminate()"), about_time=True)
 def test_child_terminated_early(trace):
     child = child_or_fail(trace)
     rounds = len(round_lines(trace, child))
@@ -198,7 +198,7 @@ def test_main_reports_exit_state(trace):
              hint=_("print p.is_alive() and p.exitcode themselves, read after p.join()"))
 
 
-@check(N_("the program ends by itself, leaving nothing running"))
+@check(N_("the program ends by itself, leaving nothing running"), about_time=True)
 def test_ends_cleanly(trace):
     common_checks.ended_by_itself(trace)
 

@@ -115,7 +115,7 @@ def test_work2_sees_original(trace):
               _("print nums once in work2"))
 
 
-@check(N_("work2 starts after work1 has ended"), needs=["two_child_processes"])
+@check(N_("work2 starts after work1 has ended"), needs=["two_child_processes"], about_time=True)
 def test_work2_after_work1(trace):
     # When main CALLED start(), not when the child began to run: under spawn a child boots 0.2 s
     # and more after start(), long enough to hide a p2.start() that came before work1 ended.
@@ -135,7 +135,7 @@ def test_work2_after_work1(trace):
                     "is luck (a busy machine, a slow start), not order"))
 
 
-@check(N_("main prints its own nums last, still [11, 22]"), needs=["two_child_processes"])
+@check(N_("main prints its own nums last, still [11, 22]"), needs=["two_child_processes"], about_time=True)
 def test_main_keeps_its_nums(trace):
     mine = list_lines(trace, trace.main_pid)
     if not mine:
@@ -163,7 +163,7 @@ def test_main_keeps_its_nums(trace):
          hint=_("join() both processes before main prints"))
 
 
-@check(N_("the program ends by itself, leaving nothing running"))
+@check(N_("the program ends by itself, leaving nothing running"), about_time=True)
 def test_ends_cleanly(trace):
     common_checks.ended_by_itself(trace)
 
@@ -174,6 +174,6 @@ def test_stays_in_tree(trace):
 
 # A program that does not end is stopped where it is (the hang's diagnosis says where): whether it
 # also spun is judged only of a program that ends.
-@check(N_("no process spins where it should wait"), needs=["ends_cleanly"])
+@check(N_("no process spins where it should wait"), needs=["ends_cleanly"], about_time=True)
 def test_waits_without_spinning(trace):
     common_checks.waits_without_spinning(trace)

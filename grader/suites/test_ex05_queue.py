@@ -74,7 +74,7 @@ def test_full_answers(trace):
          hint=_("print(q.full()) after the second put and again after the third, on a Queue(3)"))
 
 
-@check(N_("the blocking put waits about 2 s, then gives up"))
+@check(N_("the blocking put waits about 2 s, then gives up"), about_time=True)
 def test_blocking_put_waits(trace):
     found = part_a_or_fail(trace)
     start = found["answers"][-1].t if found["answers"] else 0.0
@@ -89,7 +89,7 @@ def test_blocking_put_waits(trace):
          hint=_("{call} blocks up to 2 s, then raises queue.Full").format(call="`q.put('消息4', True, 2)`"))
 
 
-@check(N_("put_nowait gives up at once"), needs=["blocking_put_waits"])
+@check(N_("put_nowait gives up at once"), needs=["blocking_put_waits"], about_time=True)
 def test_nowait_put_does_not_wait(trace):
     found = part_a_or_fail(trace)
     waited = trace.virtual(found["full"][1].t - found["full"][0].t)
@@ -228,7 +228,7 @@ def test_every_item_got_once_in_order(trace):
          hint=hint)
 
 
-@check(N_("the program ends by itself, leaving nothing running"))
+@check(N_("the program ends by itself, leaving nothing running"), about_time=True)
 def test_ends_cleanly(trace):
     common_checks.ended_by_itself(trace)
 
@@ -238,7 +238,7 @@ def test_stays_in_tree(trace):
 
 
 @check(N_("main prints its last line after the writer and the reader have ended"),
-       needs=["writer_and_reader_are_two_children", "ends_cleanly"])
+       needs=["writer_and_reader_are_two_children", "ends_cleanly"], about_time=True)
 def test_main_waits_for_both(trace):
     roles = part_b(trace)
     mine = trace.lines_by(trace.main_pid)
@@ -265,6 +265,6 @@ def test_main_waits_for_both(trace):
 
 # A program that does not end is stopped where it is (the hang's diagnosis says where): whether it
 # also spun is judged only of a program that ends.
-@check(N_("no process spins where it should wait"), needs=["ends_cleanly"])
+@check(N_("no process spins where it should wait"), needs=["ends_cleanly"], about_time=True)
 def test_waits_without_spinning(trace):
     common_checks.waits_without_spinning(trace)

@@ -149,7 +149,7 @@ def test_at_most_three_workers(trace):
          hint=_("Pool(3) makes 3 workers; a pool reuses them for the next tasks"))
 
 
-@check(N_("2 or 3 tasks run at the same time, never more"), needs=["tasks_run_in_pool_workers"])
+@check(N_("2 or 3 tasks run at the same time, never more"), needs=["tasks_run_in_pool_workers"], about_time=True)
 def test_tasks_overlap(trace):
     most = Trace.max_overlap((t.started, t.ended) for t in part_a_tasks(trace) if t.ended is not None)
     if 2 <= most <= POOL_SIZE:
@@ -164,7 +164,7 @@ def test_tasks_overlap(trace):
          hint=_("Pool(3): three workers, three tasks at a time"))
 
 
-@check(N_("-----end----- comes after every task finished"), needs=["each_task_runs_once"])
+@check(N_("-----end----- comes after every task finished"), needs=["each_task_runs_once"], about_time=True)
 def test_end_after_all_tasks(trace):
     ends = [l for l in trace.lines_by(trace.main_pid) if END_OF_A.search(l.text)]
     runs = part_a_tasks(trace)
@@ -229,7 +229,7 @@ def test_reader_got_every_letter(trace):
                 "with q.get(), which waits for each one"))
 
 
-@check(N_("the program ends by itself, leaving nothing running"))
+@check(N_("the program ends by itself, leaving nothing running"), about_time=True)
 def test_ends_cleanly(trace):
     common_checks.ended_by_itself(trace)
 
@@ -240,6 +240,6 @@ def test_stays_in_tree(trace):
 
 # A program that does not end is stopped where it is (the hang's diagnosis says where): whether it
 # also spun is judged only of a program that ends.
-@check(N_("no process spins where it should wait"), needs=["ends_cleanly"])
+@check(N_("no process spins where it should wait"), needs=["ends_cleanly"], about_time=True)
 def test_waits_without_spinning(trace):
     common_checks.waits_without_spinning(trace)

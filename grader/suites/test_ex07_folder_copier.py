@@ -645,7 +645,7 @@ def test_memory_stays_small(run, trace):
                 "holds the whole file in memory"))
 
 
-@check(N_("main waits for the reports in get(), it does not spin on empty()"))
+@check(N_("main waits for the reports in get(), it does not spin on empty()"), about_time=True)
 def test_waits_without_spinning(trace):
     common_checks.not_idle(trace)
     worst = max(trace.learner_procs(), key=lambda proc: proc.idle_polls)
@@ -659,7 +659,7 @@ def test_waits_without_spinning(trace):
                 "that keeps asking burns a CPU the workers need"))
 
 
-@check(N_("the program ends by itself with exit code 0, leaving nothing running"))
+@check(N_("the program ends by itself with exit code 0, leaving nothing running"), about_time=True)
 def test_ends_cleanly(trace):
     common_checks.ended_by_itself(trace)
 

@@ -1,0 +1,121 @@
+"""Each process's state over time, in the tutorial's three states (section 6.1): 执行态 running on a
+CPU, 就绪态 ready (runnable, waiting in the run queue for a CPU), 等待态 waiting for something (a
+sleep, a `get()`, a `join()`).
+
+The supervisor samples; the runner reads the spans back into the trace. Linux's per-thread
+/proc/PID/task/TID/schedstat counts, in nanoseconds, the time a thread spent on a CPU and the
+time it spent runnable in a run queue: between two samples, whatever is left of the wall clock
+it was waiting. That tells all three states apart, which is what a 2-core machine running four
+processes shows. Where only CPU times are known (psutil's cpu_times, on macOS and Windows) the
+states degrade to two: running, or not.
+
+Standard library only: the supervisor imports it; the backends read the counters
+(Backend.sample_threads).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+RUNNING = "running"   # 执行态
+READY = "ready"       # 就绪态
+WAITING = "waiting"   # 等待态
+STATES = (RUNNING, READY, WAITING)
+# with CPU times only: it used a CPU in the window, or it did not (running/ready cannot be told apart)
+BUSY = "busy"
+IDLE = "idle"
+
+SAMPLE_SECONDS = 0.02   # at most one look this often: a pool task at the suites' warp lasts 30-300 ms
+MAX_SPANS = 4000        # per run: a program that runs to its budget must not grow the result without end
+
+# one thread's counters: (ns on a CPU, ns runnable in a run queue, or None where unknown)
+Counters = tuple[int, Optional[int]]
+
+
+@dataclass(frozen=True)
+class StateSpan:
+    """A stretch of time, in seconds since the program started, that a process spent in one state."""
+
+    pid: int
+    start: float
+    end: float
+    state: str
+
+
+def classify(seconds: float, cpu: int, queued: Optional[int]) -> str:
+    """A process's state over a window of `seconds`, from the ns its busiest thread spent on a CPU
+    and in a run queue: the largest of the three shares wins."""
+    window = seconds * 1e9
+    if queued is None:
+        return BUSY if cpu >= window / 2 else IDLE
+    waiting = window - cpu - queued
+    return max(((cpu, RUNNING), (queued, READY), (waiting, WAITING)))[1]
+
+
+class StateSampler:
+    """Looks at the processes it is given (at most every SAMPLE_SECONDS) and keeps each one's spans."""
+
+    def __init__(self, started: float, name: Callable[[int], int] = int) -> None:
+        """`name`: the pid a process knows itself by, the one its records carry (inside a sandbox's
+        pid namespace it differs from the pid the supervisor sees)."""
+        self.started = started
+        self.name = name
+        self.last: dict[int, tuple[float, dict[str, Counters]]] = {}   # pid -> (when, counters by thread)
+        self.spans: list[list] = []     # [own pid, start, end, state], the last one of a pid still growing
+        self.open: dict[int, int] = {}  # pid -> index of its last span
+        self.next_look = 0.0
+        self.own: dict[int, int] = {}
+
+    def sample(self, threads: Callable[[], dict[tuple[int, str], Counters]], now: Optional[float] = None) -> None:
+        """When a look is due (called at every poll): `threads()` gives every thread of the tree
+        and its counters, as the backend reads them (Backend.sample_threads: schedstat on Linux,
+        CPU times only elsewhere)."""
+        now = time.monotonic() if now is None else now
+        if now < self.next_look or len(self.spans) >= MAX_SPANS:
+            return
+        self.next_look = now + SAMPLE_SECONDS
+        by_process: dict[int, dict[str, Counters]] = {}
+        for (pid, tid), counters in threads().items():
+            by_process.setdefault(pid, {})[tid] = counters
+        for pid, threads_now in by_process.items():
+            before = self.last.get(pid)
+            self.last[pid] = (now, threads_now)
+            if before is None:
+                continue
+            then, old = before
+            # the busiest thread (its CPU and run-queue time): a process is as busy as its main work
+            deltas = [(c - old[t][0], None if q is None or old[t][1] is None else q - old[t][1])
+                      for t, (c, q) in threads_now.items() if t in old]
+            if not deltas:
+                continue
+            cpu, queued = max(deltas, key=lambda d: d[0] + (d[1] or 0))
+            self._extend(pid, then - self.started, now - self.started, classify(now - then, cpu, queued))
+
+    def _extend(self, pid: int, start: float, end: float, state: str) -> None:
+        if pid not in self.own:
+            self.own[pid] = self.name(pid)
+        last = self.open.get(pid)
+        if last is not None and self.spans[last][3] == state and abs(self.spans[last][2] - start) < 1e-9:
+            self.spans[last][2] = end
+            return
+        self.open[pid] = len(self.spans)
+        self.spans.append([self.own[pid], start, end, state])
+
+    def report(self) -> list[list]:
+        """The spans, as JSON can carry them: [pid, start, end, state], times since the program started."""
+        return [[pid, round(start, 4), round(end, 4), state] for pid, start, end, state in self.spans]
+
+
+def spans(report: object) -> tuple[StateSpan, ...]:
+    """The sampler's report, as read back from the supervisor's result (anything else: none)."""
+    found = []
+    for entry in report if isinstance(report, list) else ():
+        try:
+            pid, start, end, state = entry
+            if state in STATES + (BUSY, IDLE):
+                found.append(StateSpan(int(pid), float(start), float(end), str(state)))
+        except (TypeError, ValueError):
+            continue
+    return tuple(found)
