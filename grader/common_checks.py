@@ -187,6 +187,9 @@ def stays_in_tree(trace: Trace) -> None:
 
 
 WAITS = N_("every process waits without using a CPU: time.sleep(), get() and join() sleep until their moment comes")
+ASKING_LOOP = N_("a loop that asks again and again (`while q.empty(): pass`, `while time.time() < end: pass`) keeps a "
+                 "CPU busy for nothing and slows the other processes: call what waits for you instead, "
+                 "time.sleep(), q.get() or p.join()")
 
 
 def waits_without_spinning(trace: Trace) -> None:
@@ -194,6 +197,7 @@ def waits_without_spinning(trace: Trace) -> None:
     a thread that never slept for a while once the learner's code ran)."""
     not_idle(trace)
     polled_ready(trace)
+    polled_queue(trace)
     learners = {p.pid for p in trace.learner_procs()}
     # Only a spin at a line of the learner's file is the learner's: a thread whose stack holds no
     # such line was in the library's own work (a pool's helper threads, forking workers), which a
@@ -213,9 +217,19 @@ def waits_without_spinning(trace: Trace) -> None:
                      "at line {line}, in `{function}()`: {code}").format(**values)
     fail(expected=_(WAITS),
          observed=observed,
-         hint=_("a loop that asks again and again (`while q.empty(): pass`, `while time.time() < end: "
-                "pass`) keeps a CPU busy for nothing and slows the other processes: call what waits "
-                "for you instead, time.sleep(), q.get() or p.join()"))
+         hint=_(ASKING_LOOP))
+
+
+def _worst_poller(trace: Trace, polls, limit: int) -> Optional[dict]:
+    """The words' values for the learner's process that made the most polls in a row (`polls`
+    gives a process's count and its (function, line)), when it made `limit` or more."""
+    pollers = [p for p in trace.learner_procs() if polls(p)[0] >= limit]
+    if not pollers:
+        return None
+    proc = max(pollers, key=lambda p: polls(p)[0])
+    count, (function, line) = polls(proc)
+    code = trace.source[line - 1].strip() if 0 < line <= len(trace.source) else ""
+    return dict(who=trace.describe(proc.pid), count=count, line=line, function=function, code=quote(code, 100))
 
 
 # ready() calls in a row that found a pool task not done, with no wait between: 0-1 in a program
@@ -228,18 +242,13 @@ def polled_ready(trace: Trace) -> None:
     of calls (the instrumentation's), which no load can hide, where the supervisor's measure of the
     time awake needs the spin to outlast a busy machine's scheduling (the tasks it spins on may
     take a second in all)."""
-    pollers = [p for p in trace.learner_procs() if p.ready_polls >= READY_POLLS_LIMIT]
-    if not pollers:
+    values = _worst_poller(trace, lambda p: (p.ready_polls, p.ready_poll_at), READY_POLLS_LIMIT)
+    if values is None:
         return
-    proc = max(pollers, key=lambda p: p.ready_polls)
-    function, line = proc.ready_poll_at
-    code = trace.source[line - 1].strip() if 0 < line <= len(trace.source) else ""
-    values = dict(who=trace.describe(proc.pid), count=proc.ready_polls, line=line, function=function,
-                  code=quote(code, 100))
-    if not line:
+    if not values["line"]:
         observed = _("{who} asked a pool task {count} times in a row whether it was done (ready()), "
                      "and never waited in between").format(**values)
-    elif function in ("", "<module>"):
+    elif values["function"] in ("", "<module>"):
         observed = _("{who} asked a pool task {count} times in a row whether it was done (ready()), "
                      "and never waited in between, at line {line}: {code}").format(**values)
     else:
@@ -249,6 +258,32 @@ def polled_ready(trace: Trace) -> None:
          observed=observed,
          hint=_("drop the loop on ready(): pool.close() then pool.join() wait for every task, and a "
                 "result's get() for its own, without keeping a CPU busy that the workers need"))
+
+
+# questions in a row to a queue (empty(), qsize(), get_nowait()) that found nothing, with no wait
+# between: 0-1 in a program that waits in get(), thousands in `while q.empty(): pass`
+QUEUE_POLLS_LIMIT = 100
+
+
+def polled_queue(trace: Trace) -> None:
+    """A loop asking a queue whether something is there with no wait in between spins: seen, like
+    polled_ready, by its count of calls, which no load can hide (the supervisor's measure missed
+    ex05's bad_reader_spins_on_empty once in 25 gradings at load 22-32)."""
+    values = _worst_poller(trace, lambda p: (p.idle_polls, p.idle_poll_at), QUEUE_POLLS_LIMIT)
+    if values is None:
+        return
+    if not values["line"]:
+        observed = _("{who} asked a queue {count} times in a row whether something was there (empty(), "
+                     "qsize() or get_nowait()), found nothing each time, and never waited in between").format(**values)
+    elif values["function"] in ("", "<module>"):
+        observed = _("{who} asked a queue {count} times in a row whether something was there (empty(), "
+                     "qsize() or get_nowait()), found nothing each time, and never waited in between, "
+                     "at line {line}: {code}").format(**values)
+    else:
+        observed = _("{who} asked a queue {count} times in a row whether something was there (empty(), "
+                     "qsize() or get_nowait()), found nothing each time, and never waited in between, "
+                     "at line {line}, in `{function}()`: {code}").format(**values)
+    fail(expected=_(WAITS), observed=observed, hint=_(ASKING_LOOP))
 
 
 FOOTPRINT_STEP_MIB = 100   # memory and writes told in whole hundreds of MiB: the same words from run to run

@@ -78,6 +78,7 @@ class Proc:
     idle_polls: int = 0              # most calls in a row that found a Manager queue empty, no wait between
     ready_polls: int = 0             # most ready() calls in a row that found a pool task not done, no wait between
     ready_poll_at: tuple[str, int] = ("", 0)   # (function, line) of the program's where it asked them
+    idle_poll_at: tuple[str, int] = ("", 0)    # the same for idle_polls
 
     @property
     def finished_normally(self) -> bool:
@@ -735,6 +736,7 @@ class _ProcFacts:
     idle_polls: int = 0
     ready_polls: int = 0
     ready_poll_at: tuple[str, int] = ("", 0)
+    idle_poll_at: tuple[str, int] = ("", 0)
     reaps: dict = field(default_factory=dict)     # reaper's pid -> (exit code, when): who saw it end
     start_called: Optional[float] = None
     terminate_called: Optional[float] = None
@@ -895,17 +897,22 @@ def _os_end(f: _ProcFacts, reaped: Optional[tuple[int, Optional[float]]]) -> tup
 
 
 def _note_ready_polls(f: _ProcFacts, record: dict) -> None:
-    """A process's word at its end on the ready() calls it made in a row (see Proc.ready_polls)."""
+    """A process's word at its end on the ready() calls it made in a row (see Proc.ready_polls),
+    and where its queue questions in a row were asked (Proc.idle_poll_at)."""
     try:
         count = int(record.get("ready_polls") or 0)
         function, line = record.get("ready_poll_at") or ("", 0)
         at = (str(function), int(line))
+        function, line = record.get("idle_poll_at") or ("", 0)
+        idle_at = (str(function), int(line))
     except (TypeError, ValueError):
         return
     if count > f.ready_polls:
         f.ready_polls = count
         if at[1]:
             f.ready_poll_at = at
+    if idle_at[1]:
+        f.idle_poll_at = idle_at
 
 
 def _classify(f: _ProcFacts, main_pid: int, outcome: Outcome,
@@ -915,7 +922,7 @@ def _classify(f: _ProcFacts, main_pid: int, outcome: Outcome,
         return Proc(f.pid, MAIN, f.os_ppid, None, started=f.first_seen, ended=ended,
                     exitcode=outcome.returncode if outcome.reason == "exited" else None, argv=f.argv,
                     max_rss_kb=f.rss_kb, idle_polls=f.idle_polls, ready_polls=f.ready_polls,
-                    ready_poll_at=f.ready_poll_at)
+                    ready_poll_at=f.ready_poll_at, idle_poll_at=f.idle_poll_at)
     # What the child said of itself when it ran; else what its parent said when it started it
     # (a pool worker can be stopped before it ever runs).
     mp = f.mp or f.spawned
@@ -955,4 +962,4 @@ def _classify(f: _ProcFacts, main_pid: int, outcome: Outcome,
                 parent_saw=parent_saw if parent_saw is not None else os_exit, reaped_at=reaped_at,
                 os_exit=os_exit, terminate_called=f.terminate_called, terminate_sent=f.terminate_sent,
                 argv=f.argv, max_rss_kb=f.rss_kb, idle_polls=f.idle_polls, ready_polls=f.ready_polls,
-                ready_poll_at=f.ready_poll_at)
+                ready_poll_at=f.ready_poll_at, idle_poll_at=f.idle_poll_at)

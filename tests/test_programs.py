@@ -102,8 +102,9 @@ SPIN_LINES = {"ex01": ("while time.time() - 开始 < 1:",),
               "ex05": ("while q.empty():",),
               "ex06": ("while not all(r.ready() for r in results):",
                        'print("等待任务完成...", i)')}   # bad_prints_while_waiting: its loop is that print
-# ...and the programs seen spinning by their count of ready() calls in a row, whatever the load
+# ...and the programs seen spinning by their count of calls in a row, whatever the load
 READY_POLLERS = ("bad_spin_until_ready",)
+QUEUE_POLLERS = ("bad_reader_spins_on_empty",)
 SPINNERS = [v for v in variants("bad_") if v.exercise in SPIN_LINES
             and "waits_without_spinning" in v.expected_failures("spawn")]
 
@@ -119,6 +120,10 @@ def test_a_spinner_is_shown_the_line_it_spun_on(variant, variant_reports):
         if variant.path.stem in READY_POLLERS:
             assert re.search(r"pid \d+\) asked a pool task \d+ times in a row whether it was done \(ready\(\)\), "
                              r"and never waited in between, at line \d+", found["observed"]), found
+        elif variant.path.stem in QUEUE_POLLERS:
+            assert re.search(r"pid \d+\) asked a queue \d+ times in a row whether something was there \(empty\(\), "
+                             r"qsize\(\) or get_nowait\(\)\), found nothing each time, and never waited in between, "
+                             r"at line \d+", found["observed"]), found
         else:
             assert re.search(r"pid \d+\) did not sleep once in [\d.]+ s and used [\d.]+ s of CPU meanwhile, "
                              r"at line \d+", found["observed"]), found

@@ -249,12 +249,16 @@ def test_records_cannot_be_forged_for_another_process(tmp_path):
         assert "channel closed to me" in [l.text for l in trace.out()]
 
 
-def test_ready_polls_are_counted_whatever_the_scheduler_lets_the_spinner_run(tmp_path):
+def test_polls_are_counted_whatever_the_scheduler_lets_the_spinner_run(tmp_path):
     """ex06's bad_spin_until_ready spins on ready() while its tasks run (about a second in all): on
     a machine busy enough the supervisor's measure of time awake can miss so short a spin (1 in
     20 gradings at load 8+). The instrumentation counts the ready() calls in a row that found a
     task not done, with the learner's line: seen here with the supervisor's measure switched off.
-    A program that waits between its polls (a sleep, a get()) makes 0-1 in a row."""
+    A program that waits between its polls (a sleep, a get()) makes 0-1 in a row. The same for
+    questions to a multiprocessing queue (ex05's bad_reader_spins_on_empty: `while q.empty(): pass`
+    passed once in 25 gradings at load 22-32)."""
+    from dataclasses import replace
+
     from grader.common_checks import READY_POLLS_LIMIT
     from grader.suites.test_ex06_pool import run_spec
 
@@ -265,6 +269,13 @@ def test_ready_polls_are_counted_whatever_the_scheduler_lets_the_spinner_run(tmp
     assert main.ready_polls >= READY_POLLS_LIMIT, main
     assert main.ready_poll_at == ("<module>", 39), main
     assert spinner.trace.outcome.spins == ()
+
+    queue_spinner = Path(__file__).parent / "programs" / "ex05" / "bad_reader_spins_on_empty.py"
+    from grader.suites.test_ex05_queue import run_spec as ex05_spec
+    run = run_program(replace(ex05_spec(queue_spinner, "fork"), spin_after=None))
+    reader = max(run.trace.learner_procs(), key=lambda p: p.idle_polls)
+    assert reader.idle_polls >= READY_POLLS_LIMIT and reader.idle_poll_at == ("读数据", 23), reader
+    assert run.trace.outcome.spins == ()
 
     waits = program(tmp_path, """
         import time

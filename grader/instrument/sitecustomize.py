@@ -389,6 +389,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         state["lines"] = state["idle_polls"] = state["most_idle_polls"] = 0
         state["ready_polls"] = state["most_ready_polls"] = 0
         state.pop("ready_poll_at", None)
+        state.pop("idle_poll_at", None)
         for key in ("queue_moves", "queue_questions", "latest_pool", "released_jobs"):
             state.pop(key, None)   # the parent's counts and pools are not this process's
         for recorder in recorders:
@@ -687,13 +688,17 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
             if getattr(self, "_procgrade_internal", False):
                 return call()   # a pool's own task and result queues: the library's, not the learner's
             if op == "get" and block:
-                state["ready_polls"] = 0   # a wait
+                state["ready_polls"] = state["idle_polls"] = 0   # a wait
             began = monotonic()
             try:
                 result = call()
             except Exception as error:
+                if op == "get" and not block and type(error).__name__ == "Empty":
+                    note_poll(True)
                 note_queue_call(mp_queue_id(self), op, block, outcome_of(error), item, began)
                 raise
+            if op == "get" and not block:
+                note_poll(False)
             note_queue_call(mp_queue_id(self), op, block, "ok", result if op == "get" else item, began)
             return result
 
@@ -732,6 +737,8 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
             def ask(self):
                 answer = real(self)
                 if not getattr(self, "_procgrade_internal", False):
+                    if name in ("empty", "qsize"):
+                        note_poll(answer is True if name == "empty" else answer == 0)
                     note_queue_call(mp_queue_id(self), name, False, str(answer))
                 return answer
             ask.__name__ = ask.__qualname__ = name
@@ -1075,11 +1082,17 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         return [function, line]
 
     def ready_polls() -> dict:
-        return {"ready_polls": state["most_ready_polls"], "ready_poll_at": state.get("ready_poll_at")}
+        return {"ready_polls": state["most_ready_polls"], "ready_poll_at": state.get("ready_poll_at"),
+                "idle_poll_at": state.get("idle_poll_at")}
 
     def note_poll(empty_handed: bool) -> None:
+        """A question to a queue (Manager's or multiprocessing's) whether something is there: the
+        calls in a row that found nothing, with no wait between, and the learner's line at the
+        READY_POLL_LINE_AT-th (a loop `while q.empty(): pass` makes thousands)."""
         state["idle_polls"] = state["idle_polls"] + 1 if empty_handed else 0
         state["most_idle_polls"] = max(state["most_idle_polls"], state["idle_polls"])
+        if state["idle_polls"] == READY_POLL_LINE_AT and "idle_poll_at" not in state:
+            state["idle_poll_at"] = learner_line(sys._getframe(2))
 
     after_import = {"multiprocessing.queues": patch_queues, "multiprocessing.pool": patch_pool,
                     "multiprocessing.managers": patch_managers}
