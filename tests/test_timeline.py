@@ -4,6 +4,7 @@ a real browser (headless Chromium) where one is installed."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
@@ -79,6 +80,18 @@ def test_correct_ex06_has_a_row_per_process_and_its_tasks_overlap(correct_ex06):
         assert {s.state for r in timeline.rows for s in r.states} <= {RUNNING, READY, WAITING}
         assert any(s.state == WAITING for s in main.states)   # it waits in join() for the pool
         assert any(w.label == "join()" for w in main.waits)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="compares with the Linux backend's schedstat")
+def test_where_only_cpu_times_are_known_rows_show_using_a_cpu_or_not(correct_ex06):
+    """The portable backend (macOS, Windows) has CPU times only: the sampler degrades to busy/idle
+    there, and the same program's Linux run has the tutorial's three states."""
+    portable = run_program(dataclasses.replace(ex06.run_spec(KIT / "solutions" / "ex06_pool.py", "spawn"),
+                                               backend="portable"))
+    _, timeline, lines = drawn(portable)
+    assert timeline.states == "cpu" and {s.state for r in timeline.rows for s in r.states} <= {BUSY, IDLE}
+    assert any(s.state == IDLE for s in timeline.row(portable.trace.main_pid).states)   # main waits for the pool
+    assert from_trace(correct_ex06.trace).states == "schedstat"
 
 
 def test_ex06_with_apply_runs_one_task_at_a_time(apply_ex06):
