@@ -198,6 +198,7 @@ def waits_without_spinning(trace: Trace) -> None:
     not_idle(trace)
     polled_ready(trace)
     polled_queue(trace)
+    polled_alive(trace)
     learners = {p.pid for p in trace.learner_procs()}
     # Only a spin at a line of the learner's file is the learner's: a thread whose stack holds no
     # such line was in the library's own work (a pool's helper threads, forking workers), which a
@@ -284,6 +285,32 @@ def polled_queue(trace: Trace) -> None:
                      "qsize() or get_nowait()), found nothing each time, and never waited in between, "
                      "at line {line}, in `{function}()`: {code}").format(**values)
     fail(expected=_(WAITS), observed=observed, hint=_(ASKING_LOOP))
+
+
+# is_alive() calls in a row that found a child running, with no wait between: 0-1 in a program that
+# sleeps or joins between two, thousands in `while p.is_alive(): pass`
+ALIVE_POLLS_LIMIT = 100
+
+
+def polled_alive(trace: Trace) -> None:
+    """A loop asking a child is_alive() with no wait in between spins: seen, like polled_ready, by
+    its count of calls (the supervisor's measure missed ex02's bad_child_busy_work 3 times in 25
+    gradings at load 28-57)."""
+    values = _worst_poller(trace, lambda p: (p.alive_polls, p.alive_poll_at), ALIVE_POLLS_LIMIT)
+    if values is None:
+        return
+    if not values["line"]:
+        observed = _("{who} asked a child {count} times in a row whether it was still running (is_alive()), "
+                     "and never waited in between").format(**values)
+    elif values["function"] in ("", "<module>"):
+        observed = _("{who} asked a child {count} times in a row whether it was still running (is_alive()), "
+                     "and never waited in between, at line {line}: {code}").format(**values)
+    else:
+        observed = _("{who} asked a child {count} times in a row whether it was still running (is_alive()), "
+                     "and never waited in between, at line {line}, in `{function}()`: {code}").format(**values)
+    fail(expected=_(WAITS), observed=observed,
+         hint=_("drop the loop on is_alive(): p.join() waits until the child has ended, without keeping a CPU "
+                "busy that the child needs"))
 
 
 FOOTPRINT_STEP_MIB = 100   # memory and writes told in whole hundreds of MiB: the same words from run to run

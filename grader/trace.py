@@ -79,6 +79,8 @@ class Proc:
     ready_polls: int = 0             # most ready() calls in a row that found a pool task not done, no wait between
     ready_poll_at: tuple[str, int] = ("", 0)   # (function, line) of the program's where it asked them
     idle_poll_at: tuple[str, int] = ("", 0)    # the same for idle_polls
+    alive_polls: int = 0             # most is_alive() calls in a row that found a child running, no wait between
+    alive_poll_at: tuple[str, int] = ("", 0)
 
     @property
     def finished_normally(self) -> bool:
@@ -737,6 +739,8 @@ class _ProcFacts:
     ready_polls: int = 0
     ready_poll_at: tuple[str, int] = ("", 0)
     idle_poll_at: tuple[str, int] = ("", 0)
+    alive_polls: int = 0
+    alive_poll_at: tuple[str, int] = ("", 0)
     reaps: dict = field(default_factory=dict)     # reaper's pid -> (exit code, when): who saw it end
     start_called: Optional[float] = None
     terminate_called: Optional[float] = None
@@ -905,8 +909,15 @@ def _note_ready_polls(f: _ProcFacts, record: dict) -> None:
         at = (str(function), int(line))
         function, line = record.get("idle_poll_at") or ("", 0)
         idle_at = (str(function), int(line))
+        alive = int(record.get("alive_polls") or 0)
+        function, line = record.get("alive_poll_at") or ("", 0)
+        alive_at = (str(function), int(line))
     except (TypeError, ValueError):
         return
+    if alive > f.alive_polls:
+        f.alive_polls = alive
+        if alive_at[1]:
+            f.alive_poll_at = alive_at
     if count > f.ready_polls:
         f.ready_polls = count
         if at[1]:
@@ -922,7 +933,8 @@ def _classify(f: _ProcFacts, main_pid: int, outcome: Outcome,
         return Proc(f.pid, MAIN, f.os_ppid, None, started=f.first_seen, ended=ended,
                     exitcode=outcome.returncode if outcome.reason == "exited" else None, argv=f.argv,
                     max_rss_kb=f.rss_kb, idle_polls=f.idle_polls, ready_polls=f.ready_polls,
-                    ready_poll_at=f.ready_poll_at, idle_poll_at=f.idle_poll_at)
+                    ready_poll_at=f.ready_poll_at, idle_poll_at=f.idle_poll_at,
+                    alive_polls=f.alive_polls, alive_poll_at=f.alive_poll_at)
     # What the child said of itself when it ran; else what its parent said when it started it
     # (a pool worker can be stopped before it ever runs).
     mp = f.mp or f.spawned
@@ -962,4 +974,5 @@ def _classify(f: _ProcFacts, main_pid: int, outcome: Outcome,
                 parent_saw=parent_saw if parent_saw is not None else os_exit, reaped_at=reaped_at,
                 os_exit=os_exit, terminate_called=f.terminate_called, terminate_sent=f.terminate_sent,
                 argv=f.argv, max_rss_kb=f.rss_kb, idle_polls=f.idle_polls, ready_polls=f.ready_polls,
-                ready_poll_at=f.ready_poll_at, idle_poll_at=f.idle_poll_at)
+                ready_poll_at=f.ready_poll_at, idle_poll_at=f.idle_poll_at,
+                    alive_polls=f.alive_polls, alive_poll_at=f.alive_poll_at)

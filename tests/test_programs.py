@@ -105,6 +105,7 @@ SPIN_LINES = {"ex01": ("while time.time() - 开始 < 1:",),
 # ...and the programs seen spinning by their count of calls in a row, whatever the load
 READY_POLLERS = ("bad_spin_until_ready",)
 QUEUE_POLLERS = ("bad_reader_spins_on_empty",)
+ALIVE_POLLERS = ("bad_child_busy_work", "bad_main_polls_is_alive")
 SPINNERS = [v for v in variants("bad_") if v.exercise in SPIN_LINES
             and "waits_without_spinning" in v.expected_failures("spawn")]
 
@@ -124,6 +125,9 @@ def test_a_spinner_is_shown_the_line_it_spun_on(variant, variant_reports):
             assert re.search(r"pid \d+\) asked a queue \d+ times in a row whether something was there \(empty\(\), "
                              r"qsize\(\) or get_nowait\(\)\), found nothing each time, and never waited in between, "
                              r"at line \d+", found["observed"]), found
+        elif variant.path.stem in ALIVE_POLLERS:
+            assert re.search(r"pid \d+\) asked a child \d+ times in a row whether it was still running "
+                             r"\(is_alive\(\)\), and never waited in between, at line \d+", found["observed"]), found
         else:
             assert re.search(r"pid \d+\) did not sleep once in [\d.]+ s and used [\d.]+ s of CPU meanwhile, "
                              r"at line \d+", found["observed"]), found

@@ -256,7 +256,8 @@ def test_polls_are_counted_whatever_the_scheduler_lets_the_spinner_run(tmp_path)
     task not done, with the learner's line: seen here with the supervisor's measure switched off.
     A program that waits between its polls (a sleep, a get()) makes 0-1 in a row. The same for
     questions to a multiprocessing queue (ex05's bad_reader_spins_on_empty: `while q.empty(): pass`
-    passed once in 25 gradings at load 22-32)."""
+    passed once in 25 gradings at load 22-32), and for a child's is_alive() found True (ex02's
+    bad_child_busy_work: `while child.is_alive(): pass` passed 3 times in 25 at load 28-57)."""
     from dataclasses import replace
 
     from grader.common_checks import READY_POLLS_LIMIT
@@ -275,6 +276,13 @@ def test_polls_are_counted_whatever_the_scheduler_lets_the_spinner_run(tmp_path)
     run = run_program(replace(ex05_spec(queue_spinner, "fork"), spin_after=None))
     reader = max(run.trace.learner_procs(), key=lambda p: p.idle_polls)
     assert reader.idle_polls >= READY_POLLS_LIMIT and reader.idle_poll_at == ("读数据", 23), reader
+    assert run.trace.outcome.spins == ()
+
+    alive_spinner = Path(__file__).parent / "programs" / "ex02" / "bad_child_busy_work.py"
+    from grader.suites.test_ex02_pid import run_spec as ex02_spec
+    run = run_program(replace(ex02_spec(alive_spinner, "fork"), spin_after=None))
+    main = run.trace.proc(run.trace.main_pid)
+    assert main.alive_polls >= READY_POLLS_LIMIT and main.alive_poll_at == ("<module>", 27), main
     assert run.trace.outcome.spins == ()
 
     waits = program(tmp_path, """

@@ -102,7 +102,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         return sock.sendall, sock.close
 
     state = {"pid": os.getpid(), "lines": 0, "idle_polls": 0, "most_idle_polls": 0, "ready_polls": 0,
-             "most_ready_polls": 0, "sock": connect()}
+             "most_ready_polls": 0, "alive_polls": 0, "most_alive_polls": 0, "sock": connect()}
     monotonic = time.monotonic
 
     def emit(record: dict) -> None:
@@ -167,7 +167,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
             hold(lambda: parent_lets_me_go(parent), "paced", 1.0)
 
     def sleep(seconds):
-        state["idle_polls"] = state["ready_polls"] = 0  # a loop that sleeps between its polls is not spinning
+        state["idle_polls"] = state["ready_polls"] = state["alive_polls"] = 0  # a loop that sleeps between its polls is not spinning
         if hold_tasks and "latest_pool" in state and head_start(seconds):
             return None
         if warp == 1.0 or not seconds > 0:
@@ -387,8 +387,9 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         state["sock"] = connect()
         state["pid"] = os.getpid()
         state["lines"] = state["idle_polls"] = state["most_idle_polls"] = 0
-        state["ready_polls"] = state["most_ready_polls"] = 0
+        state["ready_polls"] = state["most_ready_polls"] = state["alive_polls"] = state["most_alive_polls"] = 0
         state.pop("ready_poll_at", None)
+        state.pop("alive_poll_at", None)
         state.pop("idle_poll_at", None)
         for key in ("queue_moves", "queue_questions", "latest_pool", "released_jobs"):
             state.pop(key, None)   # the parent's counts and pools are not this process's
@@ -494,6 +495,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         if ready_dir and self._popen is not None:
             touch_flag("joining-%d" % self._popen.pid)
         send_deferred_terminate(self._popen)
+        state["alive_polls"] = state["ready_polls"] = state["idle_polls"] = 0   # a wait
         if self._popen is not None and not getattr(self._popen, "_procgrade_reaped", False):
             emit({"ev": "join", "child": self._popen.pid})   # the timeline shades the wait until it is reaped
         return real_join(self, timeout)
@@ -522,6 +524,8 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
     def is_alive(self):
         value = real_is_alive(self)
         note_read(self, "is_alive", value)
+        if value is True:
+            note_alive_poll()
         return value
 
     def exitcode(self):
@@ -688,7 +692,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
             if getattr(self, "_procgrade_internal", False):
                 return call()   # a pool's own task and result queues: the library's, not the learner's
             if op == "get" and block:
-                state["ready_polls"] = state["idle_polls"] = 0   # a wait
+                state["ready_polls"] = state["idle_polls"] = state["alive_polls"] = 0   # a wait
             began = monotonic()
             try:
                 result = call()
@@ -941,7 +945,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
 
         def waiting(real_wait):
             def wait(self, *args, **kwargs):
-                state["ready_polls"] = 0
+                state["ready_polls"] = state["alive_polls"] = 0
                 return real_wait(self, *args, **kwargs)
             return wait
 
@@ -1037,7 +1041,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                 if polls(methodname, args, kwds):
                     note_poll(found_nothing(methodname, result))
                 elif methodname == "get":
-                    state["idle_polls"] = state["ready_polls"] = 0  # a get() that waited
+                    state["idle_polls"] = state["ready_polls"] = state["alive_polls"] = 0  # a get() that waited
                 if call is not None:
                     queue_id, op, block, item = call
                     if op == "get":
@@ -1081,9 +1085,17 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
             frame = frame.f_back
         return [function, line]
 
+    def note_alive_poll() -> None:
+        """The same count for a child's is_alive() found True (`while p.is_alive(): pass`)."""
+        state["alive_polls"] += 1
+        state["most_alive_polls"] = max(state["most_alive_polls"], state["alive_polls"])
+        if state["alive_polls"] == READY_POLL_LINE_AT and "alive_poll_at" not in state:
+            state["alive_poll_at"] = learner_line(sys._getframe(2))
+
     def ready_polls() -> dict:
         return {"ready_polls": state["most_ready_polls"], "ready_poll_at": state.get("ready_poll_at"),
-                "idle_poll_at": state.get("idle_poll_at")}
+                "idle_poll_at": state.get("idle_poll_at"), "alive_polls": state["most_alive_polls"],
+                "alive_poll_at": state.get("alive_poll_at")}
 
     def note_poll(empty_handed: bool) -> None:
         """A question to a queue (Manager's or multiprocessing's) whether something is there: the
