@@ -344,7 +344,11 @@ class PortableBackend(Backend):
                     victims.append(proc)
             except psutil.Error:
                 continue
-        psutil.wait_procs(victims, timeout=2)
+        # until each is gone or a zombie (an orphan's zombie waits for init, which here may reap it
+        # late: psutil.wait_procs would wait its whole time-out for it)
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline and any(self.describe(proc.pid) for proc in victims):
+            time.sleep(0.01)
         return {proc.pid for proc in victims}
 
     def kill_user(self, uid: int, statuses: dict[int, int]) -> int:
