@@ -12,8 +12,10 @@
   (Linux: wchar; Windows: every byte written); macOS counts none, so there only RLIMIT_FSIZE caps
   a file.
 - CPU per thread: psutil's per-thread user + system times. The system gives no time spent
-  waiting for a CPU, so "awake" (what spin detection needs) is estimated as CPU / AWAKE_SHARE;
-  voluntary context switches are the process's (psutil gives no per-thread count).
+  waiting for a CPU, so "awake" (what spin detection needs) is sampled: a process's main thread
+  is awake between two looks when psutil says it is running (or runnable) at the second, another
+  thread when it used AWAKE_SHARE of a CPU meanwhile; voluntary context switches are the
+  process's (psutil gives no per-thread count).
 - Records: a multiprocessing.connection Listener with an authkey, on an AF_UNIX socket (a named
   pipe on Windows); the sender's pid from the OS where it gives it (SO_PEERCRED on Linux,
   LOCAL_PEERPID on macOS, GetNamedPipeClientProcessId on Windows), else the pid in the record.
@@ -51,11 +53,11 @@ MACOS = sys.platform == "darwin"
 AF_UNIX_PATH_MAX = 100        # macOS: 104 bytes with the terminating NUL; Linux 108
 TREE_FRESH_SECONDS = 0.1    # one look at the machine's processes serves this long (a few ms of CPU each)
 HAS_USER_SIGNALS = hasattr(signal, "SIGUSR1") and hasattr(signal, "SIGUSR2")
-# The share of a CPU a thread that never sleeps gets, at least, on a loaded machine: its CPU time
-# divided by this stands in for the time it was awake (on a CPU or waiting for one), which only
-# Linux's schedstat tells. Measured here (2 cores, several graders at once): a spinner got 0.15
-# of one. A thread that waits (a lock, a pipe, a sleep) uses none meanwhile, and each wait is a
-# voluntary switch besides.
+# The share of a CPU a thread that never sleeps gets, at least, on a loaded machine: a thread other
+# than its process's main one that used this much between two looks counts as awake meanwhile
+# (only Linux's schedstat tells the time runnable). Measured here (2 cores, several graders at
+# once): a spinner got 0.15 of one. A thread that waits (a lock, a pipe, a sleep) uses none
+# meanwhile, and each wait is a voluntary switch besides.
 AWAKE_SHARE = 0.1
 UNSUPPORTED_LIMITS = {"darwin": ("RLIMIT_AS",)}   # setrlimit raises ValueError there
 
@@ -160,6 +162,7 @@ class PortableBackend(Backend):
         self.limits: dict = {}
         self.since = self.me.create_time()   # processes started before this one are no run's
         self.looked_at: set[int] = set()   # the machine's pids at the last look
+        self.awake: dict[tuple[int, str], tuple[float, int, int]] = {}   # thread -> last look, its CPU, ns awake
 
     # --- before the program starts -------------------------------------------------------------
     def prepare(self, spec: dict) -> dict:
@@ -341,7 +344,11 @@ class PortableBackend(Backend):
                     victims.append(proc)
             except psutil.Error:
                 continue
-        psutil.wait_procs(victims, timeout=2)
+        # until each is gone or a zombie (an orphan's zombie waits for init, which here may reap it
+        # late: psutil.wait_procs would wait its whole time-out for it)
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline and any(self.describe(proc.pid) for proc in victims):
+            time.sleep(0.01)
         return {proc.pid for proc in victims}
 
     def kill_user(self, uid: int, statuses: dict[int, int]) -> int:
@@ -398,15 +405,32 @@ class PortableBackend(Backend):
         return found
 
     def thread_counters(self, pids) -> dict[tuple[int, str], tuple[int, int, int]]:
+        """Time awake, as a sum over the looks: a thread whose state the system gives (the
+        process's own main thread: psutil's status is its) is awake from one look to the next when
+        it is running or runnable at the second; another, when it used AWAKE_SHARE of the time on a
+        CPU meanwhile. Sampled, where schedstat measures: a thread that often blocks (reading
+        files of processes being killed, say) is seen asleep at some looks."""
         found = {}
+        now = time.monotonic()
         for pid, proc in self._each(pids):
             try:
                 sleeps = proc.num_ctx_switches().voluntary
+                running = proc.status() == psutil.STATUS_RUNNING
             except (psutil.Error, NotImplementedError):
                 continue
-            for tid, cpu in self._threads(proc).items():
-                if tid:
-                    found[(pid, tid)] = (int(cpu / AWAKE_SHARE), cpu, sleeps)
+            threads = self._threads(proc)
+            for tid, cpu in threads.items():
+                if not tid:
+                    continue
+                key = (pid, tid)
+                then, cpu_then, awake = self.awake.get(key, (now, cpu, 0))
+                if tid == str(pid) or len(threads) == 1:
+                    awake_now = running
+                else:
+                    awake_now = cpu - cpu_then >= AWAKE_SHARE * (now - then) * 1e9
+                awake += int((now - then) * 1e9) if awake_now else 0
+                self.awake[key] = (now, cpu, awake)
+                found[key] = (awake, cpu, sleeps)
         return found
 
     def sample_threads(self) -> dict[tuple[int, str], tuple[int, Optional[int]]]:
