@@ -5,12 +5,13 @@ running. Each suite declares its own check and calls these, so titles and points
 from __future__ import annotations
 
 import re
-from typing import Iterable, Optional
+from dataclasses import dataclass
+from typing import Callable, Iterable, Optional
 
 from . import sandbox
 from .checks import fail, quote
 from .i18n import N_, _, ngettext
-from .trace import HELPER, MANAGER, Crash, Frame, Outcome, StartError, Trace, dump_frames, file_name
+from .trace import HELPER, MANAGER, Crash, Outcome, Proc, StartError, Trace, dump_frames, file_name
 
 # What a known crash means for a beginner, keyed on the exception's last line.
 CRASH_HINTS: tuple[tuple[str, str], ...] = (
@@ -196,9 +197,8 @@ def waits_without_spinning(trace: Trace) -> None:
     """No process of the learner's burned a CPU where it should have waited (supervisor.Spinning:
     a thread that never slept for a while once the learner's code ran)."""
     not_idle(trace)
-    polled_ready(trace)
-    polled_queue(trace)
-    polled_alive(trace)
+    for poller in POLLERS:
+        polled(trace, poller)
     learners = {p.pid for p in trace.learner_procs()}
     # Only a spin at a line of the learner's file is the learner's: a thread whose stack holds no
     # such line was in the library's own work (a pool's helper threads, forking workers), which a
@@ -221,96 +221,72 @@ def waits_without_spinning(trace: Trace) -> None:
          hint=_(ASKING_LOOP))
 
 
-def _worst_poller(trace: Trace, polls, limit: int) -> Optional[dict]:
-    """The words' values for the learner's process that made the most polls in a row (`polls`
-    gives a process's count and its (function, line)), when it made `limit` or more."""
-    pollers = [p for p in trace.learner_procs() if polls(p)[0] >= limit]
+# questions in a row with no wait between that make a spin: 0-1 in a program that waits between
+# two questions, tens of thousands in `while not r.ready(): pass`
+POLLS_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class Poller:
+    """A question a loop can ask again and again without waiting: counted by the instrumentation
+    (calls in a row that found nothing new, with no wait between), which no load can hide, where
+    the supervisor's measure of time awake needs the spin to outlast a busy machine's scheduling.
+    The three sentences: without a line, at a line of the program's top level, in a function."""
+
+    counts: Callable[[Proc], tuple[int, tuple[str, int]]]   # a process's count and (function, line)
+    sentences: tuple[str, str, str]
+    hint: str
+    limit: int = POLLS_LIMIT
+
+
+POLLERS = (
+    # a pool task's ready(): the hold lets the tasks start at main's first ready(), so a spin on it
+    # lasts only while they run (seen passing the supervisor's measure 1 in 20 at load 20)
+    Poller(lambda p: (p.ready_polls, p.ready_poll_at),
+           (N_("{who} asked a pool task {count} times in a row whether it was done (ready()), "
+               "and never waited in between"),
+            N_("{who} asked a pool task {count} times in a row whether it was done (ready()), "
+               "and never waited in between, at line {line}: {code}"),
+            N_("{who} asked a pool task {count} times in a row whether it was done (ready()), "
+               "and never waited in between, at line {line}, in `{function}()`: {code}")),
+           N_("drop the loop on ready(): pool.close() then pool.join() wait for every task, and a "
+              "result's get() for its own, without keeping a CPU busy that the workers need")),
+    # a queue's empty(), qsize(), get_nowait() (missed by the supervisor's measure 1 in 25 at load 22-32)
+    Poller(lambda p: (p.idle_polls, p.idle_poll_at),
+           (N_("{who} asked a queue {count} times in a row whether something was there (empty(), "
+               "qsize() or get_nowait()), found nothing each time, and never waited in between"),
+            N_("{who} asked a queue {count} times in a row whether something was there (empty(), "
+               "qsize() or get_nowait()), found nothing each time, and never waited in between, "
+               "at line {line}: {code}"),
+            N_("{who} asked a queue {count} times in a row whether something was there (empty(), "
+               "qsize() or get_nowait()), found nothing each time, and never waited in between, "
+               "at line {line}, in `{function}()`: {code}")),
+           ASKING_LOOP),
+    # a child's is_alive() found True (missed 3 in 25 at load 28-57)
+    Poller(lambda p: (p.alive_polls, p.alive_poll_at),
+           (N_("{who} asked a child {count} times in a row whether it was still running (is_alive()), "
+               "and never waited in between"),
+            N_("{who} asked a child {count} times in a row whether it was still running (is_alive()), "
+               "and never waited in between, at line {line}: {code}"),
+            N_("{who} asked a child {count} times in a row whether it was still running (is_alive()), "
+               "and never waited in between, at line {line}, in `{function}()`: {code}")),
+           N_("drop the loop on is_alive(): p.join() waits until the child has ended, without keeping a CPU "
+              "busy that the child needs")),
+)
+
+
+def polled(trace: Trace, poller: Poller) -> None:
+    """Fails when a learner's process asked `poller`'s question `limit` times in a row or more."""
+    pollers = [p for p in trace.learner_procs() if poller.counts(p)[0] >= poller.limit]
     if not pollers:
-        return None
-    proc = max(pollers, key=lambda p: polls(p)[0])
-    count, (function, line) = polls(proc)
+        return
+    proc = max(pollers, key=lambda p: poller.counts(p)[0])
+    count, (function, line) = poller.counts(proc)
     code = trace.source[line - 1].strip() if 0 < line <= len(trace.source) else ""
-    return dict(who=trace.describe(proc.pid), count=count, line=line, function=function, code=quote(code, 100))
-
-
-# ready() calls in a row that found a pool task not done, with no wait between: 0-1 in a program
-# that waits (a sleep, get() or join() between two), thousands in a loop that spins on them
-READY_POLLS_LIMIT = 100
-
-
-def polled_ready(trace: Trace) -> None:
-    """A loop asking a pool task's result ready() with no wait in between spins: seen by its count
-    of calls (the instrumentation's), which no load can hide, where the supervisor's measure of the
-    time awake needs the spin to outlast a busy machine's scheduling (the tasks it spins on may
-    take a second in all)."""
-    values = _worst_poller(trace, lambda p: (p.ready_polls, p.ready_poll_at), READY_POLLS_LIMIT)
-    if values is None:
-        return
-    if not values["line"]:
-        observed = _("{who} asked a pool task {count} times in a row whether it was done (ready()), "
-                     "and never waited in between").format(**values)
-    elif values["function"] in ("", "<module>"):
-        observed = _("{who} asked a pool task {count} times in a row whether it was done (ready()), "
-                     "and never waited in between, at line {line}: {code}").format(**values)
-    else:
-        observed = _("{who} asked a pool task {count} times in a row whether it was done (ready()), "
-                     "and never waited in between, at line {line}, in `{function}()`: {code}").format(**values)
-    fail(expected=_(WAITS),
-         observed=observed,
-         hint=_("drop the loop on ready(): pool.close() then pool.join() wait for every task, and a "
-                "result's get() for its own, without keeping a CPU busy that the workers need"))
-
-
-# questions in a row to a queue (empty(), qsize(), get_nowait()) that found nothing, with no wait
-# between: 0-1 in a program that waits in get(), thousands in `while q.empty(): pass`
-QUEUE_POLLS_LIMIT = 100
-
-
-def polled_queue(trace: Trace) -> None:
-    """A loop asking a queue whether something is there with no wait in between spins: seen, like
-    polled_ready, by its count of calls, which no load can hide (the supervisor's measure missed
-    ex05's bad_reader_spins_on_empty once in 25 gradings at load 22-32)."""
-    values = _worst_poller(trace, lambda p: (p.idle_polls, p.idle_poll_at), QUEUE_POLLS_LIMIT)
-    if values is None:
-        return
-    if not values["line"]:
-        observed = _("{who} asked a queue {count} times in a row whether something was there (empty(), "
-                     "qsize() or get_nowait()), found nothing each time, and never waited in between").format(**values)
-    elif values["function"] in ("", "<module>"):
-        observed = _("{who} asked a queue {count} times in a row whether something was there (empty(), "
-                     "qsize() or get_nowait()), found nothing each time, and never waited in between, "
-                     "at line {line}: {code}").format(**values)
-    else:
-        observed = _("{who} asked a queue {count} times in a row whether something was there (empty(), "
-                     "qsize() or get_nowait()), found nothing each time, and never waited in between, "
-                     "at line {line}, in `{function}()`: {code}").format(**values)
-    fail(expected=_(WAITS), observed=observed, hint=_(ASKING_LOOP))
-
-
-# is_alive() calls in a row that found a child running, with no wait between: 0-1 in a program that
-# sleeps or joins between two, thousands in `while p.is_alive(): pass`
-ALIVE_POLLS_LIMIT = 100
-
-
-def polled_alive(trace: Trace) -> None:
-    """A loop asking a child is_alive() with no wait in between spins: seen, like polled_ready, by
-    its count of calls (the supervisor's measure missed ex02's bad_child_busy_work 3 times in 25
-    gradings at load 28-57)."""
-    values = _worst_poller(trace, lambda p: (p.alive_polls, p.alive_poll_at), ALIVE_POLLS_LIMIT)
-    if values is None:
-        return
-    if not values["line"]:
-        observed = _("{who} asked a child {count} times in a row whether it was still running (is_alive()), "
-                     "and never waited in between").format(**values)
-    elif values["function"] in ("", "<module>"):
-        observed = _("{who} asked a child {count} times in a row whether it was still running (is_alive()), "
-                     "and never waited in between, at line {line}: {code}").format(**values)
-    else:
-        observed = _("{who} asked a child {count} times in a row whether it was still running (is_alive()), "
-                     "and never waited in between, at line {line}, in `{function}()`: {code}").format(**values)
-    fail(expected=_(WAITS), observed=observed,
-         hint=_("drop the loop on is_alive(): p.join() waits until the child has ended, without keeping a CPU "
-                "busy that the child needs"))
+    values = dict(who=trace.describe(proc.pid), count=count, line=line, function=function, code=quote(code, 100))
+    plain, at_line, in_function = poller.sentences
+    sentence = plain if not line else at_line if function in ("", "<module>") else in_function
+    fail(expected=_(WAITS), observed=_(sentence).format(**values), hint=_(poller.hint))
 
 
 FOOTPRINT_STEP_MIB = 100   # memory and writes told in whole hundreds of MiB: the same words from run to run

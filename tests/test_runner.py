@@ -260,14 +260,14 @@ def test_polls_are_counted_whatever_the_scheduler_lets_the_spinner_run(tmp_path)
     bad_child_busy_work: `while child.is_alive(): pass` passed 3 times in 25 at load 28-57)."""
     from dataclasses import replace
 
-    from grader.common_checks import READY_POLLS_LIMIT
+    from grader.common_checks import POLLS_LIMIT
     from grader.suites.test_ex06_pool import run_spec
 
     programs = Path(__file__).parent / "programs" / "ex06"
     spinner = run_program(RunSpec(programs / "bad_spin_until_ready.py", start_method="fork", warp=0.1,
                                   budget=10.0, spin_after=None, env=run_spec(programs / "x.py", "fork").env))
     main = spinner.trace.proc(spinner.trace.main_pid)
-    assert main.ready_polls >= READY_POLLS_LIMIT, main
+    assert main.ready_polls >= POLLS_LIMIT, main
     assert main.ready_poll_at == ("<module>", 39), main
     assert spinner.trace.outcome.spins == ()
 
@@ -275,14 +275,14 @@ def test_polls_are_counted_whatever_the_scheduler_lets_the_spinner_run(tmp_path)
     from grader.suites.test_ex05_queue import run_spec as ex05_spec
     run = run_program(replace(ex05_spec(queue_spinner, "fork"), spin_after=None))
     reader = max(run.trace.learner_procs(), key=lambda p: p.idle_polls)
-    assert reader.idle_polls >= READY_POLLS_LIMIT and reader.idle_poll_at == ("读数据", 23), reader
+    assert reader.idle_polls >= POLLS_LIMIT and reader.idle_poll_at == ("读数据", 23), reader
     assert run.trace.outcome.spins == ()
 
     alive_spinner = Path(__file__).parent / "programs" / "ex02" / "bad_child_busy_work.py"
     from grader.suites.test_ex02_pid import run_spec as ex02_spec
     run = run_program(replace(ex02_spec(alive_spinner, "fork"), spin_after=None))
     main = run.trace.proc(run.trace.main_pid)
-    assert main.alive_polls >= READY_POLLS_LIMIT and main.alive_poll_at == ("<module>", 27), main
+    assert main.alive_polls >= POLLS_LIMIT and main.alive_poll_at == ("<module>", 27), main
     assert run.trace.outcome.spins == ()
 
     waits = program(tmp_path, """
