@@ -195,9 +195,14 @@ def legend_items(timeline: Timeline) -> list[tuple[str, str]]:
         items = [(BUSY, _("using a CPU")), (IDLE, _("not using one"))]
     else:
         items = [("alive", _("alive (its states were not seen)"))]
-    return items + [("task", _("a pool task: its arguments, then as long as it runs")),
-                    ("wait", _("blocked in join(), get() or put()")),
-                    ("mark", _("a line it printed")), ("err", _("a line on stderr"))]
+    # the rest only where the picture has one: a pool task in ex05's picture would only puzzle
+    present = {"task": any(r.tasks for r in timeline.rows), "wait": any(r.waits for r in timeline.rows),
+               "mark": any(m.stream != "err" for r in timeline.rows for m in r.marks),
+               "err": any(m.stream == "err" for r in timeline.rows for m in r.marks)}
+    return items + [(key, text) for key, text in (
+        ("task", _("a pool task: its arguments, then as long as it runs")),
+        ("wait", _("blocked in join(), get() or put()")),
+        ("mark", _("a line it printed")), ("err", _("a line on stderr"))) if present[key]]
 
 
 def warp_note(timeline: Timeline) -> str:

@@ -23,7 +23,7 @@ from grader.results import CheckResult, ExerciseResult, Report, State, Status
 from grader.runner import Run, run_program
 from grader.states import BUSY, IDLE, READY, RUNNING, WAITING, StateSampler, classify, spans
 from grader.suites import test_ex06_pool as ex06
-from grader.timeline import ASCII, Timeline, can_draw, from_trace, render
+from grader.timeline import ASCII, Timeline, can_draw, from_trace, legend_items, render
 from grader.trace import MAIN, MANAGER, POOL_WORKER, PROCESS, Trace
 
 KIT = Path(__file__).resolve().parent.parent
@@ -92,6 +92,13 @@ def test_where_only_cpu_times_are_known_rows_show_using_a_cpu_or_not(correct_ex0
     assert timeline.states == "cpu" and {s.state for r in timeline.rows for s in r.states} <= {BUSY, IDLE}
     assert any(s.state == IDLE for s in timeline.row(portable.trace.main_pid).states)   # main waits for the pool
     assert from_trace(correct_ex06.trace).states == "schedstat"
+
+
+def test_the_legend_names_only_what_the_picture_has(correct_ex06):
+    timeline = from_trace(correct_ex06.trace)
+    assert {"task", "wait", "mark"} <= {key for key, _ in legend_items(timeline)}
+    without_tasks = dataclasses.replace(timeline, rows=tuple(dataclasses.replace(r, tasks=()) for r in timeline.rows))
+    assert "task" not in {key for key, _ in legend_items(without_tasks)}   # ex05's picture has no pool
 
 
 def test_ex06_with_apply_runs_one_task_at_a_time(apply_ex06):
