@@ -1,6 +1,7 @@
-"""Imports every grader module (not the supervisor, not the instrumentation) in a Python from
-which the POSIX-only calls Windows lacks were removed: `python without_posix.py KIT` prints ok or
-the modules that failed. Run by tests/test_machines.py in a process of its own."""
+"""Imports every grader module, the supervisor too (not the Linux backend, imported only on Linux;
+not the instrumentation), in a Python from which the POSIX-only calls Windows lacks were removed:
+`python without_posix.py KIT` prints ok or the modules that failed. Run by tests/test_machines.py
+in a process of its own."""
 
 import importlib, os, signal, socket, sys, pkgutil
 # the standard library and the dependencies are platform-aware on Windows: import them as they are
@@ -26,7 +27,7 @@ for name in ("resource", "fcntl", "termios", "pwd", "grp"):
     sys.modules[name] = None
 sys.path.insert(0, sys.argv[1])
 import grader
-skip = {"grader.supervisor"}
+skip = {"grader.backends.linux"}   # imported only where the backend is linux
 failed = []
 for info in pkgutil.walk_packages(grader.__path__, "grader."):
     if info.name in skip or info.name.startswith("grader.instrument"):
