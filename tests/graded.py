@@ -67,10 +67,11 @@ def variants(prefix: str = "") -> list[Variant]:
     return found
 
 
-def grade(targets: list[Path], exercise: Optional[str] = None, methods=METHODS, jobs: int = 2,
+def grade(targets: list[Path], exercise: Optional[str] = None, methods=METHODS, jobs: int = 4,
           timeout: float = 900, lang: Optional[str] = None, env: Optional[dict] = None) -> list[dict]:
     """Grade folders with the real command line; return its JSON reports (one per target). `lang`
-    is the command's --lang; `env`, variables added to the command's environment."""
+    is the command's --lang; `env`, variables added to the command's environment. `jobs` is the
+    grader's own default on this 2-core machine (twice the CPUs), as a learner's check runs."""
     out = Path(tempfile.mkdtemp(prefix="procgrade-results-")) / ("results-%s.json" % (exercise or "all"))
     cmd = [sys.executable, "-m", "grader", "check", "--jobs", str(jobs), "--json", str(out)]
     cmd += ["--start-method", "all" if tuple(methods) == METHODS else methods[0]]
