@@ -1,5 +1,6 @@
-"""Fixtures of the kit's own tests: programs graded once per session, and a guard that no test
-leaves a process of a graded program behind."""
+"""Fixtures of the kit's own tests: programs graded once per session, and guards that no test
+leaves a process of a graded program behind, nor changes what the learner's commands remember in
+the kit's own folder (the hints shown, the backups)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from graded import grade, variant_methods, variants
+from graded import KIT, grade, variant_methods, variants
 
 # Every run of this session (its program copy, its channel) lives under one fresh folder, and
 # graders started by the tests inherit it: a process mentioning it is one of ours.
@@ -37,6 +38,29 @@ def nothing_left_running():
     left = [p for p in graded_processes() if p.pid != os.getpid()]
     assert not left, "processes left behind: %s" % [(p.pid, p.cmdline()) for p in left]
     shutil.rmtree(SESSION_TMP, ignore_errors=True)
+
+
+def learner_state() -> dict[str, bytes]:
+    """What the learner's commands keep in the kit's folder that changes what they do next: the
+    hints shown (the next call shows the next one) and the backups of reset. (progress.json, the
+    last grades, is rewritten by every check of the kit's own stubs, with the same grades: tests of
+    the default target check exercises/ as shipped.)"""
+    found = {str(p.relative_to(KIT)): p.read_bytes() for p in sorted((KIT / "backups").rglob("*")) if p.is_file()}
+    hints = KIT / ".procgrade" / "hints.json"
+    if hints.is_file():
+        found[str(hints.relative_to(KIT))] = hints.read_bytes()
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def learner_state_untouched():
+    """A test that works on the learner's state (hints shown, grades, backups) does it in a copy:
+    one that wrote into the kit made the next run of the suite see hint 2 where it expected 1."""
+    before = learner_state()
+    yield
+    after = learner_state()
+    changed = sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))
+    assert not changed, "the tests changed the learner's state in the kit: %s" % changed
 
 
 class VariantReports:

@@ -3,8 +3,10 @@ reported as not started, and the command line says so with the right exit code."
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -17,9 +19,17 @@ def solutions_report():
     return report
 
 
+def stubs_copy(folder: Path) -> Path:
+    """The committed stubs, in a folder named `exercises` as the kit's is (the learner's commands
+    remember what they graded and the hints shown next to such a folder: never in the kit itself)."""
+    copy = folder / "exercises"
+    shutil.copytree(KIT / "exercises", copy, ignore=shutil.ignore_patterns("__pycache__", "noxfile.py"))
+    return copy
+
+
 @pytest.fixture(scope="module")
-def stubs_report():
-    (report,) = grade([KIT / "exercises"], None, METHODS)
+def stubs_report(tmp_path_factory):
+    (report,) = grade([stubs_copy(tmp_path_factory.mktemp("stubs"))], None, METHODS)
     return report
 
 
@@ -68,9 +78,9 @@ def test_bad_input_gets_a_clear_message_and_exit_2(args, message):
     assert message in proc.stderr
 
 
-def test_hint_prints_the_hints():
-    proc = subprocess.run([sys.executable, "-m", "grader", "hint", "3"], cwd=KIT, capture_output=True,
-                          text=True, timeout=60)
+def test_hint_prints_the_hints(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "grader", "hint", "3", "--target", str(stubs_copy(tmp_path))],
+                          cwd=KIT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0
     assert "Hint 1" in proc.stdout
 
