@@ -14,6 +14,7 @@ import psutil
 import pytest
 
 from graded import KIT, grade, variant_methods, variants
+from grader import commands
 
 # Every run of this session (its program copy, its channel) lives under one fresh folder, and
 # graders started by the tests inherit it: a process mentioning it is one of ours.
@@ -21,6 +22,9 @@ SESSION_TMP = tempfile.mkdtemp(prefix="procgrade-tests-")
 os.chmod(SESSION_TMP, 0o755)  # runs under their own user id must reach their folders
 os.environ["TMPDIR"] = SESSION_TMP
 tempfile.tempdir = None
+# How the learner started the kit (kit.py says so in PROCGRADE_NOX, and `python3 kit.py -s tests`
+# passes it on): the tests that read the report's commands set it themselves, or expect `nox`.
+os.environ.pop(commands.VARIABLE, None)
 
 
 def graded_processes() -> list[psutil.Process]:
