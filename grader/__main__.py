@@ -443,14 +443,8 @@ def use_backend(name: str) -> bool:
     saying why, when it cannot run here."""
     try:
         chosen = backends.resolve(name)
-    except backends.Unavailable:
-        wanted = name or os.environ.get(backends.VARIABLE, "")
-        if wanted == "linux":
-            print(_("--backend linux needs Linux; this system is {system}: use --backend portable").format(
-                system=sys.platform), file=sys.stderr)
-        else:
-            print(_("unknown backend {name!r} (known: {known})").format(name=wanted, known=", ".join(backends.NAMES)),
-                  file=sys.stderr)
+    except backends.Unavailable as error:
+        print(error, file=sys.stderr)
         return False
     os.environ[backends.VARIABLE] = chosen
     return True

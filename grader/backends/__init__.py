@@ -41,12 +41,14 @@ def default_name() -> str:
 def resolve(name: str = "", environ=os.environ) -> str:
     """The backend a run uses: `name`, else PROCGRADE_BACKEND, else the platform's default. A
     clear error for an unknown one, or for `linux` anywhere but Linux."""
+    from ..i18n import _   # the learner reads these words (the command prints them as they are)
+
     chosen = name or environ.get(VARIABLE, "") or default_name()
     if chosen not in NAMES:
-        raise Unavailable("unknown backend %r (known: %s)" % (chosen, ", ".join(NAMES)))
+        raise Unavailable(_("unknown backend {name!r} (known: {known})").format(name=chosen, known=", ".join(NAMES)))
     if chosen == "linux" and not LINUX:
-        raise Unavailable("the linux backend needs Linux (its subreaper, /proc and SO_PEERCRED); "
-                          "this is %s: use --backend portable" % sys.platform)
+        raise Unavailable(_("--backend linux needs Linux; this system is {system}: use --backend portable").format(
+            system=sys.platform))
     return chosen
 
 
