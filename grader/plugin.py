@@ -6,7 +6,10 @@ A suite gives its main run with `run_spec(program, start_method)`. A suite that 
 behaviour the main run cannot show (a missing folder, an empty one) also defines
 `extra_runs(program, start_method) -> {name: RunSpec}`; its checks get them with the `runs`
 fixture. A value may instead be a function of the main Run that returns a RunSpec (or None): a run
-that follows on from what the main run did, started once the main run is over.
+that follows on from what the main run did, started once the main run is over. Extra runs are
+made once per target, under the first start method graded, and count for every method's checks
+(they show what the program does with files, not how its children start); the report says so
+with the suite's EXTRA_RUNS_TOLD.
 """
 
 from __future__ import annotations
@@ -112,7 +115,11 @@ class GraderPlugin:
                 self._runs[key], self._extra_runs[key] = _done(None), {}   # nothing to run
                 return self._runs[key]
             main = self._runs[key] = self._pool.submit(self._run, module, subject)
-            self._extra_runs[key] = self._submit_extra_runs(module, subject, main)
+            first = dataclasses.replace(subject, start_method=self.config.start_methods[0])
+            # a suite's extra runs look at what the program does with files, not at how its
+            # children start: made once, under the first start method, for every method's checks
+            self._extra_runs[key] = (self._submit_extra_runs(module, subject, main) if first == subject
+                                     else self.extra_runs_for(module, first))
         return self._runs[key]
 
     def _did_not_compile(self, module: ModuleType, subject: Subject) -> Optional[StartError]:
@@ -200,11 +207,17 @@ class GraderPlugin:
         not run or failed), once they are all over: at the report, once, in the suites' order."""
         for (module_name, subject), futures in sorted(self._extra_runs.items(), key=lambda item: item[0][0]):
             module = self._modules[module_name]
-            if not (self.config.notes and futures and hasattr(module, "extra_notes")):
+            if not (self.config.notes and futures) or subject.start_method != self.config.start_methods[0]:
+                continue   # the other methods' checks used these same runs
+            key = (subject.target, exercise_of_module(module).id)
+            if len(self.config.start_methods) > 1 and self.collected.did_something.get(key):
+                self._add_notes(key, subject, [_("the extra runs ({names}) were made once, under this start method, "
+                                                 "and their checks count for every start method").format(
+                    names=_(getattr(module, "EXTRA_RUNS_TOLD", "")) or ", ".join(futures))])
+            if not hasattr(module, "extra_notes"):
                 continue
             runs = {name: future.result() if future.done() and not future.cancelled()
                     and future.exception() is None else None for name, future in futures.items()}
-            key = (subject.target, exercise_of_module(module).id)
             self._add_notes(key, subject, module.extra_notes(runs))
         self._extra_runs_noted = True
 

@@ -19,6 +19,7 @@ folder of ten thousand small files copy about four times faster, as fast as
 `cp -r`. A big file is a task of its own, and the biggest go first, so that no
 worker is left copying one alone at the end while the others wait.
 """
+import errno
 import multiprocessing
 import os
 import stat
@@ -33,6 +34,36 @@ BATCH_FILES = 32          # one task copies up to 32 small files...
 BATCH_BYTES = 8 * CHUNK_SIZE  # ...or up to 8 MiB; a bigger file is a task on its own
 
 
+def copy_contents(old_file, new_file) -> None:
+    """Move every byte from one open file to the other, CHUNK_SIZE at a time.
+
+    On Linux os.sendfile() asks the kernel to copy a chunk from one file to
+    the other: the bytes never pass through Python, which makes a big file
+    copy two to three times faster (shutil.copyfile does the same). Elsewhere,
+    or when the files refuse it before a byte has moved, each chunk is read
+    into Python and written out again. Either way only one chunk at a time is
+    in flight: memory stays small whatever the file's size.
+    """
+    if sys.platform == "linux":
+        moved = 0
+        try:
+            while True:
+                sent = os.sendfile(new_file.fileno(), old_file.fileno(), None, CHUNK_SIZE)
+                if sent == 0:
+                    return
+                moved += sent
+        except OSError as error:
+            # EINVAL/ENOSYS: these two files cannot be copied this way. Once some
+            # bytes have moved, any error is a real one (a full disk...).
+            if moved or error.errno not in (errno.EINVAL, errno.ENOSYS):
+                raise
+    while True:
+        chunk = old_file.read(CHUNK_SIZE)  # never read() the whole file at once
+        if not chunk:
+            break
+        new_file.write(chunk)
+
+
 def copy_file(source_file: str, destination_file: str) -> None:
     """Copy one file, in chunks. Raises OSError when it cannot."""
     # os.stat follows symbolic links: a link to a file is copied as that
@@ -44,11 +75,7 @@ def copy_file(source_file: str, destination_file: str) -> None:
     # Binary mode ("rb"/"wb") moves the bytes exactly as they are. Text mode
     # would decode and re-encode them and break images, archives...
     with open(source_file, "rb") as old_file, open(destination_file, "wb") as new_file:
-        while True:
-            chunk = old_file.read(CHUNK_SIZE)  # never read() the whole file at once
-            if not chunk:
-                break
-            new_file.write(chunk)
+        copy_contents(old_file, new_file)
 
 
 def copy_batch(progress, relative_paths: list[str], source_folder: str, destination_folder: str) -> None:

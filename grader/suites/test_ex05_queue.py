@@ -32,8 +32,11 @@ GET = re.compile(r"\bget\s+(\S+)", re.I)
 
 
 def run_spec(program: Path, start_method: str) -> RunSpec:
+    # SLOW_PUT: a reader that stops on empty() loses items every time; HOLD_DAEMON_GETS: a daemon
+    # reader that main never waits for gets nothing every time (main ends first, and a daemon is
+    # stopped with it), not only when it happens to boot after the writer is done
     return RunSpec(program, start_method=start_method, warp=WARP, budget=10.0,
-                   env=(("PROCGRADE_SLOW_PUT", repr(SLOW_PUT_SECONDS)),))
+                   env=(("PROCGRADE_SLOW_PUT", repr(SLOW_PUT_SECONDS)), ("PROCGRADE_HOLD_DAEMON_GETS", "1")))
 
 
 # --- part A: main's lines, in order ---------------------------------------------------------------
@@ -221,13 +224,22 @@ def stopped_early(trace: Trace, roles: PartB) -> tuple[str, str]:
                                                "items), or start the reader after joining the writer")])
 
 
+def stopped_with_main(trace: Trace, roles: PartB) -> bool:
+    """The reader was a daemon that never finished: main's end stopped it."""
+    reader = trace.proc(roles.reader)
+    return reader is not None and reader.daemon and reader.ended is None and reader.exitcode is None
+
+
 @check(N_("every item put is got exactly once, in order"), needs=["writer_and_reader_are_two_children"])
 def test_every_item_got_once_in_order(trace):
     roles = part_b(trace)
     put, got = moved(trace, roles.queue, "put"), moved(trace, roles.queue, "get")
     if put and [o.item for o in put] == [o.item for o in got]:
         return
-    early, hint = stopped_early(trace, roles)
+    early, hint = stopped_early(trace, roles) if not stopped_with_main(trace, roles) else (
+        _("It was a daemon process, still running when main ended, and a daemon is stopped when main ends."),
+        _("main must wait for the reader: pr.join() before main's last line (a daemon reader is stopped, items and "
+          "all, the moment main ends)"))
     hint = hint or _("the reader gets with a blocking q.get() until an end marker (or the known count) arrives")
     fail(expected=_("the reader gets every item the writer put, once each and in order: {items}").format(items=listed(put)),
          observed=sentences([(_("The reader, {who}, got {items}.") if got else _("The reader, {who}, got nothing.")).format(

@@ -57,6 +57,11 @@ def _small_run(program: Path, start_method: str, setup, folder: str = SOURCE,
                    inspect=functools.partial(first_differences, copy=copy))
 
 
+# the extra runs below, as the report names them when they count for several start methods
+EXTRA_RUNS_TOLD = N_("sub-folders, a broken link, an empty folder, a missing folder, a trailing slash, a second "
+                     "run into the copy")
+
+
 def extra_runs(program: Path, start_method: str) -> dict:
     def second_run(main: Run) -> Optional[RunSpec]:
         copy = the_copy(main)
