@@ -33,13 +33,14 @@ from bench.timing import KIT, Sample, load, machine, seconds
 SECTIONS = ("learner", "floor", "class", "copier")
 NOTES = Path(__file__).resolve().parent / "NOTES.md"
 
-TARGET_ALL = 3.0
-TARGET_ONE = 1.0
+# issue 14's targets (the first five rows of the table), then earlier ones still held
+TARGET_ONE = 1.0           # `nox -s check -- exNN`, each exercise, its solution
+TARGET_ALL = 2.0           # all seven through nox, every exercise done
+TARGET_SOLUTIONS = 4.0     # `nox -s solutions`: 7 exercises x 3 start methods
+TARGET_CLASS_CPU = 2.5     # CPU-seconds per submission when grading a class
+TARGET_COPY = 1.0          # the reference copier's time / `cp -r`'s, on copier.ISSUE_TREE
 TARGET_STUB = 0.5
 TARGET_FOUR = 2.0
-TARGET_SOLUTIONS = 3.0
-TARGET_CLASS = 120.0
-TARGET_COPY = 1.3
 TARGET_WATCH = 0.6
 
 
@@ -146,37 +147,39 @@ def targets(out: dict) -> str:
         if sample is None or value is None:
             return
         met = "met" if value <= limit else "**missed**"
+        if sample.n > 1 and shown == seconds(value):
+            shown += " (%s)" % sample.spread()
         rows.append([what, goal, shown, "%.1f" % sample.load if sample.loads else "-", met])
 
     warm = out.get("warm", [])
+    for s in out.get("per_exercise", []):
+        row("`nox -s check -- %s`, its solution" % s.name, "≤ %g s" % TARGET_ONE, s, s.median,
+            seconds(s.median), TARGET_ONE)
     s = find(warm, "nox -s check  (all 7 done")
     row("all seven exercises checked, warm (`nox -s check`, every exercise done)", "≤ %g s" % TARGET_ALL, s,
         s and s.median, s and seconds(s.median), TARGET_ALL)
+    s = find(warm, "nox -s solutions")
+    row("`nox -s solutions`: 7 exercises under fork, spawn and forkserver", "≤ %g s" % TARGET_SOLUTIONS, s,
+        s and s.median, s and seconds(s.median), TARGET_SOLUTIONS)
+    for s in out.get("class", []):
+        if s.cpu:
+            per = s.cpu_median / s.extra["size"]
+            row("a class: CPU per submission (%d submissions, `--jobs %d`)" % (s.extra["size"], s.extra["jobs"]),
+                "≤ %g CPU-s" % TARGET_CLASS_CPU, s, per, "%.2f CPU-s" % per, TARGET_CLASS_CPU)
+    for s in out.get("copier", []):
+        if s.name.startswith("issue14: reference"):
+            row("reference copier, time ÷ `cp -r`'s, on the 290 MiB tree (400 small files, 3 × 96 MiB)",
+                "≤ %g ×" % TARGET_COPY, s, s.extra["ratio"], "%.2f × (pairs %s)" % (
+                    s.extra["ratio"], " ".join("%.2f" % r for r in s.extra["ratios"])), TARGET_COPY)
     s = find(warm, "nox -s check  (7 pristine")
     row("all seven exercises checked, warm (`nox -s check`, a fresh clone's stubs)", "≤ %g s" % TARGET_ALL, s,
         s and s.median, s and seconds(s.median), TARGET_ALL)
-    s = find(warm, "nox -s check -- ex02  (1 done")
-    row("one exercise, warm (`nox -s check -- ex02`, done)", "≤ %g s" % TARGET_ONE, s, s and s.median,
-        s and seconds(s.median), TARGET_ONE)
     s = find(warm, "nox -s check -- ex02  (1 pristine")
     row("one pristine stub, warm (`nox -s check -- ex02`)", "≤ %g s" % TARGET_STUB, s, s and s.median,
         s and seconds(s.median), TARGET_STUB)
     s = find(warm, "nox -s check -- ex01 ex02 ex03 ex04")
     row("the first four exercises, done (`nox -s check -- ex01 ex02 ex03 ex04`)", "≤ %g s" % TARGET_FOUR, s,
         s and s.median, s and seconds(s.median), TARGET_FOUR)
-    s = find(warm, "nox -s solutions")
-    row("`nox -s solutions`: 7 exercises under fork, spawn and forkserver", "≤ %g s" % TARGET_SOLUTIONS, s,
-        s and s.median, s and seconds(s.median), TARGET_SOLUTIONS)
-    for s in out.get("per_exercise", []):
-        row("each exercise alone: `nox -s check -- %s`, done" % s.name, "≤ %g s" % TARGET_ONE, s, s.median,
-            seconds(s.median), TARGET_ONE)
-    for s in out.get("class", []):
-        if s.extra["jobs"] == 2 and s.extra["size"] == 100:
-            row("100 submissions, `--jobs 2`", "≤ %g s" % TARGET_CLASS, s, s.median, seconds(s.median), TARGET_CLASS)
-    for s in out.get("copier", []):
-        if s.name.startswith("mixed: reference"):
-            row("reference copier on the ≥ 1 GiB mixed tree, time ÷ `cp -r`'s", "≤ %g ×" % TARGET_COPY, s,
-                s.extra["ratio"], "%.2f ×" % s.extra["ratio"], TARGET_COPY)
     if not rows:
         return ""
     return table(["target", "goal", "measured (median)", "load", ""], rows)

@@ -41,15 +41,17 @@ def default_name() -> str:
 def resolve(name: str = "", environ=os.environ) -> str:
     """The backend a run uses: `name`, else PROCGRADE_BACKEND, else the platform's default. A
     clear error for an unknown one, or for `linux` anywhere but Linux."""
-    from ..i18n import _   # the learner reads these words (the command prints them as they are)
-
     chosen = name or environ.get(VARIABLE, "") or default_name()
+    if chosen in NAMES and (chosen != "linux" or LINUX):
+        return chosen
+    # the learner reads these words (the command prints them as they are); imported only here:
+    # every run's supervisor resolves its backend, and gettext's import cost each 15-30 ms
+    from ..i18n import _
+
     if chosen not in NAMES:
         raise Unavailable(_("unknown backend {name!r} (known: {known})").format(name=chosen, known=", ".join(NAMES)))
-    if chosen == "linux" and not LINUX:
-        raise Unavailable(_("--backend linux needs Linux; this system is {system}: use --backend portable").format(
-            system=sys.platform))
-    return chosen
+    raise Unavailable(_("--backend linux needs Linux; this system is {system}: use --backend portable").format(
+        system=sys.platform))
 
 
 def load(name: str) -> "Backend":
