@@ -330,6 +330,7 @@ def _run_in(root: Path, spec: RunSpec, python: str, backend: str, address: str) 
                        for d in result.get("detached", ())),
         spins=tuple(_spin(found, control / "stacks", program) for found in result.get("spins", ())),
         written_bytes=int(result.get("written_bytes", 0)),
+        supervisor_cpu=float(result.get("supervisor_cpu_seconds", 0.0)),
     )
     records = parse_records(channel.read_bytes())
     # main is the first process that reported (in a sandbox, it knows itself by another pid)

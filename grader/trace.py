@@ -317,6 +317,7 @@ class Outcome:
     detached: tuple[Detached, ...] = ()  # processes that left the tree while main ran
     spins: tuple[Spin, ...] = ()      # threads seen spinning, first first
     written_bytes: int = 0            # what its processes wrote (files, pipes), as the supervisor sampled it
+    supervisor_cpu: float = 0.0       # CPU-seconds the supervisor itself used (the grader's cost: benches)
 
     @property
     def hung(self) -> bool:

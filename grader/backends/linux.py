@@ -183,8 +183,18 @@ class LinuxBackend(Backend):
     def open_channel(self, spec: dict) -> "UnixChannel":
         return UnixChannel(spec["socket_path"], spec["channel_path"])
 
+    # The supervisor's looks of one round (memory peaks, writes, detachment, CPU) each walked the
+    # tree again: one walk is shared by the looks made within this long of each other. kill_tree
+    # walks afresh every time (it must see a child born a moment ago).
+    TREE_SHARED_SECONDS = 0.001
+
+    _tree: tuple[float, list[int]] = (-1.0, [])
+
     def tree_pids(self) -> list[int]:
-        return tree_pids()
+        now = time.monotonic()
+        if now - self._tree[0] > self.TREE_SHARED_SECONDS:
+            self._tree = (now, tree_pids())
+        return list(self._tree[1])
 
     def describe(self, pid: int) -> Optional[dict]:
         return describe(pid)
@@ -197,7 +207,7 @@ class LinuxBackend(Backend):
         re-parented to this subreaper although main still runs (its parent ended first: a double
         fork)."""
         orphans = []
-        for pid in tree_pids():
+        for pid in self.tree_pids():
             if pid == main_pid or pid in found:
                 continue
             try:
@@ -256,7 +266,7 @@ class LinuxBackend(Backend):
 
     def sample_peaks(self, peaks: dict[int, int]) -> None:
         """VmHWM (which only grows), by the pid the process knows itself by (NSpid)."""
-        for pid in tree_pids():
+        for pid in self.tree_pids():
             try:
                 with open("/proc/%d/status" % pid, "rb") as handle:
                     fields = dict(line.split(b":", 1) for line in handle if b":" in line)
@@ -268,7 +278,7 @@ class LinuxBackend(Backend):
 
     def sample_writes(self, written: dict[int, int]) -> None:
         """/proc/PID/io wchar: so that what an ended process wrote still counts."""
-        for pid in tree_pids():
+        for pid in self.tree_pids():
             try:
                 with open("/proc/%d/io" % pid, "rb") as handle:
                     for line in handle:
@@ -282,7 +292,7 @@ class LinuxBackend(Backend):
         """schedstat's first field (exact, where /proc/PID/stat counts 10 ms ticks: too coarse for a
         program that polls lightly); a process's ticks where a kernel has no schedstat."""
         found = {}
-        for pid in tree_pids():
+        for pid in self.tree_pids():
             per_thread = thread_files(pid, "schedstat")
             for tid, data in per_thread.items():
                 if data.split():
@@ -313,7 +323,7 @@ class LinuxBackend(Backend):
 
     def sample_threads(self) -> dict[tuple[int, str], tuple[int, Optional[int]]]:
         found: dict[tuple[int, str], tuple[int, Optional[int]]] = {}
-        for pid in tree_pids():
+        for pid in self.tree_pids():
             for tid, data in thread_files(pid, "schedstat").items():
                 try:
                     cpu, waiting = (int(x) for x in data.split()[:2])
