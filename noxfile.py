@@ -293,6 +293,7 @@ def classroom(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Benchmarks, not part of `tests` (15-25 minutes, most of it grading a class of 100): rewrites
-    BENCHMARKS.md. `nox -s bench -- --quick` (about 5 minutes), `-- --only copier`, `-- --candidates`."""
+    BENCHMARKS.md. `nox -s bench -- --targets` (issue 14's rows, about 8 minutes), `-- --quick` (about 5
+    minutes), `-- --only copier`, `-- --candidates`."""
     install(session)
     session.run("python", "-m", "bench", *session.posargs)

@@ -2,6 +2,7 @@
 
     python -m bench                    everything: 15-25 minutes on 2 cores, most of it grading the class
     python -m bench --quick            fewer runs, smaller trees and class (about 5 minutes)
+    python -m bench --targets          issue 14's targets, 3 runs each (about 8 minutes)
     python -m bench --only copier      some sections: learner floor class copier
     python -m bench --only copier --merge OLD.json --json NEW.json
                                        measure one section again, keep the others' numbers
@@ -60,10 +61,15 @@ class Plan:
     copy_runs: int = 3
     tree_runs: int = 3
     quick: bool = False
+    trees: str = ""        # "issue": only copier.ISSUE_TREE
 
 
 QUICK = Plan(warm_runs=2, per_exercise_runs=1, watch_runs=2, cold_runs=0, bare_runs=5, instrumented_runs=2, check_runs=1,
              classes=((2, 20),), copy_runs=1, tree_runs=1, quick=True)
+# issue 14's rows with a spread (3 runs each), in about 8 minutes: a class of 20 at the default
+# --jobs, and of the copier trees only the issue's (ISSUE_TREE)
+TARGETS = Plan(warm_runs=3, per_exercise_runs=3, watch_runs=3, cold_runs=0, bare_runs=5, instrumented_runs=3,
+               check_runs=1, classes=((4, 20),), copy_runs=3, tree_runs=3, quick=True, trees="issue")
 
 
 # --- markdown --------------------------------------------------------------------------------------
@@ -127,7 +133,7 @@ def run_class(plan: Plan, out: dict) -> None:
 def run_copier(plan: Plan, out: dict, candidates: bool) -> None:
     from bench import copier
     free = shutil.disk_usage(tempfile.gettempdir()).free
-    trees = copier.QUICK_TREES if plan.quick else copier.TREES
+    trees = (copier.ISSUE_TREE,) if plan.trees == "issue" else copier.QUICK_TREES if plan.quick else copier.TREES
     need = 3 * 2**30 if not plan.quick else 2**30
     if free < need:
         out["copier_skipped"] = "only %.1f GiB free in %s: the trees need %.0f GiB" % (
@@ -343,6 +349,9 @@ def load_results(path: Path) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs, smaller trees and class")
+    parser.add_argument("--targets", action="store_true",
+                        help="issue 14's targets with a spread, in about 8 minutes (3 runs each, a class of 20, "
+                             "the copier on the issue's tree only)")
     parser.add_argument("--only", nargs="*", choices=SECTIONS, default=list(SECTIONS),
                         help="sections to measure (none, with --merge: write BENCHMARKS.md again from the JSON)")
     parser.add_argument("--candidates", action="store_true",
@@ -353,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="a --json file of an earlier run: its sections that this run does not measure "
                              "are kept (to measure one section again and still write every table)")
     args = parser.parse_args(argv)
-    plan = QUICK if args.quick else Plan()
+    plan = TARGETS if args.targets else QUICK if args.quick else Plan()
     started, first_load = time.time(), load()
     previous = json.loads(Path(args.merge).read_text(encoding="utf-8")) if args.merge else {}
     out: dict = load_results(Path(args.merge)) if args.merge else {}
