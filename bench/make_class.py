@@ -138,7 +138,7 @@ def max_score(exercise: Exercise) -> int:
 
 
 def fails_line(program: Path, method: str = METHOD) -> set[str]:
-    for methods, checks in FAILS.findall(program.read_text(encoding="utf-8")):
+    for methods, checks in FAILS.findall(program.read_text(encoding="utf-8", errors="replace")):
         if not methods or method in [m.strip() for m in methods.split(",")]:
             return set(checks.split())
     return set()
