@@ -193,8 +193,11 @@ def stub(e: Exercise) -> tuple[bytes, dict[str, Any]]:
 
 def known(e: Exercise, program: Path) -> tuple[bytes, dict[str, Any]]:
     failing = fails_line(program) if program.name.startswith("bad_") else set()
+    # a program that does not start gets one message and every other check is skipped: no points
+    # (its docstring quotes that message, as every such known-wrong program's does)
+    did_not_start = "your program did not start" in program.read_text(encoding="utf-8", errors="replace")
     expect = {"kind": "%s/%s" % (e.id, program.stem), "failing": sorted(failing),
-              "score": expected_score(e, failing)}
+              "score": 0 if did_not_start else expected_score(e, failing)}
     if not failing:
         expect["state"] = "done"
     return program.read_bytes(), expect
