@@ -449,9 +449,10 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
 
     def _bootstrap(self, *args, **kwargs):
         state["child"] = True
-        state["daemon"] = bool(self.daemon)
         state["mp_parent"] = getattr(self, "_parent_pid", None)
         target = describe_target(self)
+        # a daemon the program made itself (pool workers are daemons too: the library's own)
+        state["daemon"] = bool(self.daemon) and not target.startswith("multiprocessing.")
         emit({"ev": "mp_start", "parent": getattr(self, "_parent_pid", None), "name": self.name,
               "target": target, "daemon": bool(self.daemon)})
         if ready_dir and waits_for_start(target):
