@@ -84,6 +84,14 @@ def stat_fields(pid: int) -> list[bytes]:
         return handle.read().rsplit(b")", 1)[1].split()
 
 
+def same_process(pid: int, began: bytes) -> bool:
+    """Whether `pid` is still the process that started at `began` (/proc/PID/stat's starttime)."""
+    try:
+        return stat_fields(pid)[19] == began
+    except (OSError, IndexError):
+        return False
+
+
 def own_pid(pid: int) -> int:
     """The pid a process knows itself by (NSpid's last: inside a sandbox's pid namespace)."""
     try:
@@ -207,20 +215,30 @@ class LinuxBackend(Backend):
         re-parented to this subreaper although main still runs (its parent ended first: a double
         fork)."""
         orphans = []
+        suspects = []
         for pid in self.tree_pids():
             if pid == main_pid or pid in found:
                 continue
             try:
                 fields = stat_fields(pid)
-                state, ppid, session = fields[0], int(fields[1]), int(fields[3])
+                state, ppid, session, began = fields[0], int(fields[1]), int(fields[3]), fields[19]
             except (OSError, IndexError, ValueError):
                 continue
             if state == b"Z":
                 continue
             if session != main_pid:
-                found[pid] = detachment(pid, "setsid")
+                suspects.append((pid, began, "setsid"))
             elif ppid == os.getpid():
-                orphans.append(pid)
+                orphans.append((pid, began))
+        # A pid listed a moment ago may have ended and been given to a process of another run (pids
+        # wrap at 32768; the walk is shared by a round's looks): an accusation stands only for a
+        # process still in this tree, with the start time the facts were read from.
+        if suspects or orphans:
+            live = set(tree_pids())
+            suspects = [(pid, how) for pid, began, how in suspects if pid in live and same_process(pid, began)]
+            orphans = [pid for pid, began in orphans if pid in live and same_process(pid, began)]
+        for pid, how in suspects:
+            found[pid] = detachment(pid, how)
         # An orphan counts only while main still runs once it was seen: main's own end re-parents
         # its children to us, and that is no fault of theirs.
         try:
