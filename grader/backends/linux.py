@@ -191,18 +191,8 @@ class LinuxBackend(Backend):
     def open_channel(self, spec: dict) -> "UnixChannel":
         return UnixChannel(spec["socket_path"], spec["channel_path"])
 
-    # The supervisor's looks of one round (memory peaks, writes, detachment, CPU) each walked the
-    # tree again: one walk is shared by the looks made within this long of each other. kill_tree
-    # walks afresh every time (it must see a child born a moment ago).
-    TREE_SHARED_SECONDS = 0.001
-
-    _tree: tuple[float, list[int]] = (-1.0, [])
-
     def tree_pids(self) -> list[int]:
-        now = time.monotonic()
-        if now - self._tree[0] > self.TREE_SHARED_SECONDS:
-            self._tree = (now, tree_pids())
-        return list(self._tree[1])
+        return tree_pids()
 
     def describe(self, pid: int) -> Optional[dict]:
         return describe(pid)
@@ -231,8 +221,8 @@ class LinuxBackend(Backend):
             elif ppid == os.getpid():
                 orphans.append((pid, began))
         # A pid listed a moment ago may have ended and been given to a process of another run (pids
-        # wrap at 32768; the walk is shared by a round's looks): an accusation stands only for a
-        # process still in this tree, with the start time the facts were read from.
+        # wrap at 32768): an accusation stands only for a process still in this tree, with the
+        # start time the facts were read from.
         if suspects or orphans:
             live = set(tree_pids())
             suspects = [(pid, how) for pid, began, how in suspects if pid in live and same_process(pid, began)]
