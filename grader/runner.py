@@ -289,6 +289,7 @@ def _run_in(root: Path, spec: RunSpec, python: str, backend: str, address: str) 
         "stdout_path": str(captured[0]), "stderr_path": str(captured[1]),
         "socket_path": address, "channel_path": str(channel), "backend": backend,
         "result_path": str(control / "result.json"), "stall_after": STALL_SECONDS,
+        "waits_path": str(control / "waits"),
         "spin_after": spec.spin_after,
     }
     spec_path = control / "spec.json"
@@ -300,9 +301,9 @@ def _run_in(root: Path, spec: RunSpec, python: str, backend: str, address: str) 
         supervisor = _start_supervisor([*sandbox.wrapper(spec.sandbox, root), python, "-I", str(SUPERVISOR),
                                         str(spec_path)], sup_err)
     try:
-        stopped_because = _watch(supervisor, channel, spec)
+        stopped_because = _watch(supervisor, channel, control / "waits", spec)
         # Our end of its stdin stays open while it runs: closing it means "the runner is gone".
-        supervisor.wait(timeout=spec.budget + SUPERVISOR_SLACK_SECONDS)
+        supervisor.wait(timeout=spec.budget * states.STRETCH + SUPERVISOR_SLACK_SECONDS)
         supervisor.stdin.close()
     except BaseException:
         # SIGTERM makes the supervisor kill the tree before it ends; SIGKILL only if it will not.
@@ -331,6 +332,7 @@ def _run_in(root: Path, spec: RunSpec, python: str, backend: str, address: str) 
         spins=tuple(_spin(found, control / "stacks", program) for found in result.get("spins", ())),
         written_bytes=int(result.get("written_bytes", 0)),
         supervisor_cpu=float(result.get("supervisor_cpu_seconds", 0.0)),
+        waits=_waits(control / "waits", result["started"]),
     )
     records = parse_records(channel.read_bytes())
     # main is the first process that reported (in a sandbox, it knows itself by another pid)
@@ -438,10 +440,24 @@ def sweep(root: Path) -> list[dict]:
     return [{"pid": p.pid, "ppid": None, "cmdline": []} for p in found]
 
 
-def _watch(supervisor: subprocess.Popen, channel: Path, spec: RunSpec) -> str:
+def _waits(path: Path, started: float) -> tuple[tuple[float, float], ...]:
+    """The supervisor's log of the time the machine kept the program waiting for a CPU (lines of
+    "when waited", ProgramClock), times made relative to `started`."""
+    found = []
+    for line in _text(path).splitlines():
+        try:
+            when, waited = (float(x) for x in line.split())
+        except ValueError:
+            continue   # a line still being written
+        found.append((when - started, waited))
+    return tuple(found)
+
+
+def _watch(supervisor: subprocess.Popen, channel: Path, waits: Path, spec: RunSpec) -> str:
     """Watch the run; ask the supervisor to stop early once `stop_when` holds on what ran so far
     ("stopped"), or once the program's processes keep crashing ("crash loop"). Returns why it
-    asked, or "" when it did not."""
+    asked, or "" when it did not. `stop_when` counts time as the supervisor does (its log of
+    the program's waits for a CPU: `waits`)."""
     records: list[dict] = []
     offset = tracebacks = 0
     while supervisor.poll() is None:
@@ -462,7 +478,8 @@ def _watch(supervisor: subprocess.Popen, channel: Path, spec: RunSpec) -> str:
             since_start = time.monotonic() - min(r.get("t", 0) for r in records)  # one system-wide clock
             first = min(records, key=lambda r: r.get("t", 0))
             partial = build_trace(records, first["pid"], first["t"],
-                                  Outcome("running", None, since_start, spec.budget),
+                                  Outcome("running", None, since_start, spec.budget,
+                                          waits=_waits(waits, first["t"])),
                                   spec.warp, spec.start_method)
             reason = "stopped" if spec.stop_when(partial) else ""
         if reason:

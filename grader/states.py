@@ -15,6 +15,7 @@ Standard library only: the supervisor imports it; the backends read the counters
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Callable, NamedTuple, Optional
 
@@ -28,6 +29,12 @@ IDLE = "idle"
 
 SAMPLE_SECONDS = 0.02   # at most one look this often: a pool task at the suites' warp lasts 30-300 ms
 MAX_SPANS = 4000        # per run: a program that runs to its budget must not grow the result without end
+
+# A run's windows (its budget, the stillness that ends a deadlock, a suite's watch) are counted in
+# the program's time: the clock less the time the machine kept its processes waiting for a CPU
+# that others held (kept_waiting), so that a busy machine does not eat them. They stretch to at
+# most STRETCH times their length on the clock, so a hung program is still stopped.
+STRETCH = 3.0
 
 # one thread's counters: (ns on a CPU, ns runnable in a run queue, or None where unknown)
 Counters = tuple[int, Optional[int]]
@@ -54,6 +61,23 @@ def classify(seconds: float, cpu: int, queued: Optional[int]) -> str:
     return max(((cpu, RUNNING), (queued, READY), (waiting, WAITING)))[1]
 
 
+def cpus() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:   # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def kept_waiting(seconds: float, longest_queue_ns: int, cpu_ns: int, cpus: int) -> float:
+    """Of a window of `seconds`, the time the machine kept the program from running: the longest
+    wait in a run queue of any of its processes, but no longer than the share of the machine's
+    CPUs that the program itself did not use (a program whose own processes outnumber the CPUs
+    waits for itself: that is its own time)."""
+    left_to_others = seconds - cpu_ns / 1e9 / cpus
+    return max(0.0, min(longest_queue_ns / 1e9, left_to_others, seconds))
+
+
 class StateSampler:
     """Looks at the processes it is given (at most every SAMPLE_SECONDS) and keeps each one's spans."""
 
@@ -67,31 +91,40 @@ class StateSampler:
         self.open: dict[int, int] = {}  # pid -> index of its last span
         self.next_look = 0.0
         self.own: dict[int, int] = {}
+        self.cpus = cpus()
+        self.waited = 0.0   # seconds the machine kept the program waiting for a CPU (kept_waiting)
 
     def sample(self, threads: Callable[[], dict[tuple[int, str], Counters]], now: Optional[float] = None) -> None:
         """When a look is due (called at every poll): `threads()` gives every thread of the tree
         and its counters, as the backend reads them (Backend.sample_threads: schedstat on Linux,
         CPU times only elsewhere)."""
         now = time.monotonic() if now is None else now
-        if now < self.next_look or len(self.spans) >= MAX_SPANS:
+        if now < self.next_look:
             return
-        self.next_look = now + SAMPLE_SECONDS
+        previous, self.next_look = self.next_look - SAMPLE_SECONDS, now + SAMPLE_SECONDS
         by_process: dict[int, dict[str, Counters]] = {}
         for (pid, tid), counters in threads().items():
             by_process.setdefault(pid, {})[tid] = counters
+        cpu_used, longest_queue, queues_known = 0, 0, False
         for pid, threads_now in by_process.items():
             before = self.last.get(pid)
             self.last[pid] = (now, threads_now)
             if before is None:
                 continue
             then, old = before
-            # the busiest thread (its CPU and run-queue time): a process is as busy as its main work
             deltas = [(c - old[t][0], None if q is None or old[t][1] is None else q - old[t][1])
                       for t, (c, q) in threads_now.items() if t in old]
             if not deltas:
                 continue
+            cpu_used += sum(d[0] for d in deltas)
+            # the busiest thread (its CPU and run-queue time): a process is as busy as its main work
             cpu, queued = max(deltas, key=lambda d: d[0] + (d[1] or 0))
-            self._extend(pid, then - self.started, now - self.started, classify(now - then, cpu, queued))
+            if queued is not None and abs(then - previous) < 1e-9:   # seen at the last look too
+                longest_queue, queues_known = max(longest_queue, queued), True
+            if len(self.spans) < MAX_SPANS:
+                self._extend(pid, then - self.started, now - self.started, classify(now - then, cpu, queued))
+        if queues_known:
+            self.waited += kept_waiting(now - previous, longest_queue, cpu_used, self.cpus)
 
     def _extend(self, pid: int, start: float, end: float, state: str) -> None:
         if pid not in self.own:

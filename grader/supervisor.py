@@ -6,7 +6,8 @@ Started by the runner as `python -I supervisor.py SPEC.json` in its own process,
    every orphan of the program's tree, double-forked and `setsid` daemons included, is
    re-parented to it and stays in reach; `portable` remembers every process it saw);
 2. starts the program in a new session with the spec's argv, stdin, working folder and env;
-3. waits until the program's main process ends, the budget runs out, the output grows past its
+3. waits until the program's main process ends, the budget runs out (in the program's time: the
+   clock less what the machine kept it waiting for a CPU others held), the output grows past its
    cap, or the runner asks it to stop (a line on stdin; end of stdin, when the runner is gone);
 4. on a time-out asks every process for a stack dump (the instrumentation's faulthandler), so a
    hang gets a diagnosis;
@@ -54,6 +55,41 @@ def output_size(paths: list[str]) -> int:
     return total
 
 
+class ProgramClock:
+    """Seconds since the program started, in its own time: the clock less the time the machine
+    kept its processes waiting for a CPU that others held (states.kept_waiting, from the state
+    sampler's looks), that wait counted up to (states.STRETCH - 1) times the budget, so a hung
+    program is still stopped. Each growth of the wait is appended to `log_path` ("when waited"
+    lines), where the runner reads it while the program runs: a suite's own windows count in the
+    same time."""
+
+    NOTE_EVERY = 0.01   # seconds of new wait before the log gets a line
+
+    def __init__(self, started: float, sampler: states.StateSampler, budget: float, log_path: str = "") -> None:
+        self.started = started
+        self.sampler = sampler
+        self.cap = budget * (states.STRETCH - 1)
+        self.log = open(log_path, "a", encoding="ascii") if log_path else None
+        self.noted = 0.0
+
+    def waited(self) -> float:
+        return min(self.sampler.waited, self.cap)
+
+    def seconds(self, now: float | None = None) -> float:
+        return (time.monotonic() if now is None else now) - self.started - self.waited()
+
+    def note(self) -> None:
+        waited = self.waited()
+        if self.log is not None and waited - self.noted >= self.NOTE_EVERY:
+            self.noted = waited
+            self.log.write("%.4f %.4f\n" % (time.monotonic(), waited))
+            self.log.flush()
+
+    def close(self) -> None:
+        if self.log is not None:
+            self.log.close()
+
+
 class Interrupted(Exception):
     """The supervisor itself was asked to end: it still kills the tree first."""
 
@@ -78,17 +114,18 @@ class Stillness:
 
     STILL_CPU = 0.001   # seconds of CPU per second
 
-    def __init__(self, limit: float | None, backend: Backend) -> None:
+    def __init__(self, limit: float | None, backend: Backend, clock: ProgramClock) -> None:
         self.limit = limit
         self.backend = backend
+        self.clock = clock
         self.events: tuple = ()
-        self.since = time.monotonic()
+        self.since = clock.seconds()   # in the program's time: a busy machine is not stillness
         self.cpu_then = 0
 
     def still_for_too_long(self, channel: "Channel", outputs: list[str]) -> bool:
         if not self.limit:
             return False
-        now = time.monotonic()
+        now = self.clock.seconds()
         cpu = self.backend.threads_cpu_ns()
         # a thread or process that starts or ends is an event too: the CPU sum is then taken over
         # the same threads at both ends of a window, never one that lost an ended thread's time
@@ -117,7 +154,10 @@ class Spinning:
     Its CPU: a correct thread computes in bursts (an import: 10-25 ms) that a busy machine
     stretches to a long time awake; a spinner keeps using CPU for as long as it spins.
     Each spinning thread is asked for its stack while it spins (the instrumentation writes it to
-    PID.spin). The backend gives the counters (Backend.thread_counters)."""
+    PID.spin). The backend gives the counters (Backend.thread_counters).
+    A thread blocked on the instrumentation's own channel (the supervisor behind on reading) is
+    not asleep by its own doing: the time and the switches the instrumentation saw it wait there
+    (PID-TID.sendwait, send_waits) count as time awake, and are not counted as its sleeps."""
 
     AWAKE = 0.75          # of the clock, at least, while it does not sleep...
     LAG = 0.1             # ...less this: the kernel adds a wait for a CPU once the wait is over (on a
@@ -136,14 +176,18 @@ class Spinning:
         self.dumped: dict[int, int] = {}   # pid -> stack dumps asked of it
         self.dumps: dict[tuple, list[int]] = {}  # ((pid, tid), stretch's start) -> which of its process's dumps
         self.longest: dict[int, tuple[float, float]] = {}  # pid -> its longest stretch awake, its CPU (benches)
+        self.send_waits: dict[tuple[int, int], tuple[int, int]] = {}
 
     def sample(self, began: dict[int, float], started: float) -> None:
         if not self.limit:
             return
         now = time.monotonic()
         pids = [pid for pid in self.backend.tree_pids() if pid in began]
-        for (pid, tid), counters in self.backend.thread_counters(pids).items():
-            self._look(pid, tid, now, counters, started)
+        grader_waits = self.send_waits
+        grader_waits.update(send_waits(self.stacks_dir))   # a file being written keeps its last reading
+        for (pid, tid), (awake, cpu, sleeps) in self.backend.thread_counters(pids).items():
+            waited, switches = grader_waits.get((pid, int(tid)), (0, 0))
+            self._look(pid, tid, now, (awake + waited, cpu, sleeps - switches), started)
 
     def _look(self, pid: int, tid: str, now: float, counters: tuple[int, int, int], started: float) -> None:
         key = (pid, tid)
@@ -181,11 +225,31 @@ class Spinning:
         return sorted(self.spins.values(), key=lambda spin: spin["began"])
 
 
-def wait_for_end(backend: Backend, main_pid: int, statuses: dict[int, int], deadline: float, outputs: list[str],
+def send_waits(folder: str) -> dict[tuple[int, int], tuple[int, int]]:
+    """(pid, tid) -> (ns, voluntary switches) that thread spent waiting for the supervisor to take
+    its records, as the instrumentation counts them, a wait still going on included."""
+    found: dict[tuple[int, int], tuple[int, int]] = {}
+    try:
+        names = [name for name in os.listdir(folder) if name.endswith(".sendwait")] if folder else []
+    except OSError:
+        return found
+    now = time.monotonic_ns()
+    for name in names:
+        try:
+            pid, tid = (int(x) for x in name[:-len(".sendwait")].split("-"))
+            with open(os.path.join(folder, name), "rb") as handle:
+                ns, switches, since = (int(x) for x in handle.read().split())
+        except (OSError, ValueError):
+            continue   # being written: the next look reads it
+        found[(pid, tid)] = (ns + (now - since if since else 0), switches)
+    return found
+
+
+def wait_for_end(backend: Backend, main_pid: int, statuses: dict[int, int], budget: float, outputs: list[str],
                  output_cap: int, peaks: dict[int, int], write_cap: int, channel: Channel,
                  stillness: Stillness, reaped_at: dict[int, float], detached: dict[int, dict],
                  spinning: Spinning, started: float, written: dict[int, int],
-                 sampler: states.StateSampler | None = None) -> str:
+                 sampler: states.StateSampler, clock: ProgramClock) -> str:
     """Why the run stopped: exited, stopped (asked by the runner), timeout, stalled (nothing
     moved for a while), flood (too much output) or disk (too much written). `written` gets the
     bytes each process wrote."""
@@ -202,15 +266,15 @@ def wait_for_end(backend: Backend, main_pid: int, statuses: dict[int, int], dead
             return "stalled"
         if rounds % SPIN_EVERY == 0:
             spinning.sample(channel.began, started)
-        if sampler is not None:
-            sampler.sample(backend.sample_threads)
+        sampler.sample(backend.sample_threads)
+        clock.note()
         backend.reap(statuses, reaped_at)
         if main_pid in statuses:
             channel.pump(0.0)
             return "exited"
         if stop_requested(channel):
             return "stopped"
-        if time.monotonic() > deadline:
+        if clock.seconds() > budget:
             return "timeout"
         if output_size(outputs) > output_cap:
             return "flood"
@@ -237,7 +301,6 @@ def supervise(spec: dict, backend: Backend) -> dict:
             handle.close()
 
     statuses: dict[int, int] = {}
-    deadline = started + spec["budget"]
     outputs = [spec["stdout_path"], spec["stderr_path"], spec["channel_path"]]
     peaks: dict[int, int] = {}
     reaped_at: dict[int, float] = {}
@@ -245,13 +308,17 @@ def supervise(spec: dict, backend: Backend) -> dict:
     spinning = Spinning(spec.get("spin_after"), spec["env"].get("PROCGRADE_STACKS_DIR", ""), backend)
     written: dict[int, int] = {}
     sampler = states.StateSampler(started, backend.own_pid)
+    clock = ProgramClock(started, sampler, spec["budget"], spec.get("waits_path", ""))
     try:
-        reason = wait_for_end(backend, main.pid, statuses, deadline, outputs, spec["output_cap"], peaks,
-                              spec.get("write_cap", 1 << 40), channel, Stillness(spec.get("stall_after"), backend),
-                              reaped_at, detached, spinning, started, written, sampler)
+        reason = wait_for_end(backend, main.pid, statuses, spec["budget"], outputs, spec["output_cap"], peaks,
+                              spec.get("write_cap", 1 << 40), channel,
+                              Stillness(spec.get("stall_after"), backend, clock),
+                              reaped_at, detached, spinning, started, written, sampler, clock)
     except Interrupted:
         backend.kill_tree(main.pid, statuses)
         raise
+    finally:
+        clock.close()
     ended = time.monotonic()
 
     if reason in ("timeout", "stalled"):
@@ -281,6 +348,7 @@ def supervise(spec: dict, backend: Backend) -> dict:
         "reason": reason,
         "started": started,
         "ended": ended,
+        "waited_for_cpu": clock.waited(),   # of the time until `ended`: the machine kept it waiting
         "finished": time.monotonic(),
         "leftovers": leftovers,
         "killed": killed,

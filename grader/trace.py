@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Optional
 
 from .i18n import N_, _, ngettext
-from .states import StateSpan
+from .states import STRETCH, StateSpan
 
 # Kinds of process, as a teacher names them.
 MAIN = "main"
@@ -318,6 +318,13 @@ class Outcome:
     spins: tuple[Spin, ...] = ()      # threads seen spinning, first first
     written_bytes: int = 0            # what its processes wrote (files, pipes), as the supervisor sampled it
     supervisor_cpu: float = 0.0       # CPU-seconds the supervisor itself used (the grader's cost: benches)
+    # (when, seconds waited so far): the time the machine kept the program waiting for a CPU that
+    # others held, as it grew (states.kept_waiting), times since the program started
+    waits: tuple[tuple[float, float], ...] = ()
+
+    def waited_by(self, t: float) -> float:
+        """The seconds the machine had kept the program waiting for a CPU by `t`."""
+        return max((waited for when, waited in self.waits if when <= t), default=0.0)
 
     @property
     def hung(self) -> bool:
@@ -549,6 +556,15 @@ class Trace:
         return [task for task in self.task_runs if function is None or task.function == function]
 
     # --- time ------------------------------------------------------------------------------
+    def program_seconds(self, start: float, end: float) -> float:
+        """The seconds from `start` to `end` (since the program started) in the program's own
+        time: less what the machine kept its processes waiting for a CPU others held meanwhile,
+        counted up to the share that stretches a window STRETCH times (as the supervisor counts
+        a budget): a window a busy machine would eat is not a verdict on the program."""
+        span = end - start
+        waited = self.outcome.waited_by(end) - self.outcome.waited_by(start)
+        return span - min(waited, span * (1 - 1 / STRETCH))
+
     def virtual(self, seconds: float) -> float:
         """Real seconds as the program's own clock counts them (time.sleep is scaled by warp)."""
         return seconds / self.warp if self.warp else seconds

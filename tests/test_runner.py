@@ -332,8 +332,105 @@ def test_a_stop_asked_as_the_supervisor_ends_is_no_grader_error(tmp_path):
         deadline = time.monotonic() + 10
         while not closed.exists() and time.monotonic() < deadline:
             time.sleep(0.01)
-        assert _watch(gone, channel, RunSpec(tmp_path / "prog.py")) == "crash loop"
+        assert _watch(gone, channel, tmp_path / "waits", RunSpec(tmp_path / "prog.py")) == "crash loop"
         gone.stdin.close()
     finally:
         gone.kill()
         gone.wait()
+
+
+@pytest.mark.linux_only
+def test_a_budget_is_not_eaten_by_a_busy_machine_and_still_ends_a_hang(tmp_path):
+    """The budget counts the program's time: the clock less the time the machine kept it waiting
+    for a CPU that others held (schedstat's run-queue time). Here the run and three busy loops
+    share one CPU: a program that needs about 0.4 s of CPU takes 1.5-2 s of the clock. Before
+    (440cc5b) its 1 s budget ran out on the clock; it ends by itself now. A program that never
+    ends is still stopped, after at most STRETCH times its budget."""
+    import subprocess
+    import sys
+    import time
+
+    from grader.states import STRETCH
+
+    cpu = min(os.sched_getaffinity(0))
+    mine = os.sched_getaffinity(0)
+    # each in its own session: the kernel shares a CPU between sessions first (autogroup), and
+    # the supervisor starts the program in a session of its own
+    busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True) for _ in range(4)]
+    try:
+        for loop in busy:
+            os.sched_setaffinity(loop.pid, {cpu})
+        os.sched_setaffinity(0, {cpu})   # the supervisor and the program inherit it
+        works = program(tmp_path, """
+            import time
+            while time.process_time() < 0.3:
+                pass
+            print("done")
+        """)
+        run = run_program(RunSpec(works, budget=1.0))
+        assert run.trace.outcome.reason == "exited", run.trace.outcome
+        assert run.stdout == "done\n"
+        assert run.trace.outcome.waited_by(run.trace.outcome.duration) > 0.5, run.trace.outcome.waits
+
+        hangs = program(tmp_path, """
+            while True:
+                pass
+        """)
+        began = time.monotonic()
+        run = run_program(RunSpec(hangs, budget=1.0))
+        assert run.trace.outcome.reason == "timeout"
+        assert run.trace.outcome.duration <= STRETCH * 1.0 + 0.5
+        assert time.monotonic() - began < STRETCH * 1.0 + 5
+    finally:
+        os.sched_setaffinity(0, mine)
+        for loop in busy:
+            loop.kill()
+            loop.wait()
+
+
+@pytest.mark.linux_only
+def test_a_wait_on_the_graders_own_channel_is_not_a_sleep(tmp_path):
+    """A thread that prints without a pause, where it should wait, spins. Its prints are records
+    on the instrumentation's channel; when the supervisor is behind (a busy machine), the channel
+    fills and a print waits for it. The supervisor's measure took that wait for a sleep and began
+    the thread's stretch awake again: ex06 `bad_prints_while_waiting` passed waits_without_spinning
+    once in 100 gradings at load 9-16 (8bafc35). Here the supervisor is held still for 250 ms of
+    every 350 (SIGSTOP) while the program prints for 2 s: before (440cc5b) no spin was seen; the
+    instrumentation now tells how long each send waited, and the spin is seen, at its line."""
+    import signal
+    import threading
+
+    source = """
+        import time
+        time.sleep(0.5)   # the supervisor is being held back by then
+        end = time.monotonic() + 2.0
+        n = 0
+        while time.monotonic() < end:
+            print("等待任务完成...", n)
+            n += 1
+    """
+    done = threading.Event()
+
+    def hold_the_supervisor_back():
+        while not done.is_set():
+            found = [p for p in psutil.Process().children(recursive=True)
+                     if "supervisor.py" in " ".join(p.cmdline())]
+            for sup in found:
+                sup.send_signal(signal.SIGSTOP)
+            time.sleep(0.25)
+            for sup in found:
+                sup.send_signal(signal.SIGCONT)
+            time.sleep(0.1)
+
+    import time
+    holder = threading.Thread(target=hold_the_supervisor_back)
+    holder.start()
+    try:
+        run = run_program(RunSpec(program(tmp_path, source), budget=20,
+                                  env=(("PROCGRADE_MAX_LINES", "10000000"),)))
+    finally:
+        done.set()
+        holder.join()
+    assert run.trace.outcome.reason == "exited"
+    assert run.trace.outcome.spins, "no spin seen"
+    assert run.trace.outcome.spins[0].line_number in (6, 7, 8), run.trace.outcome.spins

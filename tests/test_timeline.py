@@ -21,7 +21,7 @@ from grader.page import page
 from grader.report import render as render_report
 from grader.results import CheckResult, ExerciseResult, Report, State, Status
 from grader.runner import Run, run_program
-from grader.states import BUSY, IDLE, READY, RUNNING, WAITING, StateSampler, classify, spans
+from grader.states import BUSY, IDLE, READY, RUNNING, WAITING, StateSampler, classify, kept_waiting, spans
 from grader.suites import test_ex06_pool as ex06
 from grader.timeline import ASCII, Timeline, can_draw, from_trace, legend_items, render
 from grader.trace import MAIN, MANAGER, POOL_WORKER, PROCESS, Trace
@@ -243,9 +243,48 @@ def test_states_from_schedstat_counters():
     # the tree's threads as a backend gives them ({(pid, tid): (ns on a CPU, ns in a run queue)})
     counters = iter([(0, 0), (27_000_000, 0), (54_000_000, 0), (55_000_000, 25_000_000), (55_000_000, 25_000_000)])
     sampler = StateSampler(started=100.0, name=lambda pid: pid + 1000)
+    sampler.cpus = 2
     for n in range(5):
         sampler.sample(lambda: {(1, "1"): next(counters)}, now=100.0 + 0.03 * n)
     assert [(s.pid, s.state) for s in spans(sampler.report())] == [(1001, RUNNING), (1001, READY), (1001, WAITING)]
     first = spans(sampler.report())[0]
     assert (first.start, first.end) == (0.0, 0.06)
     assert spans([["x"], None, [1, 0, 1, "dancing"]]) == ()
+    # the 25 ms it spent in a run queue while using 1 ms of a CPU: the machine kept it waiting
+    assert abs(sampler.waited - 0.025) < 1e-9
+
+
+def test_kept_waiting_counts_only_cpus_others_held():
+    # one process ready for 25 ms of a 30 ms window, having used 1 ms of one of 2 CPUs
+    assert abs(kept_waiting(0.03, 25_000_000, 1_000_000, 2) - 0.025) < 1e-9
+    # the program's own processes held both CPUs all along: its waits are its own
+    assert kept_waiting(0.03, 25_000_000, 60_000_000, 2) == 0.0
+    # one CPU of two busy with its own work: at most the other half is others' time
+    assert abs(kept_waiting(0.03, 25_000_000, 30_000_000, 2) - 0.015) < 1e-9
+    # never more than the window, never less than nothing
+    assert kept_waiting(0.03, 90_000_000, 0, 2) == 0.03 and kept_waiting(0.03, 0, 0, 2) == 0.0
+
+
+def test_ex01_waits_for_the_second_loop_in_the_programs_own_time():
+    """ex01 stops a never-ending program once both loops repeat, or 20 of its seconds (1 s real at
+    its warp) after its first line when the second loop is still not there. The flake study of
+    8bafc35 saw `bad_child_no_sleep` (a child printing with no pause) lose main's loop that way
+    once at load 9: main, kept waiting for a CPU, had printed 2 lines when the run was stopped.
+    The window now counts the program's own time: the same lines, and the supervisor's word that
+    the machine kept the program waiting 0.9 s of those 1.2, do not stop it yet."""
+    from grader.suites.test_ex01_two_loops import WARP, enough_seen
+    from grader.trace import Outcome, build_trace
+
+    records = [{"pid": 1, "t": 0.0, "ev": "exec", "ppid": 0, "argv": ["python"]},
+               {"pid": 2, "t": 0.05, "ev": "fork", "ppid": 1}]
+    records += [{"pid": 1, "t": t, "ev": "line", "s": "o", "x": "----1----", "end": "\n"} for t in (0.1, 0.9)]
+    records += [{"pid": 2, "t": 0.1 + n * 0.001, "ev": "line", "s": "o", "x": "----2----", "end": "\n"}
+                for n in range(1000)]
+
+    def partial(waits):
+        return build_trace(records, 1, 0.0, Outcome("running", None, 1.2, 8.0, waits=waits), WARP)
+
+    assert enough_seen(partial(()))   # on the clock: 22 of its seconds, the run was stopped
+    assert not enough_seen(partial(((0.1, 0.0), (0.6, 0.4), (1.2, 0.9))))
+    # however long the machine keeps it waiting, a window lasts at most STRETCH times its length
+    assert enough_seen(build_trace(records, 1, 0.0, Outcome("running", None, 3.2, 8.0, waits=((3.2, 3.1),)), WARP))

@@ -99,13 +99,66 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         except OSError:
             sock.close()
             return None
-        return sock.sendall, sock.close
+        return measured_sendall(sock, _socket.MSG_DONTWAIT), sock.close
+
+    def measured_sendall(sock, dontwait):
+        """sock.sendall, and where it has to wait for the supervisor to read (the socket is full
+        while the supervisor is behind, on a busy machine), how long and through how many
+        voluntary switches: the grader's wait, not a sleep of the program's. Kept per thread in
+        STACKS_DIR/PID-TID.sendwait ("ns switches since_ns", since_ns while a wait is going on),
+        where the supervisor's spin measure counts it as time awake."""
+        waits = {}   # tid -> [fd, ns, switches]
+
+        def note(tid, since_ns):
+            entry = waits.get(tid)
+            if entry is None:
+                fd = os.open(os.path.join(stacks_dir, "%d-%d.sendwait" % (os.getpid(), tid)),
+                             os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+                entry = waits[tid] = [fd, 0, 0]
+            os.pwrite(entry[0], b"%020d %020d %020d\n" % (entry[1], entry[2], since_ns), 0)
+            return entry
+
+        def switches():
+            try:
+                with open("/proc/thread-self/status", "rb") as handle:
+                    return int(handle.read().split(b"voluntary_ctxt_switches:")[1].split()[0])
+            except (OSError, IndexError, ValueError):
+                return 0
+
+        def send(data):
+            try:
+                sent = sock.send(data, dontwait)
+            except BlockingIOError:
+                sent = 0
+            if sent == len(data):
+                return
+            if not stacks_dir:
+                return sock.sendall(data[sent:])
+            tid, began, switched = threading.get_native_id(), time.monotonic_ns(), switches()
+            try:
+                note(tid, began)
+            except OSError:
+                return sock.sendall(data[sent:])
+            try:
+                sock.sendall(data[sent:])
+            finally:
+                entry = waits[tid]
+                entry[1] += time.monotonic_ns() - began
+                entry[2] += max(0, switches() - switched)
+                try:
+                    note(tid, 0)
+                except OSError:
+                    pass
+
+        return send
 
     state = {"pid": os.getpid(), "lines": 0, "idle_polls": 0, "most_idle_polls": 0, "ready_polls": 0,
              "most_ready_polls": 0, "alive_polls": 0, "most_alive_polls": 0, "sock": connect()}
     monotonic = time.monotonic
 
     def emit(record: dict) -> None:
+        if "asleep_flag" in state and record.get("ev") not in ("terminate", "terminate_sent"):
+            release_children()   # it does something: awake (see the pacing below)
         record["pid"] = state["pid"]
         record["t"] = monotonic()
         sock = state["sock"]
@@ -115,6 +168,15 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
             sock[0]((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", "replace"))
         except (OSError, ValueError):
             pass
+
+    def release_children() -> None:
+        """The pacing (PROCGRADE_PARENT_PACES, below): this process is awake and has acted."""
+        flag = state.pop("asleep_flag", None)
+        if flag:
+            try:
+                os.unlink(flag)
+            except OSError:
+                pass
 
     emit({"ev": "exec", "ppid": os.getppid(), "argv": list(getattr(sys, "orig_argv", sys.argv))})
 
@@ -134,6 +196,9 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
     # the moment its sleep should have ended. On a busy machine a parent can run hundreds of ms
     # late; without this its child would run ahead meanwhile, and a program that stops the child
     # in time (by its own clock) would be seen stopping it late. At most 1 s of holding in all.
+    # A parent woken from its sleep counts as asleep until it does something (its next record,
+    # or the end of a terminate()): woken, it can wait long for a CPU on a busy machine (200 ms
+    # once at load 14, in ex03), and its child must not run ahead meanwhile.
     parent_paces = bool(os.environ.get("PROCGRADE_PARENT_PACES")) and bool(ready_dir)
 
     def asleep_flag(pid) -> str:
@@ -189,10 +254,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         try:
             return real_sleep(due)
         finally:
-            try:
-                os.unlink(flag)
-            except OSError:
-                pass
+            state["asleep_flag"] = flag   # until its next record: release_children()
             wait_for_parent()
 
     sleep.__doc__ = real_sleep.__doc__
@@ -390,6 +452,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         state["ready_polls"] = state["most_ready_polls"] = state["alive_polls"] = state["most_alive_polls"] = 0
         state.pop("ready_poll_at", None)
         state.pop("alive_poll_at", None)
+        state.pop("asleep_flag", None)   # the parent's
         state.pop("idle_poll_at", None)
         for key in ("queue_moves", "queue_questions", "latest_pool", "released_jobs"):
             state.pop(key, None)   # the parent's counts and pools are not this process's
@@ -571,6 +634,12 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
             popen.terminate()
 
     def terminate(self):
+        try:
+            return paced_terminate(self)
+        finally:
+            release_children()   # SIGTERM is on its way: the child may run on to its end
+
+    def paced_terminate(self):
         popen = self._popen
         if popen is not None:
             emit({"ev": "terminate", "child": popen.pid})

@@ -26,15 +26,16 @@ WATCH_AT_LEAST = 4 * SPIN_SECONDS   # real seconds after the first line: a spinn
 def enough_seen(trace: Trace) -> bool:
     """Two loops seen for long enough that a loop spinning instead of sleeping is seen spinning,
     or 20 of the program's seconds since its first line and still not: the second loop is not
-    coming. Counted from the first line, not from the start, so that a slow start on a busy
-    machine does not cut a correct program short."""
+    coming. Counted from the first line, not from the start, and in the program's own time (less
+    what the machine kept it waiting for a CPU), so that a busy machine does not cut a correct
+    program short."""
     out = trace.out()
     if not out:
         return False
     watched = trace.outcome.duration - out[0].t
     if len(trace.repeated_texts(LINES_PER_LOOP)) >= 2 and watched >= WATCH_AT_LEAST:
         return True
-    return trace.virtual(watched) >= WATCH_AT_MOST
+    return trace.virtual(trace.program_seconds(out[0].t, trace.outcome.duration)) >= WATCH_AT_MOST
 
 
 def run_spec(program: Path, start_method: str) -> RunSpec:

@@ -6,7 +6,10 @@ main printed was recorded. At 97efe3a this cut was silent: "-----end----- comes 
 finished" said main printed no end line, although it did.
 Caught by: the checks that read main's output say the output was cut, and where; the grader judges
 nothing it did not read. Its printing loop never sleeps while the tasks run: a busy wait too, with
-the line it spun on.
+the line it spun on. (At 8bafc35 it passed waits_without_spinning once in 100 gradings at load 9-16:
+its prints waited on the grader's own channel, full while the supervisor was behind, and the
+supervisor took those waits for sleeps. The instrumentation now tells it how long each send
+waited: tests/test_runner.py's test_a_wait_on_the_graders_own_channel_is_not_a_sleep.)
 Fails: end_after_all_tasks waits_without_spinning
 """
 import os
