@@ -171,12 +171,15 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
 
     def release_children() -> None:
         """The pacing (PROCGRADE_PARENT_PACES, below): this process is awake and has acted."""
-        flag = state.pop("asleep_flag", None)
+        flag = state.get("asleep_flag")
         if flag:
             try:
                 os.unlink(flag)
-            except OSError:
+            except FileNotFoundError:
                 pass
+            except OSError:
+                return   # Windows: a child is reading it right now; the next record tries again
+            state.pop("asleep_flag", None)
 
     emit({"ev": "exec", "ppid": os.getppid(), "argv": list(getattr(sys, "orig_argv", sys.argv))})
 
