@@ -286,5 +286,12 @@ def test_ex01_waits_for_the_second_loop_in_the_programs_own_time():
 
     assert enough_seen(partial(()))   # on the clock: 22 of its seconds, the run was stopped
     assert not enough_seen(partial(((0.1, 0.0), (0.6, 0.4), (1.2, 0.9))))
+    # both loops seen: the run is watched WATCH_AT_LEAST of the program's seconds, long enough
+    # for a spinner to be seen spinning (d3d3f17 counted it on the clock: one spinner passed)
+    both = records + [{"pid": 1, "t": t, "ev": "line", "s": "o", "x": "----1----", "end": "\n"}
+                      for t in (0.2, 0.3, 0.4, 0.5)]
+    seen = lambda duration, waits: enough_seen(build_trace(both, 1, 0.0, Outcome("running", None, duration, 8.0,
+                                                                                   waits=waits), WARP))
+    assert seen(1.0, ()) and not seen(1.0, ((0.1, 0.0), (1.0, 0.5))) and seen(1.5, ((0.1, 0.0), (1.5, 0.5)))
     # however long the machine keeps it waiting, a window lasts at most STRETCH times its length
     assert enough_seen(build_trace(records, 1, 0.0, Outcome("running", None, 3.2, 8.0, waits=((3.2, 3.1),)), WARP))
