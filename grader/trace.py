@@ -236,6 +236,7 @@ class QueueOp:
     outcome: str      # put/get: "ok", "Empty", "Full" or "error"; a question: its answer, "True"
     item: Optional[str] = None   # a short repr of what was put or got
     began: Optional[float] = None  # when a blocking put or get that waited a while was called
+    timeout: Optional[float] = None  # the timeout a blocking put or get asked for, in the program's seconds
 
     @property
     def moved(self) -> bool:
@@ -865,9 +866,11 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
         elif ev == "q":
             item = record.get("x")
             began = record.get("t0")
+            asked = record.get("to")
             queue_calls.append(QueueOp(pid, t, str(record.get("q")), str(record.get("op")), bool(record.get("b")),
                                        str(record.get("out")), None if item is None else str(item),
-                                       float(began) - started if isinstance(began, (int, float)) else None))
+                                       float(began) - started if isinstance(began, (int, float)) else None,
+                                       float(asked) if isinstance(asked, (int, float)) else None))
         elif ev == "join" and isinstance(record.get("child"), int):
             joins.setdefault((pid, record["child"]), t)
         elif ev == "task_sent":

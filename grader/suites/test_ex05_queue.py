@@ -118,12 +118,20 @@ def test_blocking_put_waits(trace):
     if found["failed"]:
         put = found["failed"][0]
         waited = put_waited(trace, put)
-        if 1.5 <= waited <= 8.0:
+        # How long it waits is the timeout main asked for; what the clock saw only proves that it
+        # did wait (a busy machine can make it look longer, never shorter): at load 23, main woke
+        # 0.35 s late from its put, 7 s in the program's clock.
+        asked = put.timeout if put.timeout is not None else waited
+        if put.block and 1.5 <= waited and 1.5 <= asked <= 8.0:
             return
+        if not put.block:
+            observed = _("it could not wait: it was a put_nowait() (or a put with block=False)")
+        elif waited >= 1.5:
+            observed = _("it asked to wait {seconds} s").format(seconds="%g" % asked)
+        else:
+            observed = _("it waited {seconds} s before it gave up").format(seconds="%.2f" % waited)
         fail(expected=_("main's first put on the full queue waits about 2 s, then raises queue.Full"),
-             observed=(_("it waited {seconds} s before it gave up").format(seconds="%.2f" % waited) if put.block else
-                       _("it could not wait: it was a put_nowait() (or a put with block=False)")),
-             hint=hint)
+             observed=observed, hint=hint)
     start = found["answers"][-1].t if found["answers"] else 0.0
     waited = trace.virtual(found["full"][0].t - start)
     if 1.5 <= waited <= 8.0:
