@@ -69,6 +69,13 @@ def cpus() -> int:
         return os.cpu_count() or 1
 
 
+def program_seconds(clock: float, waited: float) -> float:
+    """`clock` seconds less `waited` of them spent kept waiting for a CPU, that wait counted up to
+    the share that stretches a window STRETCH times on the clock (one place for the supervisor's
+    budget and the suites' windows)."""
+    return clock - min(waited, clock * (1 - 1 / STRETCH))
+
+
 def kept_waiting(seconds: float, longest_queue_ns: int, cpu_ns: int, cpus: int) -> float:
     """Of a window of `seconds`, the time the machine kept the program from running: the longest
     wait in a run queue of any of its processes, but no longer than the share of the machine's

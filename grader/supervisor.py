@@ -76,7 +76,7 @@ class ProgramClock:
         return min(self.sampler.waited, self.cap)
 
     def seconds(self, now: float | None = None) -> float:
-        return (time.monotonic() if now is None else now) - self.started - self.waited()
+        return states.program_seconds((time.monotonic() if now is None else now) - self.started, self.sampler.waited)
 
     def note(self) -> None:
         waited = self.waited()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Optional
 
 from .i18n import N_, _, ngettext
-from .states import STRETCH, StateSpan
+from .states import StateSpan, program_seconds
 
 # Kinds of process, as a teacher names them.
 MAIN = "main"
@@ -562,9 +562,7 @@ class Trace:
         time: less what the machine kept its processes waiting for a CPU others held meanwhile,
         counted up to the share that stretches a window STRETCH times (as the supervisor counts
         a budget): a window a busy machine would eat is not a verdict on the program."""
-        span = end - start
-        waited = self.outcome.waited_by(end) - self.outcome.waited_by(start)
-        return span - min(waited, span * (1 - 1 / STRETCH))
+        return program_seconds(end - start, self.outcome.waited_by(end) - self.outcome.waited_by(start))
 
     def virtual(self, seconds: float) -> float:
         """Real seconds as the program's own clock counts them (time.sleep is scaled by warp)."""
