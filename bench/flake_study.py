@@ -6,6 +6,7 @@ fail every check its `Fails:` line names, or fails one it does not name).
     python bench/flake_study.py --runs 100 --methods fork spawn forkserver --load 2
     python bench/flake_study.py --wrong --runs 20 --exercises ex05 --jobs 4
     python bench/flake_study.py --wrong --runs 50 --exercises ex06 --programs bad_spin_until_ready
+    python bench/flake_study.py --wrong --runs 100 --exercises ex05 --keep /tmp/misgraded
 
 Each round grades RUNS copies in one grader command (its --jobs runs in parallel too, adding to
 the load). Prints one line per start method and every failure seen, with its message, so a
@@ -41,6 +42,9 @@ def main() -> int:
                         help="with --wrong: only these programs (file stems, e.g. bad_spin_until_ready)")
     parser.add_argument("--wrong", action="store_true",
                         help="grade tests/programs' known-wrong programs (bad_*) instead of the solutions")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="copy there every run of a misgraded grading, as it was recorded (its channel, "
+                             "stdout, stderr, the supervisor's result, stacks), to trace it")
     args = parser.parse_args()
     if args.wrong:
         return wrong_programs(args)
@@ -68,7 +72,10 @@ def main() -> int:
                             key = "%s:%s" % (exercise["exercise"], check["check"])
                             failures[key] += 1
                             examples.setdefault(key, check["observed"])
+                            keep_runs(root, Path(report["target"]), args,
+                                      "%s-%s" % (method, Path(report["target"]).name))
             false_failures += sum(failures.values())
+            shutil.rmtree(root / "kept", ignore_errors=True)
             print("%-10s %d runs, %d checks, %d false failures, %.1f s, load %s"
                   % (method, args.runs, checks, sum(failures.values()), took, load_range()), flush=True)
             for key, n in failures.most_common():
@@ -108,13 +115,32 @@ def grade(root: Path, targets: list[Path], method: str, args) -> tuple[list[dict
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
+    env = dict(os.environ)
+    if args.keep:
+        env["PROCGRADE_KEEP_RUNS"] = str(root / "kept")
     started = time.monotonic()
     try:
-        subprocess.run(cmd, cwd=KIT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+        subprocess.run(cmd, cwd=KIT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False, env=env)
     finally:
         done.set()
         sampler.join()
     return json.loads(out.read_text(encoding="utf-8")), time.monotonic() - started
+
+
+def keep_runs(root: Path, target: Path, args, label: str) -> None:
+    """The runs recorded for `target` (the grader kept every run under root/kept) go to
+    args.keep/label: the whole evidence of a misgraded grading."""
+    if not args.keep:
+        return
+    dest = args.keep / label
+    for run in sorted((root / "kept").glob("*")):
+        try:
+            program = Path((run / "program.txt").read_text(encoding="utf-8").split("\n")[0])
+        except OSError:
+            continue
+        if program.parent == target.resolve():
+            dest.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(run), str(dest / run.name))
 
 
 def wrong_programs(args) -> int:
@@ -151,6 +177,8 @@ def wrong_programs(args) -> int:
                                      or (c["check"] in failed and c["status"] == "failed"))
                     misgraded["%s/%s: failed %s, expected %s; %s" % (
                         v.exercise, v.path.stem, sorted(failed), sorted(v.expected_failures(method)), said)] += 1
+                    keep_runs(root, Path(report["target"]), args, "%s-%s" % (method, Path(report["target"]).name))
+            shutil.rmtree(root / "kept", ignore_errors=True)
             wrong += sum(misgraded.values())
             print("%-10s %s: %d programs x %d runs, %d misgraded, %.1f s, load %s"
                   % (method, " ".join(args.exercises) or "all", len(chosen), args.runs, sum(misgraded.values()),

@@ -1,4 +1,5 @@
-"""The watchdog that owns one run of a learner's program; never imported by pytest.
+"""The watchdog that owns one run of a learner's program; the grading never imports it (a unit
+test of its measures may).
 
 Started by the runner as `python -I supervisor.py SPEC.json` in its own process, it:
 
@@ -160,11 +161,17 @@ class Spinning:
     (PID-TID.sendwait, send_waits) count as time awake, and are not counted as its sleeps."""
 
     AWAKE = 0.75          # of the clock, at least, while it does not sleep...
-    LAG = 0.1             # ...less this: the kernel adds a wait for a CPU once the wait is over (on a
-                          # busy machine, one wait can outlast a look or two: not a sleep)
+    LAG = 0.1             # ...less at most this, and only for a thread awake at the look: the kernel
+                          # adds a wait for a CPU once the wait is over, so the wait a runnable
+                          # thread is in now (since the last look, at most: a longer one the backend
+                          # counts) is not counted yet. A thread asleep at the look has no such
+                          # wait: it was asleep as much as its counters say. (Forgiven to every
+                          # thread, a thread asleep in join() from before its stretch began, woken
+                          # at load 24 to end its process, looked awake for 0.31 s with 0.1 s CPU.)
     CPU_PER_SLEEP = 2e6   # ns of CPU a spinner runs per voluntary switch, at least (GIL hand-overs: 5 ms)
     SPIN_CPU = 0.04       # seconds of CPU used in the stretch
     DUMPS_PER_PROCESS = 5
+    LOOKS_KEPT = 40       # per stretch, in the spin's record (result.json): how it was judged
 
     def __init__(self, limit: float | None, stacks_dir: str, backend: Backend) -> None:
         self.limit = limit
@@ -177,6 +184,8 @@ class Spinning:
         self.dumps: dict[tuple, list[int]] = {}  # ((pid, tid), stretch's start) -> which of its process's dumps
         self.longest: dict[int, tuple[float, float]] = {}  # pid -> its longest stretch awake, its CPU (benches)
         self.send_waits: dict[tuple[int, int], tuple[int, int]] = {}
+        self.looks: dict[tuple[int, str], list] = {}   # the looks of each thread's stretch (a spin's evidence)
+        self.looked: dict[tuple[int, str], float] = {}  # when each thread was last looked at
 
     def sample(self, began: dict[int, float], started: float) -> None:
         if not self.limit:
@@ -185,20 +194,29 @@ class Spinning:
         pids = [pid for pid in self.backend.tree_pids() if pid in began]
         grader_waits = self.send_waits
         grader_waits.update(send_waits(self.stacks_dir))   # a file being written keeps its last reading
-        for (pid, tid), (awake, cpu, sleeps) in self.backend.thread_counters(pids).items():
+        for (pid, tid), (awake, cpu, sleeps, awake_now) in self.backend.thread_counters(pids).items():
             waited, switches = grader_waits.get((pid, int(tid)), (0, 0))
-            self._look(pid, tid, now, (awake + waited, cpu, sleeps - switches), started)
+            self._look(pid, tid, now, (awake + waited, cpu, sleeps - switches), awake_now, started)
 
-    def _look(self, pid: int, tid: str, now: float, counters: tuple[int, int, int], started: float) -> None:
+    def _look(self, pid: int, tid: str, now: float, counters: tuple[int, int, int], awake_now: bool,
+              started: float) -> None:
         key = (pid, tid)
+        last_look, self.looked[key] = self.looked.get(key, now), now
         if key not in self.stretches:
             self.stretches[key] = (now, *counters)
+            self.looks[key] = []
             return
         since, awake_then, cpu_then, sleeps_then = self.stretches[key]
         awake, cpu, sleeps = counters[0] - awake_then, counters[1] - cpu_then, counters[2] - sleeps_then
-        if awake < (self.AWAKE * (now - since) - self.LAG) * 1e9 or sleeps > cpu / self.CPU_PER_SLEEP + 1:
+        lag = min(self.LAG, now - last_look) if awake_now else 0.0
+        if awake < (self.AWAKE * (now - since) - lag) * 1e9 or sleeps > cpu / self.CPU_PER_SLEEP + 1:
             self.stretches[key] = (now, *counters)   # it slept: a new stretch starts
+            self.looks[key] = []
             return
+        looks = self.looks[key]
+        if len(looks) < self.LOOKS_KEPT:   # ms since the stretch began: awake, CPU, sleeps, awake now
+            looks.append((round((now - since) * 1e3, 1), round(awake / 1e6, 1), round(cpu / 1e6, 1), sleeps,
+                          awake_now))
         self.longest[pid] = max(self.longest.get(pid, (0.0, 0.0)), (now - since, cpu / 1e9))
         if now - since >= self.limit / 2 and cpu >= self.SPIN_CPU / 2 * 1e9 and key not in self.spins:
             # its stack now, while it may still spin, in case it is found spinning at the next looks
@@ -210,7 +228,8 @@ class Spinning:
         if key not in self.spins:
             self._dump(pid, tid, since)   # and again now that it is found spinning
         spin = self.spins.setdefault(key, {"pid": pid, "tid": int(tid), "began": since - started})
-        spin.update(seconds=now - since, cpu_seconds=cpu / 1e9, dumps=self.dumps.get((key, since), []))
+        spin.update(seconds=now - since, cpu_seconds=cpu / 1e9, dumps=self.dumps.get((key, since), []),
+                    looks=list(self.looks[key]))
 
     def _dump(self, pid: int, tid: str, since: float) -> None:
         """Ask the thread for its stack (a few times per process at most): the process's nth dump

@@ -440,3 +440,35 @@ def test_a_wait_on_the_graders_own_channel_is_not_a_sleep(tmp_path):
     assert run.trace.outcome.reason == "exited"
     assert run.trace.outcome.spins, "no spin seen"
     assert run.trace.outcome.spins[0].line_number in (6, 7, 8), run.trace.outcome.spins
+
+
+# --- the spin measure on the looks a run really gave (supervisor.Spinning) -------------------
+
+def judged(looks: list[tuple[float, float, float, int, bool]]) -> list[dict]:
+    """The spins Spinning finds in one thread's looks: (seconds, ms awake, ms of CPU, voluntary
+    switches, awake at the look), counters since the first look."""
+    from grader.supervisor import Spinning
+
+    spinning = Spinning(0.2, "", backend=None)
+    for when, awake, cpu, sleeps, awake_now in [(0.0, 0.0, 0.0, 0, False)] + looks:
+        spinning._look(100, "100", when, (int(awake * 1e6), int(cpu * 1e6), sleeps), awake_now, 0.0)
+    return spinning.report()
+
+
+def test_a_thread_woken_from_a_long_join_to_end_its_process_is_not_a_spin():
+    """The looks of main in ex05 `bad_reader_stops_on_empty_chinese` at load 24, graded with
+    waits_without_spinning failed at `写进程.join()` (1 in 800 gradings, 778743d, kept by the
+    flake study's --keep): asleep in join() at the first two looks (6.5 ms awake of 112), then
+    woken by the writer's end, it ran to the end of its process. The lag forgiven for a wait in
+    the run queue not yet counted was forgiven to a thread found asleep too, which has none."""
+    looks = [(0.1118, 6.5, 4.0, 0, False), (0.1804, 43.1, 40.6, 0, False),
+             (0.2540, 111.1, 73.6, 0, True), (0.3123, 175.1, 96.9, 0, True)]
+    assert judged(looks) == []
+
+
+def test_a_spinner_found_asleep_at_a_look_is_still_a_spin():
+    """A spinner at load 24 (a tenth of a CPU, the rest waiting for one) that one look finds
+    asleep, handing the GIL over to another thread of its process: still a spin."""
+    looks = [(0.07 * n, 63.0 * n, 12.0 * n, n // 2, n != 3) for n in range(1, 8)]
+    (spin,) = judged(looks)
+    assert spin["seconds"] >= 0.2 and spin["cpu_seconds"] >= 0.04

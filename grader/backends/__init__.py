@@ -157,10 +157,11 @@ class Backend:
         process's total under (pid, "") where threads cannot be told apart."""
         raise NotImplementedError
 
-    def thread_counters(self, pids) -> dict[tuple[int, str], tuple[int, int, int]]:
+    def thread_counters(self, pids) -> dict[tuple[int, str], tuple[int, int, int, bool]]:
         """For spin detection, per thread of the given processes: (ns awake (on a CPU or waiting
-        for one), ns on a CPU, voluntary context switches). Where the system gives no time waiting
-        for a CPU, `awake` is an estimate from the CPU time (see the backend)."""
+        for one), ns on a CPU, voluntary context switches, whether it is awake at this look).
+        Where the system gives no time waiting for a CPU, `awake` is an estimate from the CPU
+        time (see the backend)."""
         raise NotImplementedError
 
     def sample_threads(self) -> dict[tuple[int, str], tuple[int, Optional[int]]]:

@@ -318,7 +318,7 @@ class LinuxBackend(Backend):
                 pass
         return found
 
-    def thread_counters(self, pids) -> dict[tuple[int, str], tuple[int, int, int]]:
+    def thread_counters(self, pids) -> dict[tuple[int, str], tuple[int, int, int, bool]]:
         """schedstat's time on a CPU plus time runnable (a thread that does not sleep: both grow as
         fast as the clock, however busy the machine), and status's voluntary switches.
         The kernel adds a wait in the run queue to schedstat only once it ends (when the thread
@@ -347,7 +347,7 @@ class LinuxBackend(Backend):
                         awake = max(awake, awake_then + int((now - when) * 1e9))
                     awake = max(awake, awake_then)   # the wait once counted stays counted
                 looked[(pid, tid)] = (now, awake, sleeps, runnable)
-                found[(pid, tid)] = (awake, cpu, sleeps)
+                found[(pid, tid)] = (awake, cpu, sleeps, runnable)
         return found
 
     def sample_threads(self) -> dict[tuple[int, str], tuple[int, Optional[int]]]:

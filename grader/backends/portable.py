@@ -404,7 +404,7 @@ class PortableBackend(Backend):
                 found[(pid, tid)] = ns
         return found
 
-    def thread_counters(self, pids) -> dict[tuple[int, str], tuple[int, int, int]]:
+    def thread_counters(self, pids) -> dict[tuple[int, str], tuple[int, int, int, bool]]:
         """Time awake, as a sum over the looks: a thread whose state the system gives (the
         process's own main thread: psutil's status is its) is awake from one look to the next when
         it is running or runnable at the second; another, when it used AWAKE_SHARE of the time on a
@@ -430,7 +430,7 @@ class PortableBackend(Backend):
                     awake_now = cpu - cpu_then >= AWAKE_SHARE * (now - then) * 1e9
                 awake += int((now - then) * 1e9) if awake_now else 0
                 self.awake[key] = (now, cpu, awake)
-                found[key] = (awake, cpu, sleeps)
+                found[key] = (awake, cpu, sleeps, awake_now)
         return found
 
     def sample_threads(self) -> dict[tuple[int, str], tuple[int, Optional[int]]]:
