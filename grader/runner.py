@@ -222,6 +222,8 @@ def learner_env(control: Path, spec: RunSpec, address: str = "") -> dict[str, st
         "PROCGRADE_WARP": repr(spec.warp),
         "PROCGRADE_START_METHOD": spec.start_method,
         "PROCGRADE_MAX_TEXT": str(LINE_TEXT_CAP),
+        "PROCGRADE_WAITS": str(control / WAITS_LOG),   # the holds count the program's own time, as
+        "PROCGRADE_STRETCH": repr(states.STRETCH),      # the budget does (instrumentation: own_seconds)
         "TMPDIR": str(control.parent / "tmp"),
         "TEMP": str(control.parent / "tmp"),   # Windows' names for it
         "TMP": str(control.parent / "tmp"),
@@ -248,6 +250,7 @@ def run_program(spec: RunSpec, python: str = sys.executable) -> Run:
             shutil.rmtree(os.path.dirname(address), ignore_errors=True)
 
 
+WAITS_LOG = "waits"   # in the control folder: the supervisor's "when waited" lines (supervisor.ProgramClock)
 KEEP_RUNS = "PROCGRADE_KEEP_RUNS"   # a folder: every run's records are copied there (bench/flake_study.py)
 
 
@@ -311,7 +314,7 @@ def _run_in(root: Path, spec: RunSpec, python: str, backend: str, address: str) 
         "stdout_path": str(captured[0]), "stderr_path": str(captured[1]),
         "socket_path": address, "channel_path": str(channel), "backend": backend,
         "result_path": str(control / "result.json"), "stall_after": STALL_SECONDS,
-        "waits_path": str(control / "waits"),
+        "waits_path": str(control / WAITS_LOG),
         "spin_after": spec.spin_after,
     }
     spec_path = control / "spec.json"
@@ -323,7 +326,7 @@ def _run_in(root: Path, spec: RunSpec, python: str, backend: str, address: str) 
         supervisor = _start_supervisor([*sandbox.wrapper(spec.sandbox, root), python, "-I", str(SUPERVISOR),
                                         str(spec_path)], sup_err)
     try:
-        stopped_because = _watch(supervisor, channel, control / "waits", spec)
+        stopped_because = _watch(supervisor, channel, control / WAITS_LOG, spec)
         # Our end of its stdin stays open while it runs: closing it means "the runner is gone".
         supervisor.wait(timeout=spec.budget * states.STRETCH + SUPERVISOR_SLACK_SECONDS)
         supervisor.stdin.close()
@@ -354,7 +357,7 @@ def _run_in(root: Path, spec: RunSpec, python: str, backend: str, address: str) 
         spins=tuple(_spin(found, control / "stacks", program) for found in result.get("spins", ())),
         written_bytes=int(result.get("written_bytes", 0)),
         supervisor_cpu=float(result.get("supervisor_cpu_seconds", 0.0)),
-        waits=_waits(control / "waits", result["started"]),
+        waits=_waits(control / WAITS_LOG, result["started"]),
     )
     records = parse_records(channel.read_bytes())
     # main is the first process that reported (in a sandbox, it knows itself by another pid)

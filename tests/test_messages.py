@@ -71,3 +71,17 @@ def test_a_pool_nobody_waits_for_loses_its_tasks_on_every_run(method, variant_re
     assert said["observed"] == ("main handed tasks 0 to 9 to the pool, and none of them ran: main ended without "
                                 "waiting for them, and its pool's workers were stopped with it")
     assert said["hint"].startswith("after the last apply_async, call po.close() and then po.join()")
+
+
+@pytest.mark.parametrize("method", variant_methods("ex03"))
+def test_a_state_read_before_join_is_told_from_the_values_read_whatever_the_words(method, variant_reports):
+    said = message(variant_reports[program("ex03", "bad_state_before_join_chinese")], "ex03", method,
+                   "main_reports_exit_state")
+    assert said["observed"] == "main printed `存活: True 退出码: None`: the child had not ended yet when main asked"
+    assert said["hint"].startswith("terminate() only sends a signal; call p.join()")
+
+
+@pytest.mark.parametrize("method", variant_methods("ex03"))
+def test_a_state_with_one_value_missing_names_the_one_printed(method, variant_reports):
+    said = message(variant_reports[program("ex03", "bad_only_exitcode")], "ex03", method, "main_reports_exit_state")
+    assert said["observed"] == "main printed the child's exit code (`退出码 = -15`) but not whether it is alive"

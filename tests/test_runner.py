@@ -395,6 +395,37 @@ def test_a_budget_is_not_eaten_by_a_busy_machine_and_still_ends_a_hang(tmp_path)
 
 
 @pytest.mark.linux_only
+def test_a_hold_of_the_graders_counts_the_programs_own_time():
+    """ex03's pacing holds the child while main, woken from its sleep, has not acted yet (at most
+    1 s). Here main's work after its sleep (about 0.4 s of CPU) shares one CPU with four busy
+    loops and takes 2 s and more of the clock. Before (7424fbd) the hold ran out on the clock, the
+    child ran its 10 rounds and ended by itself (exit code 0); seen also at load 15-27 with both
+    CPUs busy, for `ok_main_works_after_sleep` under every start method. The hold counts the
+    program's own time now, as the budget does: main stops the child early, as on an idle machine."""
+    import subprocess
+    import sys
+
+    from grader.suites.test_ex03_process_args import run_spec
+
+    cpu = min(os.sched_getaffinity(0))
+    mine = os.sched_getaffinity(0)
+    busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True) for _ in range(4)]
+    try:
+        for loop in busy:
+            os.sched_setaffinity(loop.pid, {cpu})
+        os.sched_setaffinity(0, {cpu})
+        run = run_program(run_spec(Path(__file__).parent / "programs" / "ex03" / "ok_main_works_after_sleep.py",
+                                   "fork"))
+    finally:
+        os.sched_setaffinity(0, mine)
+        for loop in busy:
+            loop.kill()
+            loop.wait()
+    assert run.trace.outcome.reason == "exited", run.trace.outcome
+    assert run.stdout.splitlines()[-1] == "alive=False exitcode=-15", run.stdout[-300:]
+
+
+@pytest.mark.linux_only
 def test_a_wait_on_the_graders_own_channel_is_not_a_sleep(tmp_path):
     """A thread that prints without a pause, where it should wait, spins. Its prints are records
     on the instrumentation's channel; when the supervisor is behind (a busy machine), the channel

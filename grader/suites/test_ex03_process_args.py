@@ -157,47 +157,72 @@ def ignored_terminate(trace: Trace, child: Proc) -> None:
                 "SIG_IGN)) or catches it and goes on never stops. Let SIGTERM end the child"))
 
 
+def shown_state(trace: Trace, child: Proc, what: str) -> Optional[tuple[Line, str]]:
+    """Where main showed `what` of the child ("is_alive" or "exitcode") and the value it showed:
+    the last of main's lines that names it (`alive=False`, `exitcode: -15`); else, in any words
+    (`退出码: -15`, `False -15`), the first line main printed after it last read it that holds
+    the value it read."""
+    pattern = ALIVE if what == "is_alive" else EXITCODE
+    lines = trace.lines_by(trace.main_pid)
+    named = [line for line in lines if pattern.search(line.text)]
+    if named:
+        return named[-1], pattern.search(named[-1].text).group(1)
+    reads = [r for r in trace.reads if r.pid == trace.main_pid and r.child == child.pid and r.what == what]
+    if not reads:
+        return None
+    value = str(reads[-1].value)
+    token = re.compile(r"(?<![\w.-])%s(?![\w.])" % re.escape(value))
+    after = [line for line in lines if line.t >= reads[-1].t and token.search(line.text)]
+    return (after[0], value) if after else None
+
+
 @check(N_("after join(), main prints the child's real state: alive=False exitcode=…"),
        needs=["child_terminated_early"])
 def test_main_reports_exit_state(trace):
     child = the_child(trace)
-    status = [l for l in trace.lines_by(trace.main_pid) if ALIVE.search(l.text) and EXITCODE.search(l.text)]
     truth = child.parent_saw
-    if not status:
+    shown = {what: shown_state(trace, child, what) for what in READS}
+    if not all(shown.values()):
+        if not any(shown.values()):
+            observed = _("main printed no line with alive= and exitcode=")
+        elif shown["exitcode"]:
+            observed = _("main printed the child's exit code ({line}) but not whether it is alive").format(
+                line=quote(shown["exitcode"][0].text))
+        else:
+            observed = _("main printed whether the child is alive ({line}) but not its exit code").format(
+                line=quote(shown["is_alive"][0].text))
         fail(expected=_("main prints `alive=False exitcode={code}` after join()").format(code=truth),
-             observed=_("main printed no line with alive= and exitcode="),
+             observed=observed,
              hint=_("print({code}) after p.join()").format(code='f"alive={p.is_alive()} exitcode={p.exitcode}"'))
-    line = status[-1]
-    alive, code = ALIVE.search(line.text).group(1), EXITCODE.search(line.text).group(1)
+    (alive_line, alive), (code_line, code) = shown["is_alive"], shown["exitcode"]
+    printed = common_checks.listed(dict.fromkeys(quote(line.text) for line in (alive_line, code_line)))
     if alive == "True" or code == "None":
         fail(expected=_("alive=False exitcode={code}, read after join()").format(code=truth),
-             observed=_("main printed {line}: the child had not ended yet when main asked").format(line=quote(line.text)),
+             observed=_("main printed {line}: the child had not ended yet when main asked").format(line=printed),
              hint=_("terminate() only sends a signal; call p.join() to wait for the end, then read "
                     "p.is_alive() and p.exitcode"))
     if alive != "False" or code != str(truth):
         fail(expected=_("alive=False exitcode={code}: the values the Process object reports").format(code=truth),
              observed=_("main printed {line}, but the child's real exit code was {code}").format(
-                 line=quote(line.text), code=truth),
+                 line=printed, code=truth),
              hint=_("print p.is_alive() and p.exitcode themselves, not fixed text"))
-    unread = [what for what in ("is_alive", "exitcode")
-              if trace.last_read(trace.main_pid, child.pid, what, line.t) is None]
+    read_by = {what: trace.last_read(trace.main_pid, child.pid, what, line.t) for what, (line, _value) in shown.items()}
+    unread = [what for what, read in read_by.items() if read is None]
     if unread:
         reads = [READS[what] for what in unread]
-        values = dict(line=quote(line.text), who=trace.describe(child.pid), read=reads[0], other=reads[-1])
+        values = dict(line=printed, who=trace.describe(child.pid), read=reads[0], other=reads[-1])
         fail(expected=_("main reads alive and exitcode from the Process object, after join()"),
              observed=(_("main printed {line} without ever reading {read} of {who}: the values were typed in")
                        if len(reads) == 1 else
                        _("main printed {line} without ever reading {read} or {other} of {who}: the values were "
                          "typed in")).format(**values),
              hint=_("print p.is_alive() and p.exitcode themselves, not fixed text"))
-    misread = [(what, read.value) for what in ("is_alive", "exitcode")
-               for read in [trace.last_read(trace.main_pid, child.pid, what, line.t)]
-               if str(read.value) != (alive if what == "is_alive" else code)]
+    misread = [(what, read.value) for what, read in read_by.items() if str(read.value) != shown[what][1]]
     if misread:
         returned = common_checks.listed(_("{read} returned {value}").format(read=READS[w], value=v) for w, v in misread)
         fail(expected=_("main prints the values its Process object returned"),
              observed=_("main printed {line}, but the last time it asked, {returned}").format(
-                 line=quote(line.text), returned=returned),
+                 line=printed, returned=returned),
              hint=_("print p.is_alive() and p.exitcode themselves, read after p.join()"))
 
 
