@@ -85,3 +85,13 @@ def test_a_state_read_before_join_is_told_from_the_values_read_whatever_the_word
 def test_a_state_with_one_value_missing_names_the_one_printed(method, variant_reports):
     said = message(variant_reports[program("ex03", "bad_only_exitcode")], "ex03", method, "main_reports_exit_state")
     assert said["observed"] == "main printed the child's exit code (`退出码 = -15`) but not whether it is alive"
+
+
+@pytest.mark.parametrize("method", variant_methods("ex05"))
+def test_a_reader_that_ends_on_a_short_get_timeout_is_told_the_timeout(method, variant_reports):
+    said = message(variant_reports[program("ex05", "bad_reader_get_timeout_short")], "ex05", method,
+                   "every_item_got_once_in_order")
+    assert said["observed"].endswith("Its last call on the queue was get() with a timeout of 0.5 s, and it raised "
+                                     "queue.Empty."), said["observed"]
+    assert said["hint"].startswith("queue.Empty after a timeout only says nothing came for that long; the writer "
+                                   "sleeps up to 1 s between its puts.")

@@ -732,6 +732,13 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         hold(lambda: another_child_runs() or parent_joins_me(), "put_held", PUT_HOLD_SECONDS)
         state["put_released"] = True
 
+    # PROCGRADE_GET_ENOUGH "T S" (for ex05, whose writer sleeps under 1 s between puts): a blocking
+    # get with a timeout of T program seconds or more is long enough in a real run for every item
+    # to come, but warped like a sleep it lasted less than the grader's own slowing of the writer
+    # (PROCGRADE_SLOW_PUT): it waits at least S seconds of the program's own time. A shorter
+    # timeout stays warped, and loses the race it has in a real run every time.
+    get_enough = tuple(float(x) for x in os.environ.get("PROCGRADE_GET_ENOUGH", "").split()[:2])
+
     # PROCGRADE_HOLD_DAEMON_GETS (a grader's perturbation, for ex05): a daemon child's first get
     # waits until its parent joins it or asks whether it is alive (at most GET_HOLD_SECONDS). A
     # daemon is stopped when its parent ends: a parent that never waits for its daemon reader
@@ -862,8 +869,22 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                     timeout = timeout * warp
                 if warp != 1.0 and (not block or timeout is not None):
                     own_puts_delivered(self)
+                if block and get_enough and isinstance(asked, (int, float)) and asked >= get_enough[0]:
+                    return recorded(self, "get", block, lambda: get_long_enough(real_get, self, timeout), asked=asked)
                 return recorded(self, "get", block, lambda: real_get(self, block, timeout), asked=asked)
             return get
+
+        def get_long_enough(real_get, q, timeout):
+            """A get whose timeout is at least get_enough's first figure (program seconds): it waits
+            at least its second figure of the program's own time."""
+            import queue as queue_module
+            since, most = own_clock(), max(timeout, get_enough[1])
+            while True:
+                try:
+                    return real_get(q, True, max(0.0, most - own_seconds(since)))
+                except queue_module.Empty:
+                    if own_seconds(since) >= most:
+                        raise
 
         def simple_put(real_put):
             def put(self, obj):

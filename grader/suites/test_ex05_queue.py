@@ -27,6 +27,13 @@ from grader.trace import PROCESS, Line, QueueOp, Trace
 TITLE = N_("queue")
 WARP = 0.05              # the blocking put's 2 s last 100 ms
 SLOW_PUT_SECONDS = 0.05  # real seconds each child waits before a put
+# The writer sleeps random.random() seconds after each put, under WRITER_LONGEST_SLEEP: a reader
+# that ends on queue.Empty from a get that waits at least that long (q.get(True, 2)) loses
+# nothing in a real run. Warped, its wait lasted less than the slowed writer's next put (1.5 s was
+# 75 ms, the writer's gap up to 100 ms): such a get waits ENOUGH_SECONDS of the program's own
+# time. A shorter timeout stays warped, and its race with the writer is lost every time.
+WRITER_LONGEST_SLEEP = 1.0
+ENOUGH_SECONDS = 0.5
 BOOL = re.compile(r"\b(True|False)\s*$")
 FULL_COUNT = re.compile(r"\D3\s*$")   # "消息列队已满，现有消息数量:3" / "queue is full, messages in it: 3"
 PUT = re.compile(r"\bput\s+(\S+)", re.I)
@@ -38,7 +45,8 @@ def run_spec(program: Path, start_method: str) -> RunSpec:
     # reader that main never waits for gets nothing every time (main ends first, and a daemon is
     # stopped with it), not only when it happens to boot after the writer is done
     return RunSpec(program, start_method=start_method, warp=WARP, budget=10.0,
-                   env=(("PROCGRADE_SLOW_PUT", repr(SLOW_PUT_SECONDS)), ("PROCGRADE_HOLD_DAEMON_GETS", "1")))
+                   env=(("PROCGRADE_SLOW_PUT", repr(SLOW_PUT_SECONDS)), ("PROCGRADE_HOLD_DAEMON_GETS", "1"),
+                        ("PROCGRADE_GET_ENOUGH", "%r %r" % (WRITER_LONGEST_SLEEP, ENOUGH_SECONDS))))
 
 
 # --- part A: main's lines, in order ---------------------------------------------------------------
@@ -266,6 +274,11 @@ def stopped_early(trace: Trace, roles: PartB) -> tuple[str, str]:
             call=last[0].call, answer=last[0].outcome))
         hint = _("q.{call} only says the queue is empty at this instant, not that the writer is done.").format(
             call=last[0].call)
+    elif last and last[0].op == "get" and last[0].outcome == "Empty" and last[0].timeout is not None:
+        said.append(_("Its last call on the queue was {call} with a timeout of {seconds} s, and it raised "
+                      "queue.Empty.").format(call=last[0].call, seconds="%g" % last[0].timeout))
+        hint = _("queue.Empty after a timeout only says nothing came for that long; the writer sleeps up to "
+                 "{longest} s between its puts.").format(longest="%g" % WRITER_LONGEST_SLEEP)
     elif last and last[0].op == "get" and last[0].outcome == "Empty":
         said.append(_("Its last call on the queue was {call}, and it raised queue.Empty.").format(call=last[0].call))
         hint = _("queue.Empty only says the queue is empty at this instant, not that the writer is done.")
