@@ -3,6 +3,7 @@ stopped at its budget with a diagnosis, and the trace records who printed what."
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import textwrap
@@ -345,6 +346,31 @@ def test_a_stop_asked_as_the_supervisor_ends_is_no_grader_error(tmp_path):
         gone.wait()
 
 
+@contextlib.contextmanager
+def one_cpu_with_busy_loops(loops: int = 4):
+    """This process (and what it starts: the supervisor, the program) and `loops` busy loops share
+    one CPU: the program waits for it most of the time, as on a machine at a load of `loops`+1."""
+    import subprocess
+    import sys
+
+    cpu = min(os.sched_getaffinity(0))
+    mine = os.sched_getaffinity(0)
+    # each in its own session: the kernel shares a CPU between sessions first (autogroup), and
+    # the supervisor starts the program in a session of its own
+    busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True)
+            for _ in range(loops)]
+    try:
+        for loop in busy:
+            os.sched_setaffinity(loop.pid, {cpu})
+        os.sched_setaffinity(0, {cpu})   # the supervisor and the program inherit it
+        yield
+    finally:
+        os.sched_setaffinity(0, mine)
+        for loop in busy:
+            loop.kill()
+            loop.wait()
+
+
 @pytest.mark.linux_only
 def test_a_budget_is_not_eaten_by_a_busy_machine_and_still_ends_a_hang(tmp_path):
     """The budget counts the program's time: the clock less the time the machine kept it waiting
@@ -352,21 +378,11 @@ def test_a_budget_is_not_eaten_by_a_busy_machine_and_still_ends_a_hang(tmp_path)
     share one CPU: a program that needs about 0.4 s of CPU takes 1.5-2 s of the clock. Before
     (440cc5b) its 1 s budget ran out on the clock; it ends by itself now. A program that never
     ends is still stopped, after at most STRETCH times its budget."""
-    import subprocess
-    import sys
     import time
 
     from grader.states import STRETCH
 
-    cpu = min(os.sched_getaffinity(0))
-    mine = os.sched_getaffinity(0)
-    # each in its own session: the kernel shares a CPU between sessions first (autogroup), and
-    # the supervisor starts the program in a session of its own
-    busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True) for _ in range(4)]
-    try:
-        for loop in busy:
-            os.sched_setaffinity(loop.pid, {cpu})
-        os.sched_setaffinity(0, {cpu})   # the supervisor and the program inherit it
+    with one_cpu_with_busy_loops():
         works = program(tmp_path, """
             import time
             while time.process_time() < 0.3:
@@ -387,11 +403,6 @@ def test_a_budget_is_not_eaten_by_a_busy_machine_and_still_ends_a_hang(tmp_path)
         assert run.trace.outcome.reason == "timeout"
         assert run.trace.outcome.duration <= STRETCH * 1.0 + 0.5
         assert time.monotonic() - began < STRETCH * 1.0 + 5
-    finally:
-        os.sched_setaffinity(0, mine)
-        for loop in busy:
-            loop.kill()
-            loop.wait()
 
 
 @pytest.mark.linux_only
@@ -402,25 +413,11 @@ def test_a_hold_of_the_graders_counts_the_programs_own_time():
     child ran its 10 rounds and ended by itself (exit code 0); seen also at load 15-27 with both
     CPUs busy, for `ok_main_works_after_sleep` under every start method. The hold counts the
     program's own time now, as the budget does: main stops the child early, as on an idle machine."""
-    import subprocess
-    import sys
-
     from grader.suites.test_ex03_process_args import run_spec
 
-    cpu = min(os.sched_getaffinity(0))
-    mine = os.sched_getaffinity(0)
-    busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True) for _ in range(4)]
-    try:
-        for loop in busy:
-            os.sched_setaffinity(loop.pid, {cpu})
-        os.sched_setaffinity(0, {cpu})
+    with one_cpu_with_busy_loops():
         run = run_program(run_spec(Path(__file__).parent / "programs" / "ex03" / "ok_main_works_after_sleep.py",
                                    "fork"))
-    finally:
-        os.sched_setaffinity(0, mine)
-        for loop in busy:
-            loop.kill()
-            loop.wait()
     assert run.trace.outcome.reason == "exited", run.trace.outcome
     assert run.stdout.splitlines()[-1] == "alive=False exitcode=-15", run.stdout[-300:]
 
