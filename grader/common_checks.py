@@ -158,6 +158,15 @@ def listed(items: Iterable[str]) -> str:
     return _(", ").join(items)
 
 
+def sentences(parts: list[str]) -> str:
+    """Whole sentences, one after the other (how they follow each other is itself a message:
+    Chinese puts no space between them)."""
+    text = parts[0]
+    for sentence in parts[1:]:
+        text = _("{sentence} {next}").format(sentence=text, next=sentence)
+    return text
+
+
 def clauses(items: Iterable[str]) -> str:
     """Whole clauses in one sentence, separated by a semicolon (itself a message)."""
     return _("; ").join(items)

@@ -95,3 +95,14 @@ def test_a_reader_that_ends_on_a_short_get_timeout_is_told_the_timeout(method, v
                                      "queue.Empty."), said["observed"]
     assert said["hint"].startswith("queue.Empty after a timeout only says nothing came for that long; the writer "
                                    "sleeps up to 1 s between its puts.")
+
+
+@pytest.mark.parametrize("method", variant_methods("ex06"))
+def test_a_pool_reader_that_stops_on_empty_is_told_what_it_missed(method, variant_reports):
+    said = message(variant_reports[program("ex06", "bad_async_reader_stops_on_empty")], "ex06", method,
+                   "reader_got_every_letter")
+    assert re.fullmatch(r"The reader task `reader`, run by pool worker \w+PoolWorker-\d+ \(pid \d+\), got nothing\. "
+                        r"It ended while the writer, pool worker \w+PoolWorker-\d+ \(pid \d+\), was still putting: "
+                        r"i, t, c, a, s, t were put after the reader had ended\. Its last call on the queue was "
+                        r"empty\(\), and it answered True\.", said["observed"]), said["observed"]
+    assert said["hint"].startswith("an empty queue only says the writer has not put the next letter yet")

@@ -267,6 +267,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
 
     def sleep(seconds):
         state["idle_polls"] = state["ready_polls"] = state["alive_polls"] = 0  # a loop that sleeps between its polls is not spinning
+        task_acted()
         if hold_tasks and "latest_pool" in state and head_start(seconds):
             return None
         if warp == 1.0 or not seconds > 0:
@@ -963,6 +964,39 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
     hold_tasks = bool(os.environ.get("PROCGRADE_HOLD_TASKS")) and bool(ready_dir)
     TASK_HOLD_SECONDS = 3.0   # in all, per worker: a program that waits some other way still ends
 
+    # With hold_tasks, a task's first put on a queue also waits until every other task its
+    # owner released and that has not ended has started and acted: made a call on a queue, or
+    # slept (at most TASK_PUT_HOLD_SECONDS). Two tasks handed out together, a writer and a reader
+    # that stops on empty(), race in a real run (the reader found the queue empty in 4 runs of 10
+    # and lost every letter): the reader now always asks first, and loses every time. A reader
+    # that waits in get(), or sleeps before it asks, loses nothing; a writer handed out alone, or
+    # run with apply() before the reader is handed out, is not held.
+    TASK_PUT_HOLD_SECONDS = 1.0
+
+    def task_flag(kind: str, job=None) -> str:
+        owner, mine = state["task"]
+        return "%s-%s-%s" % (kind, owner, mine if job is None else job)
+
+    def task_acted() -> None:
+        if hold_tasks and state.get("task") and not state.get("task_acted"):
+            state["task_acted"] = True
+            touch_flag(task_flag("acted"))
+
+    def others_have_acted() -> bool:
+        owner, mine = state["task"]
+        try:
+            names = set(os.listdir(ready_dir))
+        except OSError:
+            return True
+        prefix = "job-%s-" % owner
+        others = [n[len(prefix):] for n in names if n.startswith(prefix) and n[len(prefix):] != str(mine)]
+        return all(task_flag("ended", job) in names or task_flag("acted", job) in names for job in others)
+
+    def hold_back_task_put() -> None:
+        if hold_tasks and state.get("task") and not state.get("task_put"):
+            state["task_put"] = True
+            hold(others_have_acted, "task_puts_held", TASK_PUT_HOLD_SECONDS)
+
     def task_name(func, args) -> tuple:
         """(the learner's function, a short repr of its arguments); map's chunks are unwrapped."""
         if getattr(func, "__name__", "") in ("mapstar", "starmapstar") and args and len(args[0]) == 2:
@@ -1028,12 +1062,17 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                     name, shown = "?", "?"
                 emit({"ev": "task_start", "job": job, "i": i, "fn": name, "args": shown})
                 ok = False
+                if hold_tasks and threading.current_thread() is threading.main_thread():   # a process pool's
+                    state["task"], state["task_acted"], state["task_put"] = (owner, job), False, False
                 try:
                     result = func(*args, **kwds)
                     ok = True
                     return result
                 finally:
                     emit({"ev": "task_end", "job": job, "i": i, "ok": ok})
+                    if state.get("task"):
+                        touch_flag(task_flag("ended"))
+                        state["task"] = None
             return run
 
         class TaskFeed:
@@ -1191,6 +1230,10 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                 call = None
             if call is not None and call[1] == "get":
                 hold_back_daemon_get()
+            if call is not None:
+                if call[1] == "put":
+                    hold_back_task_put()
+                task_acted()
             began = monotonic()
             try:
                 result = real_callmethod(self, methodname, args, kwds)

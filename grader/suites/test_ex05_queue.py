@@ -222,13 +222,7 @@ def listed(ops: list[QueueOp]) -> str:
     return ", ".join(o.value for o in ops) or _("nothing")
 
 
-def sentences(parts: list[str]) -> str:
-    """Whole sentences, one after the other (how they follow each other is itself a message:
-    Chinese puts no space between them)."""
-    text = parts[0]
-    for sentence in parts[1:]:
-        text = _("{sentence} {next}").format(sentence=text, next=sentence)
-    return text
+sentences = common_checks.sentences
 
 
 @check(N_("the writer and the reader are two different child processes"))

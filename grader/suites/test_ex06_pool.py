@@ -222,11 +222,48 @@ def test_reader_got_every_letter(trace):
                  exception=quote(errors[0].exception, 160)),
              hint=_("call .get() on the result of apply_async (or pass error_callback=print) to see "
                     "the error; for the queue use q = multiprocessing.Manager().Queue() (with the ())"))
+    early = stopped_early(trace)
+    if early:
+        reader, last, late = early
+        said = [_("The reader task `{task}`, run by {who}, got {items}.").format(
+                    task=reader.name, who=trace.describe(reader.pid),
+                    items=", ".join(op.value for op in trace.queue_ops(last.queue, reader.pid)
+                                    if op.op == "get" and op.moved and reader.started <= op.t <= reader.ended)
+                    or _("nothing")),
+                ngettext("It ended while the writer, {who}, was still putting: {items} was put after the reader "
+                         "had ended.",
+                         "It ended while the writer, {who}, was still putting: {items} were put after the reader "
+                         "had ended.", len(late)).format(who=trace.describe(late[0].pid),
+                                                         items=", ".join(op.value for op in late))]
+        if last.op in ("empty", "qsize"):
+            said.append(_("Its last call on the queue was {call}, and it answered {answer}.").format(
+                call=last.call, answer=last.outcome))
+        fail(expected=expected, observed=common_checks.sentences(said),
+             hint=_("an empty queue only says the writer has not put the next letter yet: the reader gets "
+                    "len('itcast') letters with q.get(), which waits for each one"))
     fail(expected=expected,
          observed=_("{who} got {letters} from the queue").format(who=trace.describe(got[0].pid), letters=", ".join(letters))
          if got else _("no process got anything from a queue"),
          hint=_("the writer puts every letter of 'itcast'; the reader gets len('itcast') letters "
                 "with q.get(), which waits for each one"))
+
+
+def stopped_early(trace: Trace) -> Optional[tuple[Task, QueueOp, list[QueueOp]]]:
+    """A task that asked the letters' queue (get, empty(), qsize()) and ended before the writer
+    had put them all: (that task, its last call on the queue, the puts after its end)."""
+    puts = [op for op in trace.queue_ops() if op.op == "put" and op.moved and len(op.value) == 1]
+    if not puts:
+        return None
+    queue = Counter(op.queue for op in puts).most_common(1)[0][0]
+    puts = [op for op in puts if op.queue == queue]
+    for task in trace.tasks():
+        if task.ended is None:
+            continue
+        asked = [op for op in trace.queue_ops(queue, task.pid) if op.op != "put" and task.started <= op.t <= task.ended]
+        late = [op for op in puts if op.t > task.ended]
+        if asked and late:
+            return task, asked[-1], late
+    return None
 
 
 @check(N_("the program ends by itself, leaving nothing running"), about_time=True)
