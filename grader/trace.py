@@ -366,6 +366,7 @@ class Trace:
     task_sends: tuple[SentTask, ...] = ()
     joins: tuple[tuple[int, int, float], ...] = ()   # (pid, child, when): join() called on a running child
     states: tuple[StateSpan, ...] = ()   # each process's state over time, where the supervisor saw it
+    left_session: tuple[int, ...] = ()   # processes that said they called os.setsid()
 
     # --- processes -------------------------------------------------------------------------
     @property
@@ -583,8 +584,13 @@ class Trace:
         return best
 
     def detached(self) -> tuple[Detached, ...]:
-        """The processes that left the program's tree while main ran (os.setsid(), a double fork)."""
-        return self.outcome.detached
+        """The processes that left the program's tree while main ran (os.setsid(), a double fork):
+        as the supervisor saw them, and those that said they called os.setsid() (the supervisor
+        sees one only if it looks while it lives)."""
+        seen = {d.pid for d in self.outcome.detached}
+        said = tuple(Detached(pid, "setsid", self.proc(pid).argv if self.proc(pid) else ())
+                     for pid in self.left_session if pid not in seen)
+        return self.outcome.detached + said
 
     def describe_detached(self, detached: Detached) -> str:
         """What a detached process did, naming it as the trace knows it (else by its command)."""
@@ -794,6 +800,7 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
     tasks_done = 0
     lost: dict[int, int] = {}
     reads: list[Read] = []
+    left_session: list[int] = []
     start_calls: dict[tuple[int, object], float] = {}   # (parent, key) -> when start() was called
     long_lines: dict[int, int] = {}
     queue_calls: list[QueueOp] = []
@@ -824,6 +831,8 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
             f.rss_kb = int(record.get("rss_kb") or 0)
             f.idle_polls = max(f.idle_polls, int(record.get("idle_polls") or 0))
             _note_ready_polls(f, record)
+        elif ev == "setsid":
+            left_session.append(pid)
         elif ev == "exit":
             f.exit_at = t
             f.rss_kb = max(f.rss_kb, int(record.get("rss_kb") or 0))
@@ -897,7 +906,8 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
                  stacks, tuple(flooded), tuple(task_errors), tasks_done, tuple(sorted(lost.items())),
                  tuple(reads), program, source, cut_streams, tuple(sorted(long_lines.items())),
                  tuple(queue_calls), task_runs, tuple(task_sends),
-                 tuple((parent, child, t) for (parent, child), t in joins.items()), states)
+                 tuple((parent, child, t) for (parent, child), t in joins.items()), states,
+                 tuple(dict.fromkeys(left_session)))
 
 
 def _parent_saw(f: _ProcFacts, parent: Optional[int]) -> tuple[Optional[int], Optional[float]]:

@@ -130,3 +130,24 @@ def test_a_flood_of_puts_is_recorded_up_to_a_bound(tmp_path):
     trace = run_program(RunSpec(program(tmp_path, source), start_method="fork")).trace
     assert [line.text for line in trace.out()] == [str(sum(range(5000)))]
     assert len(trace.queue_ops()) == 2000   # the puts; the gets found the budget spent
+
+
+@pytest.mark.linux_only
+def test_a_session_left_for_a_moment_is_seen(tmp_path):
+    """A process that calls os.setsid() and ends a moment later: the supervisor sees it in a
+    session of its own only if one of its looks falls in that moment (at load 40 it missed a
+    daemonized grandchild that lived 0.25 s, 2 gradings of ex02 in 100, 3e30150). The
+    instrumentation says the call as it happens."""
+    source = """
+        import os
+        pid = os.fork()
+        if pid == 0:
+            os.setsid()
+            os._exit(0)
+        os.waitpid(pid, 0)
+        print("done")
+    """
+    run = run_program(RunSpec(program(tmp_path, source), budget=10))
+    assert run.stdout == "done\n"
+    (detached,) = run.trace.detached()
+    assert detached.how == "setsid" and detached.pid != run.trace.main_pid

@@ -77,7 +77,7 @@ def test_a_pool_nobody_waits_for_loses_its_tasks_on_every_run(method, variant_re
 def test_a_state_read_before_join_is_told_from_the_values_read_whatever_the_words(method, variant_reports):
     said = message(variant_reports[program("ex03", "bad_state_before_join_chinese")], "ex03", method,
                    "main_reports_exit_state")
-    assert said["observed"] == "main printed `存活: True 退出码: None`: the child had not ended yet when main asked"
+    assert said["observed"] == "main printed `存活: True  退出码: None`: the child had not ended yet when main asked"
     assert said["hint"].startswith("terminate() only sends a signal; call p.join()")
 
 
