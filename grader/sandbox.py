@@ -1,8 +1,10 @@
 """Who runs a learner's program, and with what limits.
 
 A grader running as root runs each program under its own unprivileged user id, picked at random
-from a large range, never one this grader gave out before nor one that owns a process now (the
-final sweep of a run kills every process of its id: two runs sharing one would kill each other).
+from a large range, never one this grader gave out before nor one that owns a process now, and
+claimed on the machine for as long as the run lasts, so that another grader cannot give it out
+meanwhile (the final sweep of a run kills every process of its id: two runs sharing one would
+kill each other).
 Root is exempt from RLIMIT_NPROC (so a fork bomb would be limited only by the supervisor's
 polling), can signal the supervisor, and can write anywhere. Under its own id the program
 cannot signal the grader or another student's run, cannot write to the grader's folders or to
@@ -23,7 +25,7 @@ import shutil
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -45,6 +47,43 @@ WRITE_CAP_BYTES = 1024 ** 3              # everything the run's processes write,
 class Identity:
     uid: Optional[int]    # None: the grader's own user
     python: str           # the interpreter the program runs with
+    claim: object = field(default=None, compare=False)   # what keeps uid this run's on the machine (release)
+
+
+def release(identity: Identity) -> None:
+    """The run is over (its final sweep done): its user id may go to another run."""
+    if identity.claim is not None:
+        identity.claim.close()
+
+
+def claim(uid: int):
+    """Linux: a socket bound to an abstract name of the id's own, which no other process on the
+    machine can bind while it is open (the kernel lets it go when it is closed, or when its
+    process dies): two graders on one machine (two shards of a class, a CI beside a grading)
+    never give one id to two runs: a run's final sweep would kill the other's processes and remove
+    its files (the likely cause of an ex03 main killed by SIGKILL before its first line, once in
+    700 gradings of the solutions with three graders at once at load 50; each grader had checked
+    only its own ids and the processes it saw). None: another process holds it. Elsewhere: no
+    claim."""
+    import socket
+
+    if not sys.platform.startswith("linux"):
+        return NOT_CLAIMED
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.bind("\0procgrade-uid-%d" % uid)
+    except OSError:
+        sock.close()
+        return None
+    return sock
+
+
+class _NotClaimed:
+    def close(self) -> None:
+        pass
+
+
+NOT_CLAIMED = _NotClaimed()
 
 
 def limits_for(budget: float, identity: Identity) -> dict[str, int]:
@@ -67,9 +106,12 @@ def choose(python: str = sys.executable) -> Identity:
         in_use = uids_in_use()
         while True:
             uid = FIRST_UID + secrets.randbelow(UID_COUNT)
-            if uid not in _GIVEN and uid not in in_use:
+            if uid in _GIVEN or uid in in_use:
+                continue
+            held = claim(uid)
+            if held is not None:
                 _GIVEN.add(uid)
-                return Identity(uid, runnable)
+                return Identity(uid, runnable, held)
 
 
 _GIVEN: set[int] = set()          # user ids this grader process gave to runs (runs start from threads)

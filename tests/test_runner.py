@@ -500,3 +500,37 @@ def test_a_spinner_found_asleep_at_a_look_is_still_a_spin():
     looks = [(0.07 * n, 63.0 * n, 12.0 * n, n // 2, n != 3) for n in range(1, 8)]
     (spin,) = judged(looks)
     assert spin["seconds"] >= 0.2 and spin["cpu_seconds"] >= 0.04
+
+
+@pytest.mark.linux_only
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="user ids are given only by root")
+def test_a_user_id_claimed_by_another_grader_is_not_given(monkeypatch):
+    """Two graders on one machine (two shards of a class, a CI beside a grading) pick user ids
+    at random from one range; each used to check only its own ids and the processes it saw, so
+    both could give one id to a run before either run had a process: each run's final sweep then
+    kills the other's processes. An id is now claimed on the machine while its run lasts."""
+    import subprocess
+    import sys
+
+    from grader import sandbox
+
+    held = [sandbox.FIRST_UID + 7, sandbox.FIRST_UID + 8]
+    other = subprocess.Popen([sys.executable, "-c", "import socket, sys, time\n"
+                              "s = [socket.socket(socket.AF_UNIX) for _ in range(2)]\n"
+                              "s[0].bind('\\0procgrade-uid-%d'); s[1].bind('\\0procgrade-uid-%d')\n"
+                              "print('held', flush=True); time.sleep(60)" % tuple(held)],
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert other.stdout.readline() == "held\n"
+        picks = iter([7, 8, 9])
+        monkeypatch.setattr(sandbox.secrets, "randbelow", lambda n: next(picks))
+        identity = sandbox.choose()
+        assert identity.uid == sandbox.FIRST_UID + 9
+        assert sandbox.claim(identity.uid) is None   # held by this run until it is released
+        sandbox.release(identity)
+        again = sandbox.claim(identity.uid)
+        assert again is not None
+        again.close()
+    finally:
+        other.kill()
+        other.wait()
