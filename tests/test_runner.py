@@ -534,3 +534,42 @@ def test_a_user_id_claimed_by_another_grader_is_not_given(monkeypatch):
     finally:
         other.kill()
         other.wait()
+
+
+@pytest.mark.linux_only
+def test_a_daemon_child_does_not_outlive_a_main_the_machine_kept_late():
+    """ex02 `bad_daemon_child`: main sleeps 1 s, its daemon child 3 s, and main's end stops the
+    child before its last line. Warped 20 times, main's head start is 100 ms, which a busy
+    machine took from main (2 gradings in 100 at load 31, 759b2e3: main ended 170 ms late).
+    Here main is held still (SIGSTOP) for 0.4 s while it sleeps: before, the child printed its
+    last line and ended first; ex02 now paces the child's sleep by main, as ex03 does."""
+    import signal
+    import threading
+    import time
+
+    from grader.suites.test_ex02_pid import run_spec
+
+    done = threading.Event()
+
+    def hold_main_back():
+        while not done.is_set():
+            for proc in psutil.process_iter(["cmdline"]):
+                cmdline = proc.info["cmdline"] or []
+                if cmdline and cmdline[-1].endswith("bad_daemon_child.py") and proc.children():
+                    time.sleep(0.01)
+                    proc.send_signal(signal.SIGSTOP)
+                    time.sleep(0.4)
+                    proc.send_signal(signal.SIGCONT)
+                    return
+            time.sleep(0.002)
+
+    for _ in range(3):
+        done.clear()
+        holder = threading.Thread(target=hold_main_back)
+        holder.start()
+        try:
+            run = run_program(run_spec(Path(__file__).parent / "programs" / "ex02" / "bad_daemon_child.py", "fork"))
+        finally:
+            done.set()
+            holder.join()
+        assert "子进程运行中" in run.stdout and "子进程将要结束..." not in run.stdout, run.stdout

@@ -489,8 +489,10 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         state.pop("alive_poll_at", None)
         state.pop("asleep_flag", None)   # the parent's
         state.pop("idle_poll_at", None)
-        for key in ("queue_moves", "queue_questions", "latest_pool", "released_jobs", "task"):
-            state.pop(key, None)   # the parent's counts, pools and task are not this process's
+        for key in ("queue_moves", "queue_questions", "latest_pool", "released_jobs", "task", "mp_parent"):
+            # the parent's counts, pools and task are not this process's; nor is its parent (a
+            # multiprocessing child learns its own in _bootstrap; an os.fork() child is not paced)
+            state.pop(key, None)
         for recorder in recorders:
             recorder.reset_after_fork()
         emit({"ev": "fork", "ppid": os.getppid()})
