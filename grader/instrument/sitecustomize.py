@@ -1252,17 +1252,23 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
             if call is not None:
                 if call[1] == "put":
                     hold_back_task_put()
-                task_acted()
+                if call[1] == "get" and call[2]:
+                    task_acted()   # a get that waits: said before it waits, or the writer never puts
             began = monotonic()
             try:
                 result = real_callmethod(self, methodname, args, kwds)
             except Exception as error:
+                if call is not None:
+                    task_acted()   # a question: said once the Manager has answered it (at load 46
+                    # the writer, let go before, put first 16 times in 100)
                 if type(error).__name__ == "Empty" and polls(methodname, args, kwds):
                     note_poll(True)
                 if call is not None:
                     queue_id, op, block, item = call
                     note_queue_call(queue_id, op, block, outcome_of(error), item, began)
                 raise
+            if call is not None:
+                task_acted()
             try:
                 if polls(methodname, args, kwds):
                     note_poll(found_nothing(methodname, result))
