@@ -167,6 +167,25 @@ def sentences(parts: list[str]) -> str:
     return text
 
 
+def writer_still_putting(writer: str, items: list[str]) -> str:
+    """Evidence that a reader ended early: the items the writer (as the trace names it) put after
+    the reader had ended."""
+    return ngettext("It ended while the writer, {who}, was still putting: {items} was put after the reader had ended.",
+                    "It ended while the writer, {who}, was still putting: {items} were put after the reader had ended.",
+                    len(items)).format(who=writer, items=", ".join(items))
+
+
+def found_nothing(op) -> str:
+    """A reader's last call on its queue, when it found the queue empty: a question (empty(),
+    qsize()) and its answer, or a get that raised queue.Empty; "" for any other call."""
+    if op.op in ("empty", "qsize"):
+        return _("Its last call on the queue was {call}, and it answered {answer}.").format(call=op.call,
+                                                                                            answer=op.outcome)
+    if op.op == "get" and op.outcome == "Empty":
+        return _("Its last call on the queue was {call}, and it raised queue.Empty.").format(call=op.call)
+    return ""
+
+
 def clauses(items: Iterable[str]) -> str:
     """Whole clauses in one sentence, separated by a semicolon (itself a message)."""
     return _("; ").join(items)

@@ -241,9 +241,11 @@ def run_program(spec: RunSpec, python: str = sys.executable) -> Run:
     backend = backends.resolve(spec.backend)
     root = Path(tempfile.mkdtemp(prefix="procgrade-run-"))
     address = backends.channel_address(str(root / "control"), backend)
+    identity = sandbox.choose(python) if sandbox.reachable(root) else sandbox.Identity(None, python)
     try:
-        return _run_in(root, spec, python, backend, address)
+        return _run_in(root, spec, python, backend, address, identity)
     finally:
+        sandbox.release(identity)   # its final sweep is done: the id may go to another run
         _keep(root / "control", spec)
         shutil.rmtree(root, ignore_errors=True)
         if not address.startswith((str(root), "\\\\")):   # a short folder of its own (macOS' AF_UNIX paths)
@@ -272,7 +274,8 @@ def _keep(control: Path, spec: RunSpec) -> None:
         pass
 
 
-def _run_in(root: Path, spec: RunSpec, python: str, backend: str, address: str) -> Run:
+def _run_in(root: Path, spec: RunSpec, python: str, backend: str, address: str,
+            identity: sandbox.Identity) -> Run:
     control, work, prog = root / "control", root / "work", root / "program"
     for folder in (control / "stacks", control / "ready", work, prog, root / "tmp"):
         folder.mkdir(parents=True)
@@ -293,88 +296,84 @@ def _run_in(root: Path, spec: RunSpec, python: str, backend: str, address: str) 
     captured = [control / "stdout", control / "stderr"]   # the supervisor opens them again, same files
     for path in captured:
         path.touch()
-    identity = sandbox.choose(python) if sandbox.reachable(root) else sandbox.Identity(None, python)
-    try:
-        root.chmod(0o755)
-        sandbox.hand_over(identity.uid, writable=[work, root / "tmp", control / "stacks", control / "ready"],
-                          readable=[prog, control])
-        hashes: dict[tuple, str] = {}
-        before = snapshot(work, hashes)  # after hand_over: its chown changes every file's ctime
-        env = learner_env(control, spec, address)
-        if backend == "portable":
-            from .backends import portable
-            env.update(portable.instrument_env())
-        env["PYTHONPATH"] = str(prog / "instrument")
-        env["PROCGRADE_OUTPUTS"] = ",".join("%d:%d" % (st.st_dev, st.st_ino) for st in map(os.stat, captured))
-        sup_spec = {
-            "python": identity.python, "program": str(program), "argv": list(spec.argv), "cwd": str(work),
-            "user": identity.uid, "limits": sandbox.limits_for(spec.budget, identity),
-            "write_cap": sandbox.WRITE_CAP_BYTES,
-            "env": env, "budget": spec.budget, "output_cap": OUTPUT_CAP_BYTES,
-            "stdin_path": str(stdin_path) if stdin_path else None,
-            "stdout_path": str(captured[0]), "stderr_path": str(captured[1]),
-            "socket_path": address, "channel_path": str(channel), "backend": backend,
-            "result_path": str(control / "result.json"), "stall_after": STALL_SECONDS,
-            "waits_path": str(control / WAITS_LOG),
-            "spin_after": spec.spin_after,
-        }
-        spec_path = control / "spec.json"
-        spec_path.write_text(json.dumps(sup_spec), encoding="utf-8")
+    root.chmod(0o755)
+    sandbox.hand_over(identity.uid, writable=[work, root / "tmp", control / "stacks", control / "ready"],
+                      readable=[prog, control])
+    hashes: dict[tuple, str] = {}
+    before = snapshot(work, hashes)  # after hand_over: its chown changes every file's ctime
+    env = learner_env(control, spec, address)
+    if backend == "portable":
+        from .backends import portable
+        env.update(portable.instrument_env())
+    env["PYTHONPATH"] = str(prog / "instrument")
+    env["PROCGRADE_OUTPUTS"] = ",".join("%d:%d" % (st.st_dev, st.st_ino) for st in map(os.stat, captured))
+    sup_spec = {
+        "python": identity.python, "program": str(program), "argv": list(spec.argv), "cwd": str(work),
+        "user": identity.uid, "limits": sandbox.limits_for(spec.budget, identity),
+        "write_cap": sandbox.WRITE_CAP_BYTES,
+        "env": env, "budget": spec.budget, "output_cap": OUTPUT_CAP_BYTES,
+        "stdin_path": str(stdin_path) if stdin_path else None,
+        "stdout_path": str(captured[0]), "stderr_path": str(captured[1]),
+        "socket_path": address, "channel_path": str(channel), "backend": backend,
+        "result_path": str(control / "result.json"), "stall_after": STALL_SECONDS,
+        "waits_path": str(control / WAITS_LOG),
+        "spin_after": spec.spin_after,
+    }
+    spec_path = control / "spec.json"
+    spec_path.write_text(json.dumps(sup_spec), encoding="utf-8")
 
-        with open(control / "supervisor.err", "wb") as sup_err:
-            # The grader's interpreter (it has psutil), inside the sandbox when there is one: the
-            # supervisor then shares the program's pid namespace and outlives its main process.
-            supervisor = _start_supervisor([*sandbox.wrapper(spec.sandbox, root), python, "-I", str(SUPERVISOR),
-                                            str(spec_path)], sup_err)
+    with open(control / "supervisor.err", "wb") as sup_err:
+        # The grader's interpreter (it has psutil), inside the sandbox when there is one: the
+        # supervisor then shares the program's pid namespace and outlives its main process.
+        supervisor = _start_supervisor([*sandbox.wrapper(spec.sandbox, root), python, "-I", str(SUPERVISOR),
+                                        str(spec_path)], sup_err)
+    try:
+        stopped_because = _watch(supervisor, channel, control / WAITS_LOG, spec)
+        # Our end of its stdin stays open while it runs: closing it means "the runner is gone".
+        supervisor.wait(timeout=spec.budget * states.STRETCH + SUPERVISOR_SLACK_SECONDS)
+        supervisor.stdin.close()
+    except BaseException:
+        # SIGTERM makes the supervisor kill the tree before it ends; SIGKILL only if it will not.
+        supervisor.terminate()
         try:
-            stopped_because = _watch(supervisor, channel, control / WAITS_LOG, spec)
-            # Our end of its stdin stays open while it runs: closing it means "the runner is gone".
-            supervisor.wait(timeout=spec.budget * states.STRETCH + SUPERVISOR_SLACK_SECONDS)
-            supervisor.stdin.close()
-        except BaseException:
-            # SIGTERM makes the supervisor kill the tree before it ends; SIGKILL only if it will not.
-            supervisor.terminate()
-            try:
-                supervisor.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                supervisor.kill()
-                supervisor.wait()
-            raise
-        result_path = control / "result.json"
-        if result_path.exists():
-            result = json.loads(result_path.read_text(encoding="utf-8"))
-        else:
-            result = _supervisor_lost(root, control, spec)
-        outcome = Outcome(
-            reason=stopped_because or result["reason"], returncode=result["returncode"],
-            duration=result["ended"] - result["started"], budget=spec.budget,
-            leftovers=tuple(result["leftovers"]), remaining=tuple(result["remaining"]),
-            peak_rss_kb=tuple((int(pid), kb) for pid, kb in result.get("peak_rss_kb", {}).items()),
-            strays=tuple(result.get("strays", ())), stall_after=STALL_SECONDS,
-            exits=tuple((int(pid), int(code), None if when is None else when - result["started"])
-                        for pid, code, when in result.get("exits", ())),
-            detached=tuple(Detached(int(d["pid"]), str(d["how"]), tuple(d.get("cmdline") or ()))
-                           for d in result.get("detached", ())),
-            spins=tuple(_spin(found, control / "stacks", program) for found in result.get("spins", ())),
-            written_bytes=int(result.get("written_bytes", 0)),
-            supervisor_cpu=float(result.get("supervisor_cpu_seconds", 0.0)),
-            waits=_waits(control / WAITS_LOG, result["started"]),
-        )
-        records = parse_records(channel.read_bytes())
-        # main is the first process that reported (in a sandbox, it knows itself by another pid)
-        main_pid = min(records, key=lambda r: r.get("t", 0))["pid"] if records else result["main_pid"]
-        stdout, stdout_cut = _read_text(control / "stdout", READ_CAP_BYTES)
-        stderr, stderr_cut = _read_text(control / "stderr", READ_CAP_BYTES)
-        cut = tuple(name for name, was_cut in (("stdout", stdout_cut), ("stderr", stderr_cut)) if was_cut)
-        trace = build_trace(records, main_pid, result["started"],
-                            outcome, spec.warp, spec.start_method, _stacks(control / "stacks"),
-                            program.name, program_source(program), cut, states.spans(result.get("states")))
-        after = snapshot(work, hashes)
-        inspection = spec.inspect(work, before, after) if spec.inspect else None
-        measured = spec.measure(work, before, after) if spec.measure else None
-        return Run(spec, trace, before, after, stdout, stderr, inspection, measured)
-    finally:
-        sandbox.release(identity)   # its final sweep is done: the id may go to another run
+            supervisor.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            supervisor.kill()
+            supervisor.wait()
+        raise
+    result_path = control / "result.json"
+    if result_path.exists():
+        result = json.loads(result_path.read_text(encoding="utf-8"))
+    else:
+        result = _supervisor_lost(root, control, spec)
+    outcome = Outcome(
+        reason=stopped_because or result["reason"], returncode=result["returncode"],
+        duration=result["ended"] - result["started"], budget=spec.budget,
+        leftovers=tuple(result["leftovers"]), remaining=tuple(result["remaining"]),
+        peak_rss_kb=tuple((int(pid), kb) for pid, kb in result.get("peak_rss_kb", {}).items()),
+        strays=tuple(result.get("strays", ())), stall_after=STALL_SECONDS,
+        exits=tuple((int(pid), int(code), None if when is None else when - result["started"])
+                    for pid, code, when in result.get("exits", ())),
+        detached=tuple(Detached(int(d["pid"]), str(d["how"]), tuple(d.get("cmdline") or ()))
+                       for d in result.get("detached", ())),
+        spins=tuple(_spin(found, control / "stacks", program) for found in result.get("spins", ())),
+        written_bytes=int(result.get("written_bytes", 0)),
+        supervisor_cpu=float(result.get("supervisor_cpu_seconds", 0.0)),
+        waits=_waits(control / WAITS_LOG, result["started"]),
+    )
+    records = parse_records(channel.read_bytes())
+    # main is the first process that reported (in a sandbox, it knows itself by another pid)
+    main_pid = min(records, key=lambda r: r.get("t", 0))["pid"] if records else result["main_pid"]
+    stdout, stdout_cut = _read_text(control / "stdout", READ_CAP_BYTES)
+    stderr, stderr_cut = _read_text(control / "stderr", READ_CAP_BYTES)
+    cut = tuple(name for name, was_cut in (("stdout", stdout_cut), ("stderr", stderr_cut)) if was_cut)
+    trace = build_trace(records, main_pid, result["started"],
+                        outcome, spec.warp, spec.start_method, _stacks(control / "stacks"),
+                        program.name, program_source(program), cut, states.spans(result.get("states")))
+    after = snapshot(work, hashes)
+    inspection = spec.inspect(work, before, after) if spec.inspect else None
+    measured = spec.measure(work, before, after) if spec.measure else None
+    return Run(spec, trace, before, after, stdout, stderr, inspection, measured)
 
 
 @functools.lru_cache(maxsize=None)

@@ -588,7 +588,7 @@ class Trace:
         as the supervisor saw them, and those that said they called os.setsid() (the supervisor
         sees one only if it looks while it lives)."""
         seen = {d.pid for d in self.outcome.detached}
-        said = tuple(Detached(pid, "setsid", self.proc(pid).argv if self.proc(pid) else ())
+        said = tuple(Detached(pid, "setsid", getattr(self.proc(pid), "argv", ()))
                      for pid in self.left_session if pid not in seen)
         return self.outcome.detached + said
 

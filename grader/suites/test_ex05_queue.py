@@ -259,13 +259,10 @@ def stopped_early(trace: Trace, roles: PartB) -> tuple[str, str]:
     late = [o for o in moved(trace, roles.queue, "put") if reader.ended is not None and o.t > reader.ended]
     if not late:
         return "", ""
-    said = [ngettext("It ended while the writer, {who}, was still putting: {items} was put after the reader had ended.",
-                     "It ended while the writer, {who}, was still putting: {items} were put after the reader had ended.",
-                     len(late)).format(who=trace.describe(roles.writer), items=listed(late))]
+    said = [common_checks.writer_still_putting(trace.describe(roles.writer), [o.value for o in late])]
     last = trace.queue_ops(roles.queue, roles.reader)[-1:]
     if last and last[0].op in ("empty", "qsize"):
-        said.append(_("Its last call on the queue was {call}, and it answered {answer}.").format(
-            call=last[0].call, answer=last[0].outcome))
+        said.append(common_checks.found_nothing(last[0]))
         hint = _("q.{call} only says the queue is empty at this instant, not that the writer is done.").format(
             call=last[0].call)
     elif last and last[0].op == "get" and last[0].outcome == "Empty" and last[0].timeout is not None:
@@ -274,7 +271,7 @@ def stopped_early(trace: Trace, roles: PartB) -> tuple[str, str]:
         hint = _("queue.Empty after a timeout only says nothing came for that long; the writer sleeps up to "
                  "{longest} s between its puts.").format(longest="%g" % WRITER_LONGEST_SLEEP)
     elif last and last[0].op == "get" and last[0].outcome == "Empty":
-        said.append(_("Its last call on the queue was {call}, and it raised queue.Empty.").format(call=last[0].call))
+        said.append(common_checks.found_nothing(last[0]))
         hint = _("queue.Empty only says the queue is empty at this instant, not that the writer is done.")
     else:
         hint = _("The reader stopped before the writer was done.")

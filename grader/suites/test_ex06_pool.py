@@ -230,17 +230,15 @@ def test_reader_got_every_letter(trace):
                     items=", ".join(op.value for op in trace.queue_ops(last.queue, reader.pid)
                                     if op.op == "get" and op.moved and reader.started <= op.t <= reader.ended)
                     or _("nothing")),
-                ngettext("It ended while the writer, {who}, was still putting: {items} was put after the reader "
-                         "had ended.",
-                         "It ended while the writer, {who}, was still putting: {items} were put after the reader "
-                         "had ended.", len(late)).format(who=trace.describe(late[0].pid),
-                                                         items=", ".join(op.value for op in late))]
-        if last.op in ("empty", "qsize"):
-            said.append(_("Its last call on the queue was {call}, and it answered {answer}.").format(
-                call=last.call, answer=last.outcome))
-        fail(expected=expected, observed=common_checks.sentences(said),
-             hint=_("an empty queue only says the writer has not put the next letter yet: the reader gets "
-                    "len('itcast') letters with q.get(), which waits for each one"))
+                common_checks.writer_still_putting(trace.describe(late[0].pid), [op.value for op in late])]
+        if common_checks.found_nothing(last):
+            said.append(common_checks.found_nothing(last))
+            hint = _("an empty queue only says the writer has not put the next letter yet: the reader gets "
+                     "len('itcast') letters with q.get(), which waits for each one")
+        else:   # it ended by a count or a test of its own, not on an empty queue
+            hint = _("the writer puts every letter of 'itcast'; the reader gets len('itcast') letters "
+                     "with q.get(), which waits for each one")
+        fail(expected=expected, observed=common_checks.sentences(said), hint=hint)
     fail(expected=expected,
          observed=_("{who} got {letters} from the queue").format(who=trace.describe(got[0].pid), letters=", ".join(letters))
          if got else _("no process got anything from a queue"),
