@@ -366,7 +366,9 @@ class Trace:
     task_sends: tuple[SentTask, ...] = ()
     joins: tuple[tuple[int, int, float], ...] = ()   # (pid, child, when): join() called on a running child
     states: tuple[StateSpan, ...] = ()   # each process's state over time, where the supervisor saw it
-    left_session: tuple[int, ...] = ()   # processes that said they called os.setsid()
+    # processes that said they called os.setsid(), or were started by subprocess in a session of
+    # their own (start_new_session=True), with the command of those the trace has no record of
+    left_session: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
     # --- processes -------------------------------------------------------------------------
     @property
@@ -588,8 +590,8 @@ class Trace:
         as the supervisor saw them, and those that said they called os.setsid() (the supervisor
         sees one only if it looks while it lives)."""
         seen = {d.pid for d in self.outcome.detached}
-        said = tuple(Detached(pid, "setsid", getattr(self.proc(pid), "argv", ()))
-                     for pid in self.left_session if pid not in seen)
+        said = tuple(Detached(pid, "setsid", getattr(self.proc(pid), "argv", ()) or command)
+                     for pid, command in dict(self.left_session).items() if pid not in seen)
         return self.outcome.detached + said
 
     def describe_detached(self, detached: Detached) -> str:
@@ -800,7 +802,7 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
     tasks_done = 0
     lost: dict[int, int] = {}
     reads: list[Read] = []
-    left_session: list[int] = []
+    left_session: list[tuple[int, tuple[str, ...]]] = []
     start_calls: dict[tuple[int, object], float] = {}   # (parent, key) -> when start() was called
     long_lines: dict[int, int] = {}
     queue_calls: list[QueueOp] = []
@@ -831,8 +833,8 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
             f.rss_kb = int(record.get("rss_kb") or 0)
             f.idle_polls = max(f.idle_polls, int(record.get("idle_polls") or 0))
             _note_ready_polls(f, record)
-        elif ev == "setsid":
-            left_session.append(pid)
+        elif ev == "setsid":   # its own, or a subprocess's it started ("child")
+            left_session.append((int(record.get("child") or pid), tuple(map(str, record.get("argv") or ()))))
         elif ev == "exit":
             f.exit_at = t
             f.rss_kb = max(f.rss_kb, int(record.get("rss_kb") or 0))
@@ -907,7 +909,7 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
                  tuple(reads), program, source, cut_streams, tuple(sorted(long_lines.items())),
                  tuple(queue_calls), task_runs, tuple(task_sends),
                  tuple((parent, child, t) for (parent, child), t in joins.items()), states,
-                 tuple(dict.fromkeys(left_session)))
+                 tuple(dict(left_session).items()))
 
 
 def _parent_saw(f: _ProcFacts, parent: Optional[int]) -> tuple[Optional[int], Optional[float]]:

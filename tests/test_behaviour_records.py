@@ -151,3 +151,25 @@ def test_a_session_left_for_a_moment_is_seen(tmp_path):
     assert run.stdout == "done\n"
     (detached,) = run.trace.detached()
     assert detached.how == "setsid" and detached.pid != run.trace.main_pid
+
+
+def test_a_helper_started_in_a_session_of_its_own_is_seen(tmp_path):
+    """subprocess.Popen(..., start_new_session=True) calls setsid() in the forked child, before
+    exec, where no instrumentation runs: its parent says it once the child exists (ex03's
+    bad_helper_new_session, a helper that lived 0.3 s, passed 2 gradings in 100 at load 56,
+    2c23c7a). Here five helpers live a moment each: a look of the supervisor catches one now
+    and then, never all five."""
+    source = """
+        import subprocess
+        helpers = [subprocess.Popen(["true"], start_new_session=True) for _ in range(5)]
+        for helper in helpers:
+            helper.wait()
+        subprocess.run(["true"])   # a helper in the program's own session is no such thing
+        print(" ".join(str(helper.pid) for helper in helpers))
+    """
+    run = run_program(RunSpec(program(tmp_path, source), budget=10))
+    helpers = sorted(int(pid) for pid in run.stdout.split())
+    detached = run.trace.detached()
+    assert sorted(d.pid for d in detached) == helpers and len(helpers) == 5
+    assert {d.how for d in detached} == {"setsid"}
+    assert all(d.command() == "true" for d in detached if d.pid not in {s.pid for s in run.trace.outcome.detached})
