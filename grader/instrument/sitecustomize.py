@@ -849,6 +849,28 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         except Exception:
             return "mp:?"
 
+    # --- shared by multiprocessing's queues and a Manager's (patch_queues, patch_managers) ------
+    def slowed() -> None:
+        if slow_put and state.get("child"):
+            hold_back_put()
+            real_sleep(slow_put)
+
+    def long_enough(asked) -> bool:
+        """A blocking get's timeout (program seconds) that lets every item come in a real run."""
+        return bool(get_enough) and isinstance(asked, (int, float)) and asked >= get_enough[0]
+
+    def get_long_enough(get_within, timeout):
+        """A get whose timeout is long_enough: it waits at least get_enough's second figure of the
+        program's own time. `get_within(seconds)`: the queue's blocking get with that timeout."""
+        import queue as queue_module
+        since, most = own_clock(), max(timeout, get_enough[1])
+        while True:
+            try:
+                return get_within(max(0.0, most - own_seconds(since)))
+            except queue_module.Empty:
+                if own_seconds(since) >= most:
+                    raise
+
     def patch_queues(mp_queues) -> None:
         """Queue timeouts are waits in the learner's program too: scale them like sleep. And,
         when asked, make children put slowly: a reader that takes empty() for "the writer is
@@ -874,11 +896,6 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                 note_poll(False)
             note_queue_call(mp_queue_id(self), op, block, "ok", result if op == "get" else item, began, asked)
             return result
-
-        def slowed() -> None:
-            if slow_put and state.get("child"):
-                hold_back_put()
-                real_sleep(slow_put)
 
         def own_puts_delivered(q) -> None:
             """A get that may not wait, in the process that put: first let the queue's feeder thread
@@ -906,22 +923,11 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                     timeout = timeout * warp
                 if warp != 1.0 and (not block or timeout is not None):
                     own_puts_delivered(self)
-                if block and get_enough and isinstance(asked, (int, float)) and asked >= get_enough[0]:
-                    return recorded(self, "get", block, lambda: get_long_enough(real_get, self, timeout), asked=asked)
+                if block and long_enough(asked):
+                    return recorded(self, "get", block,
+                                    lambda: get_long_enough(lambda t: real_get(self, True, t), timeout), asked=asked)
                 return recorded(self, "get", block, lambda: real_get(self, block, timeout), asked=asked)
             return get
-
-        def get_long_enough(real_get, q, timeout):
-            """A get whose timeout is at least get_enough's first figure (program seconds): it waits
-            at least its second figure of the program's own time."""
-            import queue as queue_module
-            since, most = own_clock(), max(timeout, get_enough[1])
-            while True:
-                try:
-                    return real_get(q, True, max(0.0, most - own_seconds(since)))
-                except queue_module.Empty:
-                    if own_seconds(since) >= most:
-                        raise
 
         def simple_put(real_put):
             def put(self, obj):
@@ -1259,6 +1265,30 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
             item = (args[0] if args else kwds.get("item", kwds.get("obj"))) if op == "put" else no_item
             return queue_id, op, block, item
 
+        def asked_timeout(methodname, args, kwds):
+            """The timeout a put(obj, block, timeout) or get(block, timeout) was called with."""
+            if methodname not in ("put", "get"):
+                return None
+            at = 2 if methodname == "put" else 1
+            asked = args[at] if len(args) > at else kwds.get("timeout")
+            return asked if isinstance(asked, (int, float)) and not isinstance(asked, bool) else None
+
+        def timed_call(self, methodname, args, kwds, call_it):
+            """A put's or get's timeout is a wait in the program, warped like a sleep in the
+            process that asks (the Manager's server, which waits, runs no instrumentation); a
+            get's long_enough timeout waits get_long_enough (a reader on a Manager's queue that
+            ends on queue.Empty after 0.5 s passed ex05 with the timeout unwarped)."""
+            asked = asked_timeout(methodname, args, kwds)
+            if asked is None or warp == 1.0:
+                return call_it
+            at = 2 if methodname == "put" else 1
+            block = args[at - 1] if len(args) > at - 1 else kwds.get("block", True)
+            head = args[:at - 1]
+            within = lambda seconds: real_callmethod(self, methodname, head + (block, seconds), {})  # noqa: E731
+            if methodname == "get" and block and long_enough(asked):
+                return lambda: get_long_enough(within, asked * warp)
+            return lambda: within(asked * warp)
+
         def _callmethod(self, methodname, args=(), kwds={}):
             try:
                 call = queue_call(self, methodname, args, kwds)
@@ -1272,8 +1302,13 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                 if call[1] == "get" and call[2]:
                     task_acted()   # a get that waits: said before it waits, or the writer never puts
             began = monotonic()
+            call_it = lambda: real_callmethod(self, methodname, args, kwds)  # noqa: E731
+            if call is not None:
+                if call[1] == "put":
+                    slowed()
+                call_it = timed_call(self, methodname, args, kwds, call_it)
             try:
-                result = real_callmethod(self, methodname, args, kwds)
+                result = call_it()
             except Exception as error:
                 if call is not None:
                     task_acted()   # a question: said once the Manager has answered it (at load 46
@@ -1282,7 +1317,8 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                     note_poll(True)
                 if call is not None:
                     queue_id, op, block, item = call
-                    note_queue_call(queue_id, op, block, outcome_of(error), item, began)
+                    note_queue_call(queue_id, op, block, outcome_of(error), item, began,
+                                    asked_timeout(methodname, args, kwds))
                 raise
             if call is not None:
                 task_acted()
@@ -1297,7 +1333,8 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                         item = result
                     elif op != "put":
                         item = no_item
-                    note_queue_call(queue_id, op, block, "ok" if op in ("put", "get") else str(result), item, began)
+                    note_queue_call(queue_id, op, block, "ok" if op in ("put", "get") else str(result), item, began,
+                                    asked_timeout(methodname, args, kwds))
             except Exception:
                 pass
             return result
