@@ -100,11 +100,14 @@ class StateSampler:
         self.own: dict[int, int] = {}
         self.cpus = cpus()
         self.waited = 0.0   # seconds the machine kept the program waiting for a CPU (kept_waiting)
+        self.idle_then: Optional[int] = None   # the machine's idle ns at the last look (no queues known)
 
-    def sample(self, threads: Callable[[], dict[tuple[int, str], Counters]], now: Optional[float] = None) -> None:
+    def sample(self, threads: Callable[[], dict[tuple[int, str], Counters]], now: Optional[float] = None,
+               idle: Callable[[], Optional[int]] = lambda: None) -> None:
         """When a look is due (called at every poll): `threads()` gives every thread of the tree
         and its counters, as the backend reads them (Backend.sample_threads: schedstat on Linux,
-        CPU times only elsewhere)."""
+        CPU times only elsewhere); `idle()`, the machine's idle CPU ns so far where they do not
+        say the time in a run queue (Backend.machine_idle_ns)."""
         now = time.monotonic() if now is None else now
         if now < self.next_look:
             return
@@ -132,6 +135,22 @@ class StateSampler:
                 self._extend(pid, then - self.started, now - self.started, classify(now - then, cpu, queued))
         if queues_known:
             self.waited += kept_waiting(now - previous, longest_queue, cpu_used, self.cpus)
+        else:
+            self._waited_without_queues(now, previous, cpu_used, idle())
+
+    def _waited_without_queues(self, now: float, previous: float, cpu_used: int, idle_now: Optional[int]) -> None:
+        """Where no run queue is measured (psutil elsewhere than Linux): a thread can only have
+        waited for a CPU while none was free, and the machine's idle time, summed over its CPUs,
+        bounds from below how long all of them were busy (every moment with a CPU free adds to
+        it). That bound stands for the longest wait: on a machine busy with other work it counts
+        the time the program's sleepers slept too, which only stretches its windows (STRETCH),
+        never shortens them; on a machine with a CPU free it is nothing."""
+        idle_then, self.idle_then = self.idle_then, idle_now
+        if idle_now is None or idle_then is None:
+            return
+        window = now - previous
+        all_busy_ns = max(0, int(window * 1e9) - (idle_now - idle_then))
+        self.waited += kept_waiting(window, all_busy_ns, cpu_used, self.cpus)
 
     def _extend(self, pid: int, start: float, end: float, state: str) -> None:
         if pid not in self.own:

@@ -285,7 +285,7 @@ def wait_for_end(backend: Backend, main_pid: int, statuses: dict[int, int], budg
             return "stalled"
         if rounds % SPIN_EVERY == 0:
             spinning.sample(channel.began, started)
-        sampler.sample(backend.sample_threads)
+        sampler.sample(backend.sample_threads, idle=backend.machine_idle_ns)
         clock.note()
         backend.reap(statuses, reaped_at)
         if main_pid in statuses:

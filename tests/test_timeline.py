@@ -265,6 +265,36 @@ def test_kept_waiting_counts_only_cpus_others_held():
     assert kept_waiting(0.03, 90_000_000, 0, 2) == 0.03 and kept_waiting(0.03, 0, 0, 2) == 0.0
 
 
+def test_without_run_queues_the_machines_idle_time_bounds_the_wait():
+    """The portable backend knows no thread's wait for a CPU (psutil): at load 36 a correct ex07
+    under it was stopped as "still running after 4.0 s" at 100 %, and as stalled in CI, on the
+    clock. A CPU left idle means nobody was kept waiting; with none idle, the time the program
+    did not use the CPUs counts as kept waiting, as far as STRETCH lets it."""
+    def waited(idle_per_look, cpu_per_look, looks=5):
+        sampler = StateSampler(started=0.0)
+        sampler.cpus = 2
+        idle = iter([n * idle_per_look for n in range(looks)])
+        cpu = iter([n * cpu_per_look for n in range(looks)])
+        for n in range(looks):
+            ns = next(cpu)
+            sampler.sample(lambda: {(1, "1"): (ns, None)}, now=0.04 * n, idle=lambda: next(idle))
+        return sampler.waited
+
+    # a CPU idle all along (40 ms of idle per 40 ms look on 2 CPUs): not kept waiting at all
+    assert waited(40_000_000, 0) == 0.0
+    # no CPU idle, the program asleep: the four windows of 40 ms after the first look count as kept waiting
+    assert abs(waited(0, 0) - 0.16) < 1e-9
+    # no CPU idle, but the program held both CPUs itself: its own time
+    assert waited(0, 80_000_000) < 1e-9
+    # half the machine idle over a window: all of it was never busy at once
+    assert waited(40_000_000, 1_000_000) == 0.0
+    # a system that does not say its idle time: nothing estimated
+    sampler = StateSampler(started=0.0)
+    for n in range(5):
+        sampler.sample(lambda: {(1, "1"): (0, None)}, now=0.04 * n, idle=lambda: None)
+    assert sampler.waited == 0.0
+
+
 def test_ex01_waits_for_the_second_loop_in_the_programs_own_time():
     """ex01 stops a never-ending program once both loops repeat, or 20 of its seconds (1 s real at
     its warp) after its first line when the second loop is still not there. The flake study of

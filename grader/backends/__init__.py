@@ -169,6 +169,12 @@ class Backend:
         the system does not say). For a timeline of executing / ready / waiting."""
         raise NotImplementedError
 
+    def machine_idle_ns(self) -> Optional[int]:
+        """The machine's idle CPU time so far, summed over its CPUs, in ns: where sample_threads
+        gives no thread's wait for a CPU, the time no CPU was free bounds the program's wait
+        (states.StateSampler). None where the backend measures the waits themselves."""
+        return None
+
     # --- diagnosis --------------------------------------------------------------------------------
     def ask_stacks(self, pids) -> None:
         """Ask every process for a dump of all its threads' stacks (PID.txt in the stacks folder)."""

@@ -436,6 +436,13 @@ class PortableBackend(Backend):
     def sample_threads(self) -> dict[tuple[int, str], tuple[int, Optional[int]]]:
         return {key: (ns, None) for key, ns in self.threads_cpu_ns().items()}
 
+    def machine_idle_ns(self) -> Optional[int]:
+        try:
+            times = psutil.cpu_times()
+        except (psutil.Error, OSError):
+            return None
+        return int((times.idle + getattr(times, "iowait", 0.0)) * 1e9)
+
     # --- diagnosis ----------------------------------------------------------------------------------
     def _request(self, pid: int, name: str, text: str = "") -> bool:
         try:
