@@ -82,6 +82,11 @@ TRAPS
     nothing. A plain q.get() waits without using the CPU.
   - A reader that loops on q.get() with no way to stop: the writer ends, the
     reader waits forever, and so does main's join().
+  - Stopping the reader on queue.Empty from q.get(True, 0.5): a timeout only
+    says nothing came for that long. The writer sleeps up to 1 s between
+    puts, so a shorter timeout loses the letters after a long pause; stop on
+    an end marker or on the known count (a timeout longer than any pause works,
+    and still makes the reader wait that long at the end).
   - q.put("消息4", False, 2) does not wait: with block=False the timeout is
     ignored. Part A must really wait 2 s on the first put.
   - Writer and reader must be two different processes, both children of main.

@@ -210,7 +210,8 @@ def stays_in_tree(trace: Trace) -> None:
                     "of main's, in main's session, and waited for by its parent"),
          observed=and_more(clauses(trace.describe_detached(d) for d in detached[:3]), len(detached[3:])),
          hint=_("start processes with multiprocessing.Process and join() them; a process that calls "
-                "os.setsid() or is forked twice on purpose is a daemon, which this exercise does not ask for"))
+                "os.setsid(), is started with start_new_session=True or is forked twice on purpose is a "
+                "daemon, which this exercise does not ask for"))
 
 
 

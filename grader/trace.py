@@ -206,8 +206,8 @@ class Detached:
     def explain(self, who: str) -> str:
         """For a check's message: what this process, named `who`, did, as a teacher says it."""
         if self.how == "setsid":
-            return _("{who} left the program's session (os.setsid()): Ctrl+C and the end of the program "
-                     "no longer reach it").format(who=who)
+            return _("{who} left the program's session (os.setsid(), or start_new_session=True): Ctrl+C "
+                     "and the end of the program no longer reach it").format(who=who)
         return _("{who} lost its parent while main was running (a double fork, or a process its parent "
                  "did not wait for): nothing of the program waits for it any more").format(who=who)
 
