@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -193,5 +194,13 @@ def wrong_programs(args) -> int:
     return 1 if wrong else 0
 
 
+def stop_on_sigterm(signum, frame) -> None:
+    """`kill` stops a study as Ctrl+C does (a killed study left its busy loops and its grader
+    command running): its `finally` ends the busy loops, subprocess.run kills the grader command,
+    and each of its supervisors, its stdin closed, stops its run."""
+    raise KeyboardInterrupt
+
+
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
     sys.exit(main())
