@@ -281,6 +281,24 @@ def compare(run: Run, copy: str, folders_too: bool = False) -> Comparison:
     return Comparison(missing, differing, matching)
 
 
+def found_elsewhere(run: Run, copy: str, missing: list[str]) -> list[tuple[str, str]]:
+    """Of the files missing from the copy, those that are in it under another folder, with the
+    same name and bytes: (where the source has it, where the copy has it) - a copier that
+    flattens the tree. (The name too: two empty files of a tree are not one file moved.)"""
+    source = entries_under(run.files_before, SOURCE)
+    by_content: dict[tuple, str] = {}
+    for rel, entry in sorted(entries_under(run.files_after, copy).items()):
+        if entry.kind == "file":
+            by_content.setdefault((rel.rsplit("/", 1)[-1], entry.size, entry.sha256), rel)
+    moved = []
+    for rel in missing:
+        original = source.get(rel)
+        key = (rel.rsplit("/", 1)[-1], getattr(original, "size", None), getattr(original, "sha256", None))
+        if original is not None and original.kind == "file" and key in by_content:
+            moved.append((rel, by_content[key]))
+    return moved
+
+
 def names(paths: list[str]) -> str:
     return at_most_shown([quote(p, 60) for p in paths])
 
@@ -687,6 +705,16 @@ def test_copies_sub_folders(runs):
     result = compare(run, copy, folders_too=True)
     if not result.missing and not result.differing:
         return
+    moved = found_elsewhere(run, copy, result.missing)
+    if moved:
+        fail(expected=expected,
+             observed=_("missing from {copy}: {names}; their bytes are in the copy, but elsewhere: {moved}").format(
+                 copy=quote(copy), names=names(result.missing),
+                 moved=at_most_shown([_("{source} at {copy}").format(source=quote(rel, 60), copy=quote(there, 60))
+                                      for rel, there in moved])),
+             hint=_("each file keeps its place in the tree: its path in the copy is the copy's folder joined "
+                    "with its path relative to the source (os.path.relpath(root, src) for the folder os.walk "
+                    "is in), not with its name alone"))
     if result.missing:
         errors = run.trace.task_errors
         said = dict(copy=quote(copy), names=names(result.missing),
