@@ -126,8 +126,20 @@ def test_child_terminated_early(trace):
     survived = child.exitcode is not None or (trace.outcome.hung and child.parent_saw is None)
     if child.terminate_sent is not None and survived and went_on:
         ignored_terminate(trace, child)
-    if child.exitcode is None and 1 <= rounds < ROUNDS:
+    if child.exitcode is None and 1 <= rounds < ROUNDS and child.terminate_called is not None:
         return
+    if child.exitcode is None and 1 <= rounds < ROUNDS:
+        # stopped early, but by something else: kill(), os.kill(), a signal of its own
+        status = child.os_exit if child.os_exit is not None else child.parent_saw
+        fail(expected=_("main stops the child with terminate() (SIGTERM, exit code -15)"),
+             observed=(_("{who} was stopped after {count} rounds, but main never called terminate() on it: it ended "
+                         "with exit code {code}") if status is not None else
+                       _("{who} was stopped after {count} rounds, but main never called terminate() on it")).format(
+                 who=trace.describe(child.pid), count=rounds, code=status),
+             hint=_("call p.terminate(), the lesson's way: it sends SIGTERM, which a program may catch to clean "
+                    "up; kill() sends SIGKILL (exit code -9), which nothing can catch") if status == -9 else
+                  _("call p.terminate(), the lesson's way: it sends SIGTERM and is what the exit code -15 "
+                    "of the state main prints means"))
     if child.exitcode is not None:
         fail(expected=_("the child is stopped by main before its {rounds} rounds are over").format(rounds=ROUNDS),
              observed=_("{who} ran {count} rounds and ended by itself (exit code {code})").format(
