@@ -715,6 +715,12 @@ def test_copies_sub_folders(runs):
              hint=_("each file keeps its place in the tree: its path in the copy is the copy's folder joined "
                     "with its path relative to the source (os.path.relpath(root, src) for the folder os.walk "
                     "is in), not with its name alone"))
+    if result.missing and all(rel.endswith("/") for rel in result.missing):
+        fail(expected=expected,
+             observed=_("every file is in {copy}, but these folders are not: {names}").format(
+                 copy=quote(copy), names=names(result.missing)),
+             hint=_("a folder with no file in it gets no task: create in the copy every folder os.walk "
+                    "lists (os.makedirs(..., exist_ok=True) for each root), not only those a file goes to"))
     if result.missing:
         errors = run.trace.task_errors
         said = dict(copy=quote(copy), names=names(result.missing),
