@@ -295,6 +295,34 @@ def test_without_run_queues_the_machines_idle_time_bounds_the_wait():
     assert sampler.waited == 0.0
 
 
+def test_a_wait_for_the_supervisor_is_not_the_programs_time(tmp_path):
+    """A thread blocked on the instrumentation's channel (the supervisor behind on a busy machine)
+    waits for the grader: at load 50-90, ex06's bad_prints_while_waiting (30,000 lines in a row)
+    ran out of its 10 s budget in 59 gradings of 100, main blocked in print(). The budget's clock
+    does not count such waits (the longest of any thread, per reading, at most the time between
+    two readings)."""
+    from grader.supervisor import ProgramClock
+
+    def waits(ns):
+        (tmp_path / "41-41.sendwait").write_bytes(b"%020d %020d %020d\n" % (ns, 3, 0))
+
+    clock = ProgramClock(0.0, StateSampler(started=0.0), budget=10.0, stacks_dir=str(tmp_path))
+    waits(0)
+    clock.held_by_the_grader(now=0.2)
+    assert clock.seconds(now=0.2) == 0.2
+    waits(500_000_000)                       # blocked 0.5 s of the next 0.6 s
+    clock.held_by_the_grader(now=0.8)
+    assert abs(clock.seconds(now=0.8) - 0.3) < 1e-9
+    clock.held_by_the_grader(now=0.85)       # read at most every SENDS_EVERY: nothing new yet
+    waits(5_000_000_000)                     # a wait that grew more than the time between readings
+    clock.held_by_the_grader(now=1.0)
+    assert abs(clock.held - 0.7) < 1e-9
+    # a program that waits on nothing of the grader's: its time is the clock's
+    quiet = ProgramClock(0.0, StateSampler(started=0.0), budget=10.0, stacks_dir=str(tmp_path / "none"))
+    quiet.held_by_the_grader(now=1.0)
+    assert quiet.seconds(now=1.0) == 1.0
+
+
 def test_ex01_waits_for_the_second_loop_in_the_programs_own_time():
     """ex01 stops a never-ending program once both loops repeat, or 20 of its seconds (1 s real at
     its warp) after its first line when the second loop is still not there. The flake study of
