@@ -9,7 +9,9 @@ nothing it did not read. Its printing loop never sleeps while the tasks run: a b
 the line it spun on. (At 8bafc35 it passed waits_without_spinning once in 100 gradings at load 9-16:
 its prints waited on the grader's own channel, full while the supervisor was behind, and the
 supervisor took those waits for sleeps. The instrumentation now tells it how long each send
-waited: tests/test_runner.py's test_a_wait_on_the_graders_own_channel_is_not_a_sleep.)
+waited: tests/test_runner.py's test_a_wait_on_the_graders_own_channel_is_not_a_sleep. At 1d5cab3 it
+ran out of its 10 s budget 59 times in 100 at load 50-90, main blocked on that channel for most of
+it; the budget no longer counts such waits: tests/test_timeline.py.)
 Fails: end_after_all_tasks waits_without_spinning
 """
 import os
