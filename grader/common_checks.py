@@ -177,10 +177,14 @@ def writer_still_putting(writer: str, items: list[str]) -> str:
 
 def found_nothing(op) -> str:
     """A reader's last call on its queue, when it found the queue empty: a question (empty(),
-    qsize()) and its answer, or a get that raised queue.Empty; "" for any other call."""
+    qsize()) and its answer, or a get (with its timeout, if it had one) that raised queue.Empty;
+    "" for any other call."""
     if op.op in ("empty", "qsize"):
         return _("Its last call on the queue was {call}, and it answered {answer}.").format(call=op.call,
                                                                                             answer=op.outcome)
+    if op.op == "get" and op.outcome == "Empty" and op.timeout is not None:
+        return _("Its last call on the queue was {call} with a timeout of {seconds} s, and it raised "
+                 "queue.Empty.").format(call=op.call, seconds="%g" % op.timeout)
     if op.op == "get" and op.outcome == "Empty":
         return _("Its last call on the queue was {call}, and it raised queue.Empty.").format(call=op.call)
     return ""

@@ -591,7 +591,7 @@ class Trace:
         sees one only if it looks while it lives)."""
         seen = {d.pid for d in self.outcome.detached}
         said = tuple(Detached(pid, "setsid", getattr(self.proc(pid), "argv", ()) or command)
-                     for pid, command in dict(self.left_session).items() if pid not in seen)
+                     for pid, command in self.left_session if pid not in seen)
         return self.outcome.detached + said
 
     def describe_detached(self, detached: Detached) -> str:

@@ -1265,26 +1265,31 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
             item = (args[0] if args else kwds.get("item", kwds.get("obj"))) if op == "put" else no_item
             return queue_id, op, block, item
 
+        TIMEOUT_AT = {"put": 2, "get": 1}   # put(obj, block, timeout), get(block, timeout)
+
         def asked_timeout(methodname, args, kwds):
-            """The timeout a put(obj, block, timeout) or get(block, timeout) was called with."""
-            if methodname not in ("put", "get"):
+            """The timeout a put() or get() was called with (None: none, or no such call)."""
+            at = TIMEOUT_AT.get(methodname)
+            if at is None:
                 return None
-            at = 2 if methodname == "put" else 1
             asked = args[at] if len(args) > at else kwds.get("timeout")
             return asked if isinstance(asked, (int, float)) and not isinstance(asked, bool) else None
 
-        def timed_call(self, methodname, args, kwds, call_it):
+        def timed_call(self, methodname, args, kwds, block, asked, call_it):
             """A put's or get's timeout is a wait in the program, warped like a sleep in the
             process that asks (the Manager's server, which waits, runs no instrumentation); a
             get's long_enough timeout waits get_long_enough (a reader on a Manager's queue that
-            ends on queue.Empty after 0.5 s passed ex05 with the timeout unwarped)."""
-            asked = asked_timeout(methodname, args, kwds)
+            ends on queue.Empty after 0.5 s passed ex05 with the timeout unwarped). The call is
+            made as the program made it, its timeout alone replaced."""
             if asked is None or warp == 1.0:
                 return call_it
-            at = 2 if methodname == "put" else 1
-            block = args[at - 1] if len(args) > at - 1 else kwds.get("block", True)
-            head = args[:at - 1]
-            within = lambda seconds: real_callmethod(self, methodname, head + (block, seconds), {})  # noqa: E731
+            at = TIMEOUT_AT[methodname]
+
+            def within(seconds):
+                if len(args) > at:
+                    return real_callmethod(self, methodname, args[:at] + (seconds,) + args[at + 1:], kwds)
+                return real_callmethod(self, methodname, args, dict(kwds, timeout=seconds))
+
             if methodname == "get" and block and long_enough(asked):
                 return lambda: get_long_enough(within, asked * warp)
             return lambda: within(asked * warp)
@@ -1302,11 +1307,12 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                 if call[1] == "get" and call[2]:
                     task_acted()   # a get that waits: said before it waits, or the writer never puts
             began = monotonic()
+            asked = asked_timeout(methodname, args, kwds) if call is not None else None
             call_it = lambda: real_callmethod(self, methodname, args, kwds)  # noqa: E731
             if call is not None:
                 if call[1] == "put":
                     slowed()
-                call_it = timed_call(self, methodname, args, kwds, call_it)
+                call_it = timed_call(self, methodname, args, kwds, call[2], asked, call_it)
             try:
                 result = call_it()
             except Exception as error:
@@ -1317,8 +1323,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                     note_poll(True)
                 if call is not None:
                     queue_id, op, block, item = call
-                    note_queue_call(queue_id, op, block, outcome_of(error), item, began,
-                                    asked_timeout(methodname, args, kwds))
+                    note_queue_call(queue_id, op, block, outcome_of(error), item, began, asked)
                 raise
             if call is not None:
                 task_acted()
@@ -1334,7 +1339,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                     elif op != "put":
                         item = no_item
                     note_queue_call(queue_id, op, block, "ok" if op in ("put", "get") else str(result), item, began,
-                                    asked_timeout(methodname, args, kwds))
+                                    asked)
             except Exception:
                 pass
             return result

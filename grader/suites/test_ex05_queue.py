@@ -261,17 +261,16 @@ def stopped_early(trace: Trace, roles: PartB) -> tuple[str, str]:
         return "", ""
     said = [common_checks.writer_still_putting(trace.describe(roles.writer), [o.value for o in late])]
     last = trace.queue_ops(roles.queue, roles.reader)[-1:]
-    if last and last[0].op in ("empty", "qsize"):
-        said.append(common_checks.found_nothing(last[0]))
+    found = common_checks.found_nothing(last[0]) if last else ""
+    if found:
+        said.append(found)
+    if found and last[0].op in ("empty", "qsize"):
         hint = _("q.{call} only says the queue is empty at this instant, not that the writer is done.").format(
             call=last[0].call)
-    elif last and last[0].op == "get" and last[0].outcome == "Empty" and last[0].timeout is not None:
-        said.append(_("Its last call on the queue was {call} with a timeout of {seconds} s, and it raised "
-                      "queue.Empty.").format(call=last[0].call, seconds="%g" % last[0].timeout))
+    elif found and last[0].timeout is not None:
         hint = _("queue.Empty after a timeout only says nothing came for that long; the writer sleeps up to "
                  "{longest} s between its puts.").format(longest="%g" % WRITER_LONGEST_SLEEP)
-    elif last and last[0].op == "get" and last[0].outcome == "Empty":
-        said.append(common_checks.found_nothing(last[0]))
+    elif found:
         hint = _("queue.Empty only says the queue is empty at this instant, not that the writer is done.")
     else:
         hint = _("The reader stopped before the writer was done.")

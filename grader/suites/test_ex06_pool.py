@@ -235,8 +235,9 @@ def test_reader_got_every_letter(trace):
                                     if op.op == "get" and op.moved and reader.started <= op.t <= reader.ended)
                     or _("nothing")),
                 common_checks.writer_still_putting(trace.describe(late[0].pid), [op.value for op in late])]
-        if common_checks.found_nothing(last):
-            said.append(common_checks.found_nothing(last))
+        found = common_checks.found_nothing(last)
+        if found:
+            said.append(found)
             hint = _("an empty queue only says the writer has not put the next letter yet: the reader gets "
                      "len('itcast') letters with q.get(), which waits for each one")
         else:   # it ended by a count or a test of its own, not on an empty queue

@@ -293,9 +293,11 @@ def found_elsewhere(run: Run, copy: str, missing: list[str]) -> list[tuple[str, 
     moved = []
     for rel in missing:
         original = source.get(rel)
-        key = (rel.rsplit("/", 1)[-1], getattr(original, "size", None), getattr(original, "sha256", None))
-        if original is not None and original.kind == "file" and key in by_content:
-            moved.append((rel, by_content[key]))
+        if original is None or original.kind != "file":
+            continue
+        there = by_content.get((rel.rsplit("/", 1)[-1], original.size, original.sha256))
+        if there is not None:
+            moved.append((rel, there))
     return moved
 
 
