@@ -167,12 +167,21 @@ def sentences(parts: list[str]) -> str:
     return text
 
 
+def missed_puts(puts: list, calls: list, ended: Optional[float]) -> list:
+    """The puts a reader that has ended could no longer get: those that returned after its last
+    call on the queue (after its end, if it made none). Judged by its last call, not by its end:
+    under load a writer can put everything between a reader's last look and the record of its end."""
+    if ended is None:
+        return []
+    after = calls[-1].t if calls else ended
+    return [op for op in puts if op.t > after]
+
+
 def writer_still_putting(writer: str, items: list[str]) -> str:
     """Evidence that a reader ended early: the items the writer (as the trace names it) put after
-    the reader had ended."""
-    return ngettext("It ended while the writer, {who}, was still putting: {items} was put after the reader had ended.",
-                    "It ended while the writer, {who}, was still putting: {items} were put after the reader had ended.",
-                    len(items)).format(who=writer, items=", ".join(items))
+    the reader's last call on the queue (missed_puts)."""
+    return _("The writer, {who}, put {items} after the reader's last call on the queue, and the reader ended "
+             "without asking again.").format(who=writer, items=", ".join(items))
 
 
 def found_nothing(op) -> str:

@@ -26,10 +26,10 @@ def test_a_reader_that_stops_on_empty_is_told_so_whatever_it_prints(method, vari
     report = variant_reports[program("ex05", "bad_reader_stops_on_empty_chinese")]
     said = message(report, "ex05", method, "every_item_got_once_in_order")
     assert re.fullmatch(r"the reader gets every item the writer put, once each and in order: A, B, C", said["expected"])
-    assert re.fullmatch(r"The reader, child `读数据` \(Process-2, pid \d+\), got nothing\. It ended while the writer, child "
-                        r"`写数据` \(Process-1, pid \d+\), was still putting: A, B, C were put after the reader had ended\. "
-                        r"Its last call on the queue was empty\(\), and it answered True\.", said["observed"]), \
-        said["observed"]
+    assert re.fullmatch(r"The reader, child `读数据` \(Process-2, pid \d+\), got nothing\. Its last call on the queue was "
+                        r"empty\(\), and it answered True\. The writer, child `写数据` \(Process-1, pid \d+\), put A, B, C "
+                        r"after the reader's last call on the queue, and the reader ended without asking again\.",
+                        said["observed"]), said["observed"]
     assert said["hint"].startswith("q.empty() only says the queue is empty at this instant")
 
 
@@ -91,8 +91,8 @@ def test_a_state_with_one_value_missing_names_the_one_printed(method, variant_re
 def test_a_reader_that_ends_on_a_short_get_timeout_is_told_the_timeout(method, variant_reports):
     said = message(variant_reports[program("ex05", "bad_reader_get_timeout_short")], "ex05", method,
                    "every_item_got_once_in_order")
-    assert said["observed"].endswith("Its last call on the queue was get() with a timeout of 0.5 s, and it raised "
-                                     "queue.Empty."), said["observed"]
+    assert "Its last call on the queue was get() with a timeout of 0.5 s, and it raised queue.Empty. " \
+        in said["observed"], said["observed"]
     assert said["hint"].startswith("queue.Empty after a timeout only says nothing came for that long; the writer "
                                    "sleeps up to 1 s between its puts.")
 
@@ -102,7 +102,7 @@ def test_a_pool_reader_that_stops_on_empty_is_told_what_it_missed(method, varian
     said = message(variant_reports[program("ex06", "bad_async_reader_stops_on_empty")], "ex06", method,
                    "reader_got_every_letter")
     assert re.fullmatch(r"The reader task `reader`, run by pool worker \w+PoolWorker-\d+ \(pid \d+\), got nothing\. "
-                        r"It ended while the writer, pool worker \w+PoolWorker-\d+ \(pid \d+\), was still putting: "
-                        r"i, t, c, a, s, t were put after the reader had ended\. Its last call on the queue was "
-                        r"empty\(\), and it answered True\.", said["observed"]), said["observed"]
+                        r"Its last call on the queue was empty\(\), and it answered True\. The writer, pool worker "
+                        r"\w+PoolWorker-\d+ \(pid \d+\), put i, t, c, a, s, t after the reader's last call on the queue, "
+                        r"and the reader ended without asking again\.", said["observed"]), said["observed"]
     assert said["hint"].startswith("an empty queue only says the writer has not put the next letter yet")

@@ -255,15 +255,14 @@ def test_writer_and_reader_are_two_children(trace):
 def stopped_early(trace: Trace, roles: PartB) -> tuple[str, str]:
     """(evidence that the reader ended while the writer was still putting, the hint that follows
     from its last call on the queue); ("", "") if it did not."""
-    reader = trace.proc(roles.reader)
-    late = [o for o in moved(trace, roles.queue, "put") if reader.ended is not None and o.t > reader.ended]
+    calls = trace.queue_ops(roles.queue, roles.reader)
+    late = common_checks.missed_puts(moved(trace, roles.queue, "put"), calls, trace.proc(roles.reader).ended)
     if not late:
         return "", ""
-    said = [common_checks.writer_still_putting(trace.describe(roles.writer), [o.value for o in late])]
-    last = trace.queue_ops(roles.queue, roles.reader)[-1:]
+    last = calls[-1:]
     found = common_checks.found_nothing(last[0]) if last else ""
-    if found:
-        said.append(found)
+    said = [found] if found else []
+    said.append(common_checks.writer_still_putting(trace.describe(roles.writer), [o.value for o in late]))
     if found and last[0].op in ("empty", "qsize"):
         hint = _("q.{call} only says the queue is empty at this instant, not that the writer is done.").format(
             call=last[0].call)

@@ -233,11 +233,11 @@ def test_reader_got_every_letter(trace):
                     task=reader.name, who=trace.describe(reader.pid),
                     items=", ".join(op.value for op in trace.queue_ops(last.queue, reader.pid)
                                     if op.op == "get" and op.moved and reader.started <= op.t <= reader.ended)
-                    or _("nothing")),
-                common_checks.writer_still_putting(trace.describe(late[0].pid), [op.value for op in late])]
+                    or _("nothing"))]
         found = common_checks.found_nothing(last)
+        said += [found] if found else []
+        said.append(common_checks.writer_still_putting(trace.describe(late[0].pid), [op.value for op in late]))
         if found:
-            said.append(found)
             hint = _("an empty queue only says the writer has not put the next letter yet: the reader gets "
                      "len('itcast') letters with q.get(), which waits for each one")
         else:   # it ended by a count or a test of its own, not on an empty queue
@@ -252,8 +252,9 @@ def test_reader_got_every_letter(trace):
 
 
 def stopped_early(trace: Trace) -> Optional[tuple[Task, QueueOp, list[QueueOp]]]:
-    """A task that asked the letters' queue (get, empty(), qsize()) and ended before the writer
-    had put them all: (that task, its last call on the queue, the puts after its end)."""
+    """A task that asked the letters' queue (get, empty(), qsize()) and ended without asking
+    again while the writer still had letters to put: (that task, its last call on the queue, the
+    puts after that call)."""
     puts = [op for op in trace.queue_ops() if op.op == "put" and op.moved and len(op.value) == 1]
     if not puts:
         return None
@@ -263,7 +264,7 @@ def stopped_early(trace: Trace) -> Optional[tuple[Task, QueueOp, list[QueueOp]]]
         if task.ended is None:
             continue
         asked = [op for op in trace.queue_ops(queue, task.pid) if op.op != "put" and task.started <= op.t <= task.ended]
-        late = [op for op in puts if op.t > task.ended]
+        late = common_checks.missed_puts(puts, asked, task.ended)
         if asked and late:
             return task, asked[-1], late
     return None
