@@ -750,7 +750,6 @@ class _ProcFacts:
     pid: int
     first_seen: float
     os_ppid: Optional[int] = None
-    parent: Optional[int] = None
     argv: tuple[str, ...] = ()
     exec_: bool = False
     forked: bool = False
@@ -759,6 +758,7 @@ class _ProcFacts:
     mp_end: Optional[tuple[float, int]] = None
     exit_at: Optional[float] = None
     rss_kb: int = 0
+    reaped_rss_kb: int = 0   # the peak its reaper was told (wait4's rusage: its own, and its reaped children's)
     idle_polls: int = 0
     ready_polls: int = 0
     ready_poll_at: tuple[str, int] = ("", 0)
@@ -853,6 +853,7 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
         elif ev == "reaped":
             child = fact(record.get("child"), t)
             child.reaps.setdefault(pid, (record.get("exitcode"), t))
+            child.reaped_rss_kb = max(child.reaped_rss_kb, _number(record.get("rss_kb")))
         elif ev == "asked":
             reads.append(Read(pid, record.get("child"), str(record.get("what")), record.get("value"), t))
         elif ev == "terminate":
@@ -895,6 +896,11 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
     for pid, kb in outcome.peak_rss_kb:
         if pid in facts:
             facts[pid].rss_kb = max(facts[pid].rss_kb, kb)
+    # the peak a reaper was told is the process's own only if it had no children of its own
+    parents = {f.os_ppid for f in facts.values()} | {f.mp.get("parent") for f in facts.values() if f.mp}
+    for f in facts.values():
+        if f.pid not in parents:
+            f.rss_kb = max(f.rss_kb, f.reaped_rss_kb)
     # A process is one that spoke for itself: what others said of a pid (spawned, reaped) only
     # describes a process that also sent its own records.
     senders = {record["pid"] for record in records}

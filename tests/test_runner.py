@@ -555,12 +555,15 @@ def test_a_daemon_child_does_not_outlive_a_main_the_machine_kept_late():
         while not done.is_set():
             for proc in psutil.process_iter(["cmdline"]):
                 cmdline = proc.info["cmdline"] or []
-                if cmdline and cmdline[-1].endswith("bad_daemon_child.py") and proc.children():
-                    time.sleep(0.01)
-                    proc.send_signal(signal.SIGSTOP)
-                    time.sleep(0.4)
-                    proc.send_signal(signal.SIGCONT)
-                    return
+                try:   # a process of another test may end between the two looks
+                    if cmdline and cmdline[-1].endswith("bad_daemon_child.py") and proc.children():
+                        time.sleep(0.01)
+                        proc.send_signal(signal.SIGSTOP)
+                        time.sleep(0.4)
+                        proc.send_signal(signal.SIGCONT)
+                        return
+                except psutil.NoSuchProcess:
+                    continue
             time.sleep(0.002)
 
     for _ in range(3):
