@@ -825,6 +825,9 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
             f.exec_, f.os_ppid, f.argv = True, record.get("ppid"), tuple(record.get("argv") or ())
         elif ev == "fork":
             f.forked, f.os_ppid = True, record.get("ppid")
+            called = record.get("called")
+            if f.start_called is None and isinstance(called, (int, float)):   # a start() record wins, in either order
+                f.start_called = float(called) - started
         elif ev == "mp_start":
             f.mp = {"t": t, "parent": record.get("parent"), "name": record.get("name"),
                     "target": record.get("target"), "daemon": bool(record.get("daemon"))}

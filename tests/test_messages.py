@@ -106,3 +106,12 @@ def test_a_pool_reader_that_stops_on_empty_is_told_what_it_missed(method, varian
                         r"\w+PoolWorker-\d+ \(pid \d+\), put i, t, c, a, s, t after the reader's last call on the queue, "
                         r"and the reader ended without asking again\.", said["observed"]), said["observed"]
     assert said["hint"].startswith("an empty queue only says the writer has not put the next letter yet")
+
+
+@pytest.mark.linux_only
+@pytest.mark.parametrize("method", variant_methods("ex04"))
+def test_children_made_with_os_fork_are_told_in_forks_words(method, variant_reports):
+    said = message(variant_reports[program("ex04", "bad_os_fork_no_wait")], "ex04", method, "work2_after_work1")
+    assert re.fullmatch(r"forked child \(pid (\d+)\) was forked while forked child \(pid (?!\1)\d+\) was still running",
+                        said["observed"]), said["observed"]
+    assert said["hint"] == "call os.waitpid(pid1, 0) before forking work2's process"

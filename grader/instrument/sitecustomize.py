@@ -495,11 +495,15 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
             state.pop(key, None)
         for recorder in recorders:
             recorder.reset_after_fork()
-        emit({"ev": "fork", "ppid": os.getppid()})
+        # when the parent called fork(): what "started after" means to the program, as start_called
+        emit({"ev": "fork", "ppid": os.getppid(), "called": state.pop("fork_called", None)})
         register_stack_dump(at_start=False)
 
+    def before_fork() -> None:
+        state["fork_called"] = monotonic()
+
     if hasattr(os, "register_at_fork"):   # not on Windows: no fork there
-        os.register_at_fork(after_in_child=after_fork_in_child)
+        os.register_at_fork(before=before_fork, after_in_child=after_fork_in_child)
 
     # --- files opened for writing ----------------------------------------------------------
     def audit(event, args):

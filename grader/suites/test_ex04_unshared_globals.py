@@ -17,7 +17,7 @@ from grader import common_checks
 from grader.checks import check, fail, quote
 from grader.i18n import N_, _, ngettext
 from grader.runner import RunSpec
-from grader.trace import MAIN, Line, Trace
+from grader.trace import FORKED, MAIN, Line, Trace
 
 TITLE = N_("unshared globals")
 ORIGINAL = [11, 22]
@@ -121,17 +121,25 @@ def test_work2_after_work1(trace):
     # and more after start(), long enough to hide a p2.start() that came before work1 ended.
     work1, work2 = (trace.proc(p) for p in workers(trace)[:2])
     called = work2.start_called
+    forked = work2.kind == FORKED   # the tutorial's older lesson: os.fork() and os.waitpid()
     if work1.ended is None or called is None or called < work1.ended:
-        fail(expected=_("main calls start() for work2's process only after work1's process has ended"),
-             observed=_("main called start() for {second} while {first} was still running").format(
+        fail(expected=_("main forks work2's process only after work1's process has ended") if forked else
+                      _("main calls start() for work2's process only after work1's process has ended"),
+             observed=(_("{second} was forked while {first} was still running") if forked else
+                       _("main called start() for {second} while {first} was still running")).format(
                  second=trace.describe(work2.pid), first=trace.describe(work1.pid)),
-             hint=_("call p1.join() before creating and starting p2"))
+             hint=_("call os.waitpid(pid1, 0) before forking work2's process") if forked else
+                  _("call p1.join() before creating and starting p2"))
     if work1.reaped_at is None or work1.reaped_at > called:
         fail(expected=_("main waits until work1's process has ended, then starts work2's"),
-             observed=_("{first} had ended when main called start() for {second}, but main had not waited for it: "
-                        "no join() (or is_alive()) of it had returned by then").format(
+             observed=(_("{first} had ended when {second} was forked, but main had not waited for it: no "
+                         "os.wait() or os.waitpid() of it had returned by then") if forked else
+                       _("{first} had ended when main called start() for {second}, but main had not waited for it: "
+                         "no join() (or is_alive()) of it had returned by then")).format(
                  first=trace.describe(work1.pid), second=trace.describe(work2.pid)),
-             hint=_("call p1.join() before creating and starting p2: without it, work2 starting later "
+             hint=_("call os.waitpid(pid1, 0) before forking work2's process: without it, work2 starting later "
+                    "is luck (a busy machine, a slow start), not order") if forked else
+                  _("call p1.join() before creating and starting p2: without it, work2 starting later "
                     "is luck (a busy machine, a slow start), not order"))
 
 
