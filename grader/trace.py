@@ -806,7 +806,7 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
     start_calls: dict[tuple[int, object], float] = {}   # (parent, key) -> when start() was called
     long_lines: dict[int, int] = {}
     queue_calls: list[QueueOp] = []
-    task_starts: dict[tuple[int, int, int], dict] = {}   # (worker pid, job, chunk) -> its start and end
+    task_starts: dict[tuple, dict] = {}   # (worker pid, job, chunk, item in a chunk) -> its start and end
     task_sends: list[SentTask] = []
     joins: dict[tuple[int, int], float] = {}   # (parent, child) -> its first join() call
 
@@ -890,7 +890,8 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
             task_sends.append(SentTask(pid, t, _number(record.get("job")), str(record.get("fn")),
                                        str(record.get("args"))))
         elif ev in ("task_start", "task_end"):
-            key = (pid, _number(record.get("job")), _number(record.get("i")))
+            # (worker, job, chunk, the item in a map's chunk)
+            key = (pid, _number(record.get("job")), _number(record.get("i")), _number(record.get("k")))
             if ev == "task_start":
                 task_starts[key] = {"t": t, "fn": str(record.get("fn")), "args": str(record.get("args"))}
             elif key in task_starts:
@@ -912,7 +913,7 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
     if not any(p.pid == main_pid for p in procs):
         procs = (Proc(main_pid, MAIN, None, None, started=0.0, ended=outcome.duration),) + procs
     task_runs = tuple(Task(pid, job, r["fn"], r["args"], r["t"], r.get("end"), r.get("ok", False))
-                      for (pid, job, _), r in task_starts.items())
+                      for (pid, job, _, _), r in task_starts.items())
     return Trace(main_pid, procs, tuple(lines), tuple(opened), outcome, warp, start_method,
                  stacks, tuple(flooded), tuple(task_errors), tasks_done, tuple(sorted(lost.items())),
                  tuple(reads), program, source, cut_streams, tuple(sorted(long_lines.items())),

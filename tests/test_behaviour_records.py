@@ -88,6 +88,27 @@ def test_pool_tasks_and_manager_queue_calls_are_recorded(tmp_path, method):
     assert [op.call + op.outcome for op in trace.queue_ops(queue, trace.main_pid)][-1] == "get_nowait()Empty"
 
 
+def test_each_item_of_a_maps_chunk_is_a_task_of_its_own(tmp_path):
+    source = """
+        from multiprocessing import Pool
+
+        def square(n):
+            return n * n
+
+        def times(a, b):
+            return a * b
+
+        if __name__ == "__main__":
+            with Pool(2) as pool:
+                print(pool.map(square, range(7), chunksize=3))
+                print(pool.starmap_async(times, [(n, 10) for n in range(5)], chunksize=2).get())
+    """
+    trace = run_program(RunSpec(program(tmp_path, source), start_method="spawn", warp=0.05)).trace
+    assert sorted(t.args for t in trace.tasks("__main__:square")) == ["(%d,)" % n for n in range(7)]
+    assert sorted(t.args for t in trace.tasks("__main__:times")) == ["(%d, 10)" % n for n in range(5)]
+    assert all(t.ok and t.started <= t.ended for t in trace.tasks())
+
+
 @pytest.mark.parametrize("method", METHODS)
 def test_held_tasks_start_only_once_their_owner_waits(tmp_path, method):
     """A pool nobody waits for runs none of its tasks; one waited for with a sleep (the tutorial's

@@ -39,6 +39,7 @@ and makes time.time() report the matching virtual time.
 This module must stay standard-library only, import little, and never raise into learner code.
 """
 
+import itertools
 import json
 import os
 import sys
@@ -1107,6 +1108,22 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         reraise = getattr(mp_pool, "_helper_reraises_exception", None)
 
         def traced(func, job, i):
+            """The task `func` of `job` (chunk `i`), recorded as it runs. A map's chunk (mapstar,
+            starmapstar: several items) is recorded item by item, each call of the learner's
+            function a task of its own (k: its place in the chunk)."""
+            if getattr(func, "__name__", "") not in ("mapstar", "starmapstar"):
+                return recorded(func, job, i)
+
+            def run_chunk(args):
+                try:
+                    fn, chunk = args
+                except (TypeError, ValueError):
+                    return func(args)
+                places = itertools.count()
+                return func((lambda *item: recorded(fn, job, i, next(places))(*item), chunk))
+            return run_chunk
+
+        def recorded(func, job, i, k=None):
             def run(*args, **kwds):
                 if hold_tasks:
                     # a process pool's worker runs tasks in its main thread, for its parent; a
@@ -1119,7 +1136,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                     name, shown = task_name(func, args)
                 except Exception:
                     name, shown = "?", "?"
-                emit({"ev": "task_start", "job": job, "i": i, "fn": name, "args": shown})
+                emit({"ev": "task_start", "job": job, "i": i, "k": k, "fn": name, "args": shown})
                 ok = False
                 if hold_tasks and threading.current_thread() is threading.main_thread():   # a process pool's
                     state["task"], state["task_acted"], state["task_put"] = (owner, job), False, False
@@ -1128,7 +1145,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                     ok = True
                     return result
                 finally:
-                    emit({"ev": "task_end", "job": job, "i": i, "ok": ok})
+                    emit({"ev": "task_end", "job": job, "i": i, "k": k, "ok": ok})
                     if state.get("task"):
                         touch_flag(task_flag("ended"))
                         state["task"] = None
