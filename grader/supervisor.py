@@ -372,13 +372,15 @@ def supervise(spec: dict, backend: Backend) -> dict:
     leftovers: list[dict] = []
     if reason == "exited":
         # Helpers (resource tracker, forkserver) end on their own a moment after main; whatever
-        # still runs after the grace period was left behind by the program.
+        # still runs after the grace period was left behind by the program. Fresh looks: the last
+        # shared one may predate a daemon that main's end left behind (portable backend, 8 runs in
+        # 10 at load 16 reported no leftover for a double-forked daemon, then killed it)
         grace_end = time.monotonic() + LEFTOVER_GRACE_SECONDS
-        while backend.tree_pids() and time.monotonic() < grace_end:
+        while backend.tree_pids(fresh=True) and time.monotonic() < grace_end:
             backend.note_detached(main.pid, detached, main_ended=True)   # sessions only
             backend.reap(statuses, reaped_at)
             channel.pump(POLL_SECONDS)
-        leftovers = [d for d in map(backend.describe, backend.tree_pids()) if d]
+        leftovers = [d for d in map(backend.describe, backend.tree_pids(fresh=True)) if d]
 
     # how each process the supervisor reaped ended by itself, before the grader killed anything
     exits = [[pid, code, reaped_at.get(pid)] for pid, code in statuses.items()]
@@ -397,7 +399,7 @@ def supervise(spec: dict, backend: Backend) -> dict:
         "finished": time.monotonic(),
         "leftovers": leftovers,
         "killed": killed,
-        "remaining": [d for d in map(backend.describe, backend.tree_pids()) if d],
+        "remaining": [d for d in map(backend.describe, backend.tree_pids(fresh=True)) if d],
         "subreaper": facts.get("subreaper", False),
         "offline": facts.get("offline", False),
         "backend": backend.name,

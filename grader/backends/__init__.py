@@ -113,8 +113,10 @@ class Backend:
         raise NotImplementedError
 
     # --- the tree ------------------------------------------------------------------------------
-    def tree_pids(self) -> list[int]:
-        """Every live process of the program's tree (zombies may be listed)."""
+    def tree_pids(self, fresh: bool = False) -> list[int]:
+        """Every live process of the program's tree (zombies may be listed). A backend may serve
+        one look for a moment; `fresh` asks for a look of its own, taken now (what is left after
+        main ended)."""
         raise NotImplementedError
 
     def describe(self, pid: int) -> Optional[dict]:

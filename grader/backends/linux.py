@@ -195,8 +195,8 @@ class LinuxBackend(Backend):
     def open_channel(self, spec: dict) -> "UnixChannel":
         return UnixChannel(spec["socket_path"], spec["channel_path"])
 
-    def tree_pids(self) -> list[int]:
-        return tree_pids()
+    def tree_pids(self, fresh: bool = False) -> list[int]:
+        return tree_pids()   # every look is fresh
 
     def describe(self, pid: int) -> Optional[dict]:
         return describe(pid)

@@ -254,8 +254,8 @@ class PortableBackend(Backend):
         except psutil.Error:
             return False
 
-    def tree_pids(self) -> list[int]:
-        return list(self._scan())
+    def tree_pids(self, fresh: bool = False) -> list[int]:
+        return list(self._scan(fresh))
 
     def describe(self, pid: int) -> Optional[dict]:
         proc = self.known.get(pid)
