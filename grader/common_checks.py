@@ -430,6 +430,29 @@ def with_cut(cut: str, observed: str, hint: str) -> tuple[str, str]:
               "was not the cause: {hint}").format(hint=hint) if hint else _(PRINT_LESS))
 
 
+KEEP_ENVIRONMENT = N_("start every process with the environment the program was given: one started without "
+                      "PYTHONPATH or the PROCGRADE_* variables (os.environ cleared, or env= without them) runs "
+                      "without the grader's instrumentation, and nothing it does can be credited")
+
+
+def with_unobserved(trace: Trace, observed: str, hint: str) -> tuple[str, str]:
+    """A failure's observed and hint when a Python process of the program ran to its end without
+    sending the grader a single record (Trace.unobserved): what the check looked for may have
+    happened there, where the grader could not see."""
+    if not trace.unobserved:
+        return observed, hint
+    pid, argv = trace.unobserved[0]
+    who = _("process (pid {pid}, {command})").format(pid=pid, command=quote(" ".join(argv), 60))
+    others = len(trace.unobserved) - 1
+    if others:
+        who = ngettext("{who} and {count} other Python process", "{who} and {count} other Python processes",
+                       others).format(who=who, count=others)
+    return (_("{observed}; but the grader could not see inside {who}: it ran to its end and sent the grader no "
+              "record at all").format(observed=observed, who=who),
+            _("{advice}. If that was not the cause: {hint}").format(advice=_(KEEP_ENVIRONMENT), hint=hint)
+            if hint else _(KEEP_ENVIRONMENT))
+
+
 def lost_note(trace: Trace, pid: int) -> str:
     """For a message about what `pid` printed: the lines it wrote that never reached the
     program's output, if any ("" if none)."""

@@ -25,14 +25,14 @@ from typing import Callable, Optional, Union
 import pytest
 
 from .checks import CheckFailed, check_id
-from .common_checks import start_hint, with_cut
+from .common_checks import start_hint, with_cut, with_unobserved
 from .exercises import exercise_of_module
 from .i18n import _
 from .machine import usable_cpus
 from .results import CheckResult, ExerciseResult, Report, Status, exercise_state
 from .runner import START_METHODS, Run, RunSpec, compile_error, run_program
 from .timeline import Timeline, from_trace
-from .trace import StartError
+from .trace import StartError, Trace
 
 ExtraRun = Union[RunSpec, Callable[[Run], Optional[RunSpec]]]
 
@@ -260,20 +260,22 @@ class GraderPlugin:
             return
         if call.when == "call" or (call.when == "setup" and report.outcome != "passed"):
             result = _result(item, marker, subject, call, report)
-            cut = self._output_cut(item.module, subject)
-            if cut and result.status is Status.FAILED:
-                # what it looked for may lie in the part the grader never read: say so
-                observed, hint = with_cut(cut, result.observed, result.hint)
+            trace = self._trace(item.module, subject)
+            if trace is not None and result.status is Status.FAILED:
+                # what it looked for may lie in the part the grader never read, or in a process
+                # it could not see: say so
+                observed, hint = with_cut(trace.output_cut(), result.observed, result.hint)
+                observed, hint = with_unobserved(trace, observed, hint)
                 result = dataclasses.replace(result, observed=observed, hint=hint)
             key = (subject.target, result.exercise)
             self.collected.results.setdefault(key, []).append(result)
             if isinstance(call.excinfo and call.excinfo.value, CheckFailed):
                 report.longrepr = "%s\n%s" % (result.title, result.message)
 
-    def _output_cut(self, module: ModuleType, subject: Subject) -> str:
+    def _trace(self, module: ModuleType, subject: Subject) -> Optional[Trace]:
         future = self._runs.get((module.__name__, subject))
         run = future.result() if future is not None and future.done() and not future.exception() else None
-        return run.trace.output_cut() if run is not None else ""
+        return run.trace if run is not None else None
 
     # --- the model ----------------------------------------------------------------------------
     def reports(self) -> list[Report]:

@@ -351,6 +351,7 @@ def _run_in(root: Path, spec: RunSpec, python: str, backend: str, address: str,
         duration=result["ended"] - result["started"], budget=spec.budget,
         leftovers=tuple(result["leftovers"]), remaining=tuple(result["remaining"]),
         peak_rss_kb=tuple((int(pid), kb) for pid, kb in result.get("peak_rss_kb", {}).items()),
+        seen=tuple((int(pid), tuple(map(str, cmdline))) for pid, cmdline in result.get("seen", {}).items()),
         strays=tuple(result.get("strays", ())), stall_after=STALL_SECONDS,
         exits=tuple((int(pid), int(code), None if when is None else when - result["started"])
                     for pid, code, when in result.get("exits", ())),

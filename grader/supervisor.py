@@ -289,18 +289,51 @@ def send_waits(folder: str) -> dict[tuple[int, int], tuple[int, int]]:
     return found
 
 
+class SeenCommands:
+    """The command line of each process of the tree, kept by the pid it knows itself by, as the
+    last of its first few looks saw it: the trace tells by it a Python process that never spoke
+    to the grader (started without its instrumentation) from the grader's own helpers."""
+
+    KEPT = 256        # processes per run (a fork bomb stops at 256)
+    LOOKS = 3         # looks that read a command line again...
+    LOOKS_FORKED = 20  # ...and while it is its parent's: a child between its fork and its exec
+
+    def __init__(self) -> None:
+        self.commands: dict[int, list[str]] = {}
+        self.looks: dict[int, int] = {}
+        self.forked: set[int] = set()
+
+    def look(self, backend: Backend) -> None:
+        for pid in backend.tree_pids():
+            own = backend.own_pid(pid)
+            if own not in self.commands and len(self.commands) >= self.KEPT:
+                continue
+            if self.looks.get(own, 0) >= (self.LOOKS_FORKED if own in self.forked else self.LOOKS):
+                continue
+            described = backend.describe(pid)
+            if not described:
+                continue
+            command = self.commands[own] = list(described["cmdline"])
+            self.looks[own] = self.looks.get(own, 0) + 1
+            if command == self.commands.get(backend.own_pid(described["ppid"])):
+                self.forked.add(own)
+            else:
+                self.forked.discard(own)
+
+
 def wait_for_end(backend: Backend, main_pid: int, statuses: dict[int, int], budget: float, outputs: list[str],
                  output_cap: int, peaks: dict[int, int], write_cap: int, channel: Channel,
                  stillness: Stillness, reaped_at: dict[int, float], detached: dict[int, dict],
                  spinning: Spinning, started: float, written: dict[int, int],
-                 sampler: states.StateSampler, clock: ProgramClock) -> str:
+                 sampler: states.StateSampler, clock: ProgramClock, seen: SeenCommands) -> str:
     """Why the run stopped: exited, stopped (asked by the runner), timeout, stalled (nothing
     moved for a while), flood (too much output) or disk (too much written). `written` gets the
-    bytes each process wrote."""
+    bytes each process wrote; `seen`, each process's command line."""
     rounds = 0
     while True:
         rounds += 1
         if rounds % 4 == 0:
+            seen.look(backend)
             backend.sample_peaks(peaks)
             backend.sample_writes(written)
             backend.note_detached(main_pid, detached)
@@ -351,6 +384,7 @@ def supervise(spec: dict, backend: Backend) -> dict:
     detached: dict[int, dict] = {}
     spinning = Spinning(spec.get("spin_after"), spec["env"].get("PROCGRADE_STACKS_DIR", ""), backend)
     written: dict[int, int] = {}
+    seen = SeenCommands()
     sampler = states.StateSampler(started, backend.own_pid)
     clock = ProgramClock(started, sampler, spec["budget"], spec.get("waits_path", ""),
                          spec["env"].get("PROCGRADE_STACKS_DIR", ""))
@@ -358,7 +392,7 @@ def supervise(spec: dict, backend: Backend) -> dict:
         reason = wait_for_end(backend, main.pid, statuses, spec["budget"], outputs, spec["output_cap"], peaks,
                               spec.get("write_cap", 1 << 40), channel,
                               Stillness(spec.get("stall_after"), backend, clock),
-                              reaped_at, detached, spinning, started, written, sampler, clock)
+                              reaped_at, detached, spinning, started, written, sampler, clock, seen)
     except Interrupted:
         backend.kill_tree(main.pid, statuses)
         raise
@@ -405,6 +439,7 @@ def supervise(spec: dict, backend: Backend) -> dict:
         "backend": backend.name,
         "supervisor_cpu_seconds": time.process_time(),   # its own cost (what a backend's looks take)
         "peak_rss_kb": {str(pid): kb for pid, kb in peaks.items()},
+        "seen": {str(pid): command for pid, command in seen.commands.items()},
         "strays": strays,
         "exits": exits,
         "detached": list(detached.values()),

@@ -312,6 +312,7 @@ class Outcome:
     leftovers: tuple[dict, ...] = ()  # still running after main ended (pid, ppid, cmdline)
     remaining: tuple[dict, ...] = ()  # still running after the kill: must be empty
     peak_rss_kb: tuple[tuple[int, int], ...] = ()  # (pid, KiB) as the supervisor sampled them
+    seen: tuple[tuple[int, tuple[str, ...]], ...] = ()  # (pid, command line) of each process it saw
     strays: tuple[str, ...] = ()      # files it left outside its folder (removed since)
     stall_after: float = 0.0          # seconds of total stillness after which a run is stopped
     exits: tuple[tuple[int, int, Optional[float]], ...] = ()  # (pid, exit status, when) the supervisor reaped
@@ -369,6 +370,11 @@ class Trace:
     # processes that said they called os.setsid(), or were started by subprocess in a session of
     # their own (start_new_session=True), with the command of those the trace has no record of
     left_session: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    # Python processes that ran to their end (exit code 0) without sending a single record:
+    # started without the instrumentation (an environment without PYTHONPATH or the PROCGRADE_*
+    # variables), so nothing they did is in this trace. (pid, command line, or the name its
+    # multiprocessing parent gave it)
+    unobserved: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
     # --- processes -------------------------------------------------------------------------
     @property
@@ -919,7 +925,29 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
                  tuple(reads), program, source, cut_streams, tuple(sorted(long_lines.items())),
                  tuple(queue_calls), task_runs, tuple(task_sends),
                  tuple((parent, child, t) for (parent, child), t in joins.items()), states,
-                 tuple(dict(left_session).items()))
+                 tuple(dict(left_session).items()), _unobserved(outcome, senders, facts))
+
+
+PYTHON_ARGV0 = re.compile(r"(^|[/\\])python[\d.]*w?(\.exe)?$", re.I)
+
+
+def _unobserved(outcome: Outcome, senders: set, facts: dict) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """Trace.unobserved: the Python processes that sent nothing, yet ran to their end (exit code
+    0, from the supervisor's reaps or from what the program's processes reported). Python by the
+    command line the supervisor saw, or started by multiprocessing (its parent said so, and named
+    it: its name stands for its command line when the supervisor did not see it)."""
+    exits = {pid: code for pid, code, _ in outcome.exits}
+    commands = {pid: argv for pid, argv in outcome.seen if argv and PYTHON_ARGV0.search(argv[0])}
+    for pid, f in facts.items():
+        if f.spawned and pid not in commands:
+            commands[pid] = (str(f.spawned.get("name") or f.spawned.get("target") or "?"),)
+    found = []
+    for pid, argv in commands.items():
+        reported = [code for code, _ in facts[pid].reaps.values()] if pid in facts else []
+        if pid not in senders and (exits.get(pid) == 0 or 0 in reported):
+            found.append((pid, argv))
+    # the learner's own first, the library's helpers (a resource tracker) after them
+    return tuple(sorted(found, key=lambda seen: any(marker in arg for arg in seen[1] for marker in _HELPER_ARGV)))
 
 
 def _parent_saw(f: _ProcFacts, parent: Optional[int]) -> tuple[Optional[int], Optional[float]]:

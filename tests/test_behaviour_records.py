@@ -219,3 +219,25 @@ def test_a_child_that_ends_without_its_exit_record_still_tells_its_peak_memory(t
     assert trace.outcome.reason == "exited" and trace.outcome.returncode == 0
     (child,) = [p for p in trace.procs if p.kind == PROCESS]
     assert child.parent_saw == 0 and child.max_rss_kb >= 160 << 10, child
+
+
+def test_a_python_child_started_without_the_instrumentation_is_known_unobserved(tmp_path):
+    source = """
+        import os, subprocess, sys, time
+        from multiprocessing import Process
+
+        def quiet():
+            time.sleep(0.05)
+
+        if __name__ == "__main__":
+            p = Process(target=quiet)   # instrumented: it speaks for itself
+            p.start()
+            p.join()
+            bare = {k: v for k, v in os.environ.items() if k != "PYTHONPATH" and not k.startswith("PROCGRADE_")}
+            subprocess.run([sys.executable, "-c", "import time; time.sleep(0.3); print('unseen')"], env=bare, check=True)
+    """
+    trace = run_program(RunSpec(program(tmp_path, source), start_method="spawn", warp=0.05)).trace
+    assert trace.outcome.reason == "exited" and trace.outcome.returncode == 0
+    (unseen,) = trace.unobserved
+    assert "print('unseen')" in " ".join(unseen[1]) and trace.proc(unseen[0]) is None
+    assert [p.kind for p in trace.procs if p.kind == PROCESS] == [PROCESS]   # the Process spoke for itself
