@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from .states import STRETCH
+
 FIRST_UID = 200_000
 UID_COUNT = 100_000
 SYSTEM_PYTHONS = ("/usr/bin/python3", "/usr/local/bin/python3")
@@ -87,7 +89,11 @@ NOT_CLAIMED = _NotClaimed()
 
 
 def limits_for(budget: float, identity: Identity) -> dict[str, int]:
-    limits = dict(LIMITS, RLIMIT_CPU=int(budget) + 10)
+    # The CPU limit is a backstop that must never come before the budget: a budget counted in the
+    # program's time stretches to STRETCH times its length on a busy machine, and a spinner that
+    # keeps a CPU all along uses that much CPU (with budget + 10, the portable backend's spin_in_main
+    # was killed by the kernel at load 18, and told "main exited with code -9" instead of stopped).
+    limits = dict(LIMITS, RLIMIT_CPU=int(STRETCH * budget) + 10)
     if identity.uid is None:
         del limits["RLIMIT_NPROC"]  # would count the grader's own processes too
     return limits

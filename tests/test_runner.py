@@ -580,3 +580,14 @@ def test_a_daemon_child_does_not_outlive_a_main_the_machine_kept_late():
             done.set()
             holder.join()
         assert "子进程运行中" in run.stdout and "子进程将要结束..." not in run.stdout, run.stdout
+
+
+def test_the_cpu_limit_never_comes_before_the_stretched_budget():
+    """A spinner that keeps a CPU while the budget stretches (STRETCH times, on a busy machine)
+    must be stopped by the budget, and told so, not killed by the kernel's RLIMIT_CPU first
+    (hostile spin_in_main under the portable backend at load 18: "main exited with code -9")."""
+    from grader import sandbox
+    from grader.states import STRETCH
+
+    for budget in (4.0, 10.0, 30.0):
+        assert sandbox.limits_for(budget, sandbox.Identity(None, "python"))["RLIMIT_CPU"] > STRETCH * budget
