@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from grader import common_checks
 from grader.checks import check, fail, quote
@@ -115,32 +115,45 @@ def test_work2_sees_original(trace):
               _("print nums once in work2"))
 
 
+class StartWords(NamedTuple):
+    """How main starts work2's process and waits for work1's, in the words of the API it used."""
+
+    expected: str
+    started_early: str
+    not_waited: str
+    wait: str
+
+
+PROCESS_WORDS = StartWords(
+    N_("main calls start() for work2's process only after work1's process has ended"),
+    N_("main called start() for {second} while {first} was still running"),
+    N_("{first} had ended when main called start() for {second}, but main had not waited for it: no join() "
+       "(or is_alive()) of it had returned by then"),
+    N_("call p1.join() before creating and starting p2"))
+# the tutorial's older lesson: os.fork() and os.waitpid()
+FORK_WORDS = StartWords(
+    N_("main forks work2's process only after work1's process has ended"),
+    N_("{second} was forked while {first} was still running"),
+    N_("{first} had ended when {second} was forked, but main had not waited for it: no os.wait() or "
+       "os.waitpid() of it had returned by then"),
+    N_("call os.waitpid(pid1, 0) before forking work2's process"))
+
+
 @check(N_("work2 starts after work1 has ended"), needs=["two_child_processes"], about_time=True)
 def test_work2_after_work1(trace):
     # When main CALLED start(), not when the child began to run: under spawn a child boots 0.2 s
     # and more after start(), long enough to hide a p2.start() that came before work1 ended.
     work1, work2 = (trace.proc(p) for p in workers(trace)[:2])
     called = work2.start_called
-    forked = work2.kind == FORKED   # the tutorial's older lesson: os.fork() and os.waitpid()
+    words = FORK_WORDS if work2.kind == FORKED else PROCESS_WORDS
+    named = dict(first=trace.describe(work1.pid), second=trace.describe(work2.pid))
     if work1.ended is None or called is None or called < work1.ended:
-        fail(expected=_("main forks work2's process only after work1's process has ended") if forked else
-                      _("main calls start() for work2's process only after work1's process has ended"),
-             observed=(_("{second} was forked while {first} was still running") if forked else
-                       _("main called start() for {second} while {first} was still running")).format(
-                 second=trace.describe(work2.pid), first=trace.describe(work1.pid)),
-             hint=_("call os.waitpid(pid1, 0) before forking work2's process") if forked else
-                  _("call p1.join() before creating and starting p2"))
+        fail(expected=_(words.expected), observed=_(words.started_early).format(**named), hint=_(words.wait))
     if work1.reaped_at is None or work1.reaped_at > called:
         fail(expected=_("main waits until work1's process has ended, then starts work2's"),
-             observed=(_("{first} had ended when {second} was forked, but main had not waited for it: no "
-                         "os.wait() or os.waitpid() of it had returned by then") if forked else
-                       _("{first} had ended when main called start() for {second}, but main had not waited for it: "
-                         "no join() (or is_alive()) of it had returned by then")).format(
-                 first=trace.describe(work1.pid), second=trace.describe(work2.pid)),
-             hint=_("call os.waitpid(pid1, 0) before forking work2's process: without it, work2 starting later "
-                    "is luck (a busy machine, a slow start), not order") if forked else
-                  _("call p1.join() before creating and starting p2: without it, work2 starting later "
-                    "is luck (a busy machine, a slow start), not order"))
+             observed=_(words.not_waited).format(**named),
+             hint=_("{wait}: without it, work2 starting later is luck (a busy machine, a slow start), not "
+                    "order").format(wait=_(words.wait)))
 
 
 @check(N_("main prints its own nums last, still [11, 22]"), needs=["two_child_processes"], about_time=True)

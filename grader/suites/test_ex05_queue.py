@@ -253,20 +253,20 @@ def test_writer_and_reader_are_two_children(trace):
 
 
 def stopped_early(trace: Trace, roles: PartB) -> tuple[str, str]:
-    """(evidence that the reader ended while the writer was still putting, the hint that follows
-    from its last call on the queue); ("", "") if it did not."""
+    """(evidence that the reader ended without asking again while the writer still had items to
+    put, the hint that follows from its last call on the queue); ("", "") if it did not."""
     calls = trace.queue_ops(roles.queue, roles.reader)
     late = common_checks.missed_puts(moved(trace, roles.queue, "put"), calls, trace.proc(roles.reader).ended)
     if not late:
         return "", ""
-    last = calls[-1:]
-    found = common_checks.found_nothing(last[0]) if last else ""
+    last = calls[-1] if calls else None
+    found = common_checks.found_nothing(last) if last else ""
     said = [found] if found else []
     said.append(common_checks.writer_still_putting(trace.describe(roles.writer), [o.value for o in late]))
-    if found and last[0].op in ("empty", "qsize"):
+    if found and last.op in ("empty", "qsize"):
         hint = _("q.{call} only says the queue is empty at this instant, not that the writer is done.").format(
-            call=last[0].call)
-    elif found and last[0].timeout is not None:
+            call=last.call)
+    elif found and last.timeout is not None:
         hint = _("queue.Empty after a timeout only says nothing came for that long; the writer sleeps up to "
                  "{longest} s between its puts.").format(longest="%g" % WRITER_LONGEST_SLEEP)
     elif found:
