@@ -8,6 +8,7 @@ plugin starts the learner's programs, never this process) and prints the learner
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -42,6 +43,24 @@ UNUSED_PLUGINS = ("unraisableexception", "threadexception", "doctest", "pastebin
                   "recwarn", "setuponly", "setupplan", "stepwise", "logging", "debugging", "cacheprovider")
 
 
+AUTOLOAD_OFF = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+
+
+@contextlib.contextmanager
+def _environment(values: dict[str, str]):
+    """os.environ with `values` while the block runs, as it was afterwards."""
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def grade(targets: list[Path], exercises: list[str], methods: list[str], jobs: int,
           junitxml: str = "", verbose: bool = False, plugins: Sequence[object] = (),
           sandbox: str = "none", notes: bool = True) -> GraderPlugin:
@@ -58,10 +77,18 @@ def grade(targets: list[Path], exercises: list[str], methods: list[str], jobs: i
              "--assert=plain"]
     for name in UNUSED_PLUGINS:
         args += ["-p", "no:" + name]
+    # The one plugin the grader uses by name (pytest-timeout); no other installed plugin is loaded
+    # (AUTOLOAD_OFF): an environment's extras (anyio's, came with watchfiles: 0.1 s of imports)
+    # cost every check, and an instructor's own could change how the suites run.
+    args += ["-p", "pytest_timeout"]
+    # sys-level capture: the programs' output never reaches the grader's file descriptors (the
+    # supervisor writes it to files), and fd-level capture made 4 dup2() per check phase
+    args += ["--capture=sys"]
     args += ["-q", "--no-header"] if verbose else ["-p", "no:terminal"]
     if junitxml:
         args += ["--junitxml", junitxml]
-    code = pytest.main(args, plugins=[plugin, *plugins])
+    with _environment(AUTOLOAD_OFF):
+        code = pytest.main(args, plugins=[plugin, *plugins])
     if code == pytest.ExitCode.INTERRUPTED:   # Ctrl+C (or, while a class is graded, SIGTERM)
         raise KeyboardInterrupt
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
