@@ -7,10 +7,13 @@ fail every check its `Fails:` line names, or fails one it does not name).
     python bench/flake_study.py --wrong --runs 20 --exercises ex05 --jobs 4
     python bench/flake_study.py --wrong --runs 50 --exercises ex06 --programs bad_spin_until_ready
     python bench/flake_study.py --wrong --runs 100 --exercises ex05 --keep /tmp/misgraded
+    python bench/flake_study.py --wrong --runs 20 --exercises ex06 --words
 
 Each round grades RUNS copies in one grader command (its --jobs runs in parallel too, adding to
 the load). Prints one line per start method and every failure seen, with its message, so a
-flake can be traced to its root. Exit code 1 if any false failure (or false pass).
+flake can be traced to its root. Exit code 1 if any false failure (or false pass). With --words,
+also how many ways each failed check of a known-wrong program was worded over its copies (numbers
+left out): a verdict can hold while its evidence changes with the load, and only words show it.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -43,6 +47,9 @@ def main() -> int:
                         help="with --wrong: only these programs (file stems, e.g. bad_spin_until_ready)")
     parser.add_argument("--wrong", action="store_true",
                         help="grade tests/programs' known-wrong programs (bad_*) instead of the solutions")
+    parser.add_argument("--words", action="store_true",
+                        help="with --wrong: list every failed check whose message was not the same in every "
+                             "copy (numbers left out), with each wording's count")
     parser.add_argument("--keep", type=Path, default=None,
                         help="copy there every run of a misgraded grading, as it was recorded (its channel, "
                              "stdout, stderr, the supervisor's result, stacks), to trace it")
@@ -167,10 +174,14 @@ def wrong_programs(args) -> int:
         for method in args.methods:
             reports, took = grade(root, list(targets), method, args)
             misgraded = Counter()
+            worded: dict[tuple[str, str], Counter] = {}
             for report in reports:
                 v = targets[Path(report["target"])]
                 (ex,) = [e for e in report["exercises"] if e["exercise"] == v.exercise]
                 failed = {c["check"] for c in ex["checks"] if c["status"] in ("failed", "error")}
+                for c in ex["checks"]:
+                    if c["status"] == "failed":
+                        worded.setdefault((v.path.stem, c["check"]), Counter())[wording(c)] += 1
                 if failed != v.expected_failures(method):
                     # every check that differs, with its words: the one a skipped check needed says why
                     said = "; ".join("%s (%s): %s" % (c["check"], c["status"], c["observed"][:400])
@@ -186,12 +197,34 @@ def wrong_programs(args) -> int:
                      took, load_range()), flush=True)
             for key, n in misgraded.most_common():
                 print("    x%d %s" % (n, key), flush=True)
+            if args.words:
+                print_wordings(worded)
     finally:
         for proc in busy:
             proc.kill()
             proc.wait()
         shutil.rmtree(root, ignore_errors=True)
     return 1 if wrong else 0
+
+
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def wording(check: dict) -> str:
+    """A failed check's message with its numbers left out (pids, times, counts differ every run)."""
+    return NUMBER.sub("N", "%s | %s" % (check["observed"], check.get("hint", "")))
+
+
+def print_wordings(worded: dict) -> None:
+    """The failed checks worded more than one way over the copies of one program, each wording
+    with how many copies said it; then how many failed checks said the same every time."""
+    varied = {key: words for key, words in worded.items() if len(words) > 1}
+    for (program, check), words in sorted(varied.items()):
+        print("    words %s %s: %d ways" % (program, check, len(words)), flush=True)
+        for text, n in words.most_common():
+            print("      x%d %s" % (n, text[:400]), flush=True)
+    print("    words: %d of %d failed checks worded the same in every copy"
+          % (len(worded) - len(varied), len(worded)), flush=True)
 
 
 def stop_on_sigterm(signum, frame) -> None:
