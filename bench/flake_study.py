@@ -181,7 +181,7 @@ def wrong_programs(args) -> int:
                 failed = {c["check"] for c in ex["checks"] if c["status"] in ("failed", "error")}
                 for c in ex["checks"]:
                     if c["status"] == "failed":
-                        worded.setdefault((v.path.stem, c["check"]), Counter())[wording(c)] += 1
+                        worded.setdefault(("%s/%s" % (v.exercise, v.path.stem), c["check"]), Counter())[wording(c)] += 1
                 if failed != v.expected_failures(method):
                     # every check that differs, with its words: the one a skipped check needed says why
                     said = "; ".join("%s (%s): %s" % (c["check"], c["status"], c["observed"][:400])
