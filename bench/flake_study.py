@@ -44,7 +44,8 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--exercises", nargs="*", default=[])
     parser.add_argument("--programs", nargs="*", default=[],
-                        help="with --wrong: only these programs (file stems, e.g. bad_spin_until_ready)")
+                        help="with --wrong: only these programs (file stems, e.g. bad_spin_until_ready; an ok_* "
+                             "program named here must fail no check)")
     parser.add_argument("--wrong", action="store_true",
                         help="grade tests/programs' known-wrong programs (bad_*) instead of the solutions")
     parser.add_argument("--words", action="store_true",
@@ -157,7 +158,9 @@ def wrong_programs(args) -> int:
     sys.path.insert(0, str(KIT / "tests"))
     from graded import variants
 
-    chosen = [v for v in variants("bad_") if (not args.exercises or v.exercise in args.exercises)
+    # named programs may be correct ones too (ok_*: they must fail nothing)
+    chosen = [v for v in variants("" if args.programs else "bad_")
+              if (not args.exercises or v.exercise in args.exercises)
               and (not args.programs or v.path.stem in args.programs)]
     root = Path(tempfile.mkdtemp(prefix="procgrade-flake-wrong-"))
     os.chmod(root, 0o755)

@@ -73,6 +73,7 @@ class Proc:
     os_exit: Optional[int] = None    # its exit status as the OS gave it (negative: killed by that signal)
     terminate_called: Optional[float] = None  # when its parent called terminate() on it
     terminate_sent: Optional[float] = None    # when that SIGTERM was sent
+    given_time: Optional[float] = None  # when its parent first slept after starting it (ex03's runs only)
     argv: tuple[str, ...] = ()
     max_rss_kb: int = 0              # its peak memory, when it reported one at its end
     idle_polls: int = 0              # most calls in a row that found a Manager queue empty, no wait between
@@ -775,6 +776,7 @@ class _ProcFacts:
     start_called: Optional[float] = None
     terminate_called: Optional[float] = None
     terminate_sent: Optional[float] = None
+    given_time: Optional[float] = None
     last_seen: float = 0.0
 
 
@@ -871,6 +873,9 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
         elif ev == "terminate_sent":
             child = fact(record.get("child"), t)
             child.terminate_sent = child.terminate_sent if child.terminate_sent is not None else t
+        elif ev == "gave_time":
+            child = fact(record.get("child"), t)
+            child.given_time = child.given_time if child.given_time is not None else t
         elif ev == "line" and record.get("lost"):
             lost[pid] = lost.get(pid, 0) + 1   # its fd 1 or 2 led elsewhere (/dev/null, a file)
         elif ev == "line":
@@ -1041,6 +1046,6 @@ def _classify(f: _ProcFacts, main_pid: int, outcome: Outcome,
                 ended=ended, exitcode=exitcode,
                 parent_saw=parent_saw if parent_saw is not None else os_exit, reaped_at=reaped_at,
                 os_exit=os_exit, terminate_called=f.terminate_called, terminate_sent=f.terminate_sent,
-                argv=f.argv, max_rss_kb=f.rss_kb, idle_polls=f.idle_polls, ready_polls=f.ready_polls,
+                given_time=f.given_time, argv=f.argv, max_rss_kb=f.rss_kb, idle_polls=f.idle_polls, ready_polls=f.ready_polls,
                 ready_poll_at=f.ready_poll_at, idle_poll_at=f.idle_poll_at,
                     alive_polls=f.alive_polls, alive_poll_at=f.alive_poll_at)

@@ -115,3 +115,12 @@ def test_children_made_with_os_fork_are_told_in_forks_words(method, variant_repo
     assert re.fullmatch(r"forked child \(pid (\d+)\) was forked while forked child \(pid (?!\1)\d+\) was still running",
                         said["observed"]), said["observed"]
     assert said["hint"] == "call os.waitpid(pid1, 0) before forking work2's process"
+
+
+@pytest.mark.parametrize("method", variant_methods("ex03"))
+def test_a_child_stopped_before_its_first_line_is_told_main_gave_it_no_time(method, variant_reports):
+    said = message(variant_reports[program("ex03", "bad_no_time_before_terminate")], "ex03", method,
+                   "child_terminated_early")
+    assert re.fullmatch(r"main called terminate\(\) on child `Greeter-1` \(pid \d+\) without sleeping after "
+                        r"p\.start\(\): the child had printed nothing", said["observed"]), said["observed"]
+    assert said["hint"] == "give the child time to work: sleep(1) in main between p.start() and p.terminate()"

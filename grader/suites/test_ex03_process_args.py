@@ -35,9 +35,11 @@ def run_spec(program: Path, start_method: str) -> RunSpec:
     # 5 rounds, far from both 0 and 10. On a busy machine main can wake late (by 200 ms and more
     # at a load of 9 on 2 cores: 1 run in 100): PARENT_PACES holds the child's sleeps while main
     # is asleep past its time, so the child cannot run ahead of a main that is on time by its own
-    # clock.
+    # clock. FIRST_LINE_WAITS: the child prints only once main has given it time (slept after
+    # start(), before terminate()), as a real child that boots while main runs on.
     return RunSpec(program, start_method=start_method, warp=0.2, budget=10.0,
-                   env=(("PROCGRADE_TERMINATE_DEFER", "1.0"), ("PROCGRADE_PARENT_PACES", "1")))
+                   env=(("PROCGRADE_TERMINATE_DEFER", "1.0"), ("PROCGRADE_PARENT_PACES", "1"),
+                        ("PROCGRADE_FIRST_LINE_WAITS", "1")))
 
 
 def the_child(trace: Trace) -> Optional[Proc]:
@@ -54,6 +56,19 @@ def child_or_fail(trace: Trace) -> Proc:
     child = the_child(trace)
     if child is None:
         children = trace.children_of(trace.main_pid)
+        stopped = [c for c in children if c.terminate_called is not None]
+        if stopped:
+            child = stopped[0]
+            if child.given_time is None or child.given_time > child.terminate_called:
+                fail(expected=_("a child process that prints its name, age and pid"),
+                     observed=_("main called terminate() on {who} without sleeping after p.start(): the child "
+                                "had printed nothing").format(who=trace.describe(child.pid)),
+                     hint=_("give the child time to work: sleep(1) in main between p.start() and p.terminate()"))
+            fail(expected=_("a child process that prints its name, age and pid"),
+                 observed=_("main slept after p.start(), then called terminate() on {who}; it had printed "
+                            "nothing meanwhile").format(who=trace.describe(child.pid)),
+                 hint=_("print each round at the start of run_proc's loop, before anything slow: main's "
+                        "sleep(1) is all the time the child gets"))
         fail(expected=_("a child process that prints its name, age and pid"),
              observed=_("no process other than main printed anything") if children else
                       _("no process other than main printed anything; main started no process"),
