@@ -19,7 +19,7 @@ from typing import Sequence
 
 import pytest
 
-from . import backends, i18n, learner
+from . import backends, i18n, learner, runner
 from . import report as terminal
 from .commands import learner_command
 from .console import fit_console
@@ -68,6 +68,7 @@ def grade(targets: list[Path], exercises: list[str], methods: list[str], jobs: i
     `plugins`: more pytest plugin objects for the session (the instructor's progress display);
     `notes`: the suites' notes for the learner (timed: an instructor's outputs leave them out, so
     that grading the same class twice gives the same bytes)."""
+    runner.sweep_stale_runs()
     plugin = GraderPlugin(GradingConfig(targets, methods, jobs, sandbox, notes))
     args = [str(e.suite) for e in select(exercises)]
     args += ["-p", "grader.plugin", "--noconftest", "-c", str(PYTEST_INI),

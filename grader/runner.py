@@ -17,6 +17,7 @@ import json
 import os
 import py_compile
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -250,6 +251,28 @@ def run_program(spec: RunSpec, python: str = sys.executable) -> Run:
         shutil.rmtree(root, ignore_errors=True)
         if not address.startswith((str(root), "\\\\")):   # a short folder of its own (macOS' AF_UNIX paths)
             shutil.rmtree(os.path.dirname(address), ignore_errors=True)
+
+
+STALE_RUN_SECONDS = 3600.0   # a run lasts its budget (seconds): a run folder an hour old was left by a killed grader
+
+
+def sweep_stale_runs(now: Optional[float] = None) -> int:
+    """Remove the run folders (procgrade-run-*) of this user that a grader killed mid-run (SIGKILL,
+    a closed laptop lid) left in the temp folder: those an hour old. Returns how many it removed."""
+    now = time.time() if now is None else now
+    uid = getattr(os, "getuid", lambda: None)()
+    removed = 0
+    for entry in Path(tempfile.gettempdir()).glob("procgrade-run-*"):
+        try:
+            info = entry.lstat()
+        except OSError:
+            continue
+        if not stat.S_ISDIR(info.st_mode) or (uid is not None and info.st_uid != uid) \
+                or now - info.st_mtime < STALE_RUN_SECONDS:
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        removed += not entry.exists()
+    return removed
 
 
 WAITS_LOG = "waits"   # in the control folder: the supervisor's "when waited" lines (supervisor.ProgramClock)

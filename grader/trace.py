@@ -631,7 +631,7 @@ def _blocks(pid: int, texts: list[str]) -> Iterator[tuple[int, int, Crash]]:
     while i < len(texts):
         text = texts[i]
         if _LONE_SYNTAX.match(text):
-            yield i, i + 1, Crash(pid, " ".join(text.split()), text)
+            yield i, i + 1, Crash(pid, _RUN_FOLDER.sub("", " ".join(text.split())), text)
             i += 1
             continue
         header = text.startswith("Traceback (most recent call last)")
@@ -653,7 +653,7 @@ def _blocks(pid: int, texts: list[str]) -> Iterator[tuple[int, int, Crash]]:
         while k < len(texts) and (texts[k].startswith((" ", "\t")) or not texts[k].strip()) \
                 and not _SYNTAX_FILE.match(texts[k]):
             k += 1  # an exception message that runs over several lines
-        message = " ".join(" ".join(texts[j:k]).split())
+        message = _RUN_FOLDER.sub("", " ".join(" ".join(texts[j:k]).split()))   # paths as the program named them
         yield i, k, Crash(pid, message, "\n".join(texts[i:k]))
         i = k
 
@@ -854,7 +854,7 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
         elif ev == "task_done":
             tasks_done += 1
         elif ev == "task_error":
-            task_errors.append(TaskError(pid, str(record.get("exc", "")), str(record.get("tb", ""))))
+            task_errors.append(TaskError(pid, _RUN_FOLDER.sub("", str(record.get("exc", ""))), str(record.get("tb", ""))))
         elif ev == "start_called":
             start_calls[(pid, record.get("key"))] = t
         elif ev == "spawned":

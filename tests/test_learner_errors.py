@@ -155,6 +155,16 @@ def test_a_syntax_error_without_traceback_header_is_a_crash():
                                    "SyntaxError: expected ':'")
 
 
+def test_a_crash_names_a_path_as_the_program_did_not_by_the_graders_folder():
+    trace = trace_of(["Traceback (most recent call last):",
+                      '  File "/tmp/procgrade-run-k2/work/ex07_folder_copier.py", line 30, in <module>',
+                      "    os.mkdir(dst)",
+                      "FileExistsError: [Errno 17] File exists: '/tmp/procgrade-run-k2/work/data[复件]'"],
+                     program="ex07_folder_copier.py")
+    (crash,) = trace.crashes()
+    assert crash.exception == "FileExistsError: [Errno 17] File exists: 'data[复件]'"
+
+
 def test_indented_lines_that_are_no_traceback_are_not_a_crash():
     trace = trace_of(['  File "notes.txt", line 4', "    just text the program printed", "    more text"])
     assert trace.crashes() == [] and trace.start_error() is None

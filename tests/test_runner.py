@@ -6,12 +6,15 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import tempfile
 import textwrap
+import time
 from pathlib import Path
 
 import psutil
 import pytest
 
+from grader import runner
 from grader.runner import RunSpec, run_program
 from grader.start_methods import offered
 
@@ -591,3 +594,17 @@ def test_the_cpu_limit_never_comes_before_the_stretched_budget():
 
     for budget in (4.0, 10.0, 30.0):
         assert sandbox.limits_for(budget, sandbox.Identity(None, "python"))["RLIMIT_CPU"] > STRETCH * budget
+
+
+def test_run_folders_a_killed_grader_left_are_swept_after_an_hour(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    old, fresh, other = (tmp_path / name for name in ("procgrade-run-old", "procgrade-run-new", "procgrade-grade-x"))
+    for folder in (old, fresh, other):
+        (folder / "control").mkdir(parents=True)
+    (tmp_path / "procgrade-run-file").write_text("not a folder")
+    hour_ago = time.time() - runner.STALE_RUN_SECONDS - 60
+    for path in (old, other, tmp_path / "procgrade-run-file"):
+        os.utime(path, (hour_ago, hour_ago))
+    assert runner.sweep_stale_runs() == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["procgrade-grade-x", "procgrade-run-file",
+                                                          "procgrade-run-new"]

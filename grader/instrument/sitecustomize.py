@@ -266,19 +266,14 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         if parent is not None:
             hold(lambda: parent_lets_me_go(parent), "paced", 1.0)
 
-    # ... and the parent's sleep does not end before each child it started has reached a sleep of
-    # its own (or ended): the program's head start (main's sleep(1) after start()) is measured in
-    # the child's work, not in the clock. At a load of 16 a child entered its target 0.24 s before
-    # main's warped sleep ended, was still inside its first subprocess.Popen() when terminate()
-    # came, and printed nothing (ex03, forkserver, 1 grading in 910); run for real, main's 1 s is
-    # always enough. At most 1 s of the program's own time in all.
-    # PROCGRADE_FIRST_LINE_WAITS (a grader's perturbation, for ex03): a child's first line waits
-    # until its parent has given it time: has slept (or waited for it in join()) after starting it
-    # and before calling terminate() on it. start() returns once the child runs its target (below),
-    # which a real start() does not: a main that calls terminate() right after start() stops a real
-    # child before it prints anything, and graded it let the child print a round first in 7 runs of 9
-    # (full marks for a program that gives its child no time, 3/8 in the other two). Now that child
-    # prints nothing, every time. At most 1 s of the program's own time.
+    # PROCGRADE_FIRST_LINE_WAITS (a grader's perturbation, for ex02 and ex03): a child's first
+    # line waits until its parent has given it time: has slept (or waited for it in join()) after
+    # starting it and before calling terminate() on it. start() returns once the child runs its
+    # target (below), which a real start() does not: in ex03 a main that calls terminate() right
+    # after start() let its child print a round first in 7 gradings of 9 (full marks for a program
+    # that gives its child no time); in ex02 a daemon child of a main that ended at once printed
+    # both its lines in 2 of 9. Run for real, those children print nothing; now they print
+    # nothing, every time. At most 1 s of the program's own time.
     first_line_waits = bool(os.environ.get("PROCGRADE_FIRST_LINE_WAITS")) and bool(ready_dir)
 
     def parent_gave_me_time() -> bool:
@@ -300,6 +295,12 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                     touch_flag("gave-%d" % popen.pid)
                     emit({"ev": "gave_time", "child": popen.pid})
 
+    # PROCGRADE_PARENT_PACES, again: the parent's sleep does not end before each child it started
+    # has reached a sleep of its own (or ended): the program's head start (main's sleep(1) after
+    # start()) is measured in the child's work, not in the clock. At a load of 16 a child entered
+    # its target 0.24 s before main's warped sleep ended, was still inside its first
+    # subprocess.Popen() when terminate() came, and printed nothing (ex03, forkserver, 1 grading
+    # in 910); run for real, main's 1 s is always enough. At most 1 s of the program's own time.
     def mark_rested() -> None:
         if parent_paces and state.get("mp_parent") is not None and not state.get("rested"):
             state["rested"] = True

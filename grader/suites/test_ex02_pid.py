@@ -19,9 +19,11 @@ def run_spec(program: Path, start_method: str) -> RunSpec:
     # or woken and not yet acting. Warped 20 times, main's 1 s head start over a daemon child's
     # 3 s sleep is 100 ms, which a busy machine can take from main (load 31: the daemon child of
     # `bad_daemon_child` finished before main ended, 2 gradings in 100): on the program's own
-    # clock main is still first.
+    # clock main is still first. FIRST_LINE_WAITS (as in ex03): the child prints only once main
+    # has given it time (slept after start(), or waited for it), as a real child that boots while
+    # main runs on: the daemon child of a main that ends right after start() never prints.
     return RunSpec(program, start_method=start_method, warp=0.05, budget=10.0,
-                   env=(("PROCGRADE_PARENT_PACES", "1"),))
+                   env=(("PROCGRADE_PARENT_PACES", "1"), ("PROCGRADE_FIRST_LINE_WAITS", "1")))
 
 
 def the_child(trace: Trace) -> Optional[Proc]:
