@@ -12,7 +12,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Iterator, Optional
 
 from .i18n import N_, _, ngettext
@@ -599,7 +599,12 @@ class Trace:
         seen = {d.pid for d in self.outcome.detached}
         said = tuple(Detached(pid, "setsid", getattr(self.proc(pid), "argv", ()) or command)
                      for pid, command in self.left_session if pid not in seen)
-        return self.outcome.detached + said
+        # what a subprocess was started to run, as the program said it: the supervisor may have
+        # looked before its exec, and seen the Python that forked it (under forkserver, the
+        # forkserver's own command line)
+        commands = {pid: command for pid, command in self.left_session if command}
+        return tuple(replace(d, cmdline=commands[d.pid]) if d.pid in commands else d
+                     for d in self.outcome.detached) + said
 
     def describe_detached(self, detached: Detached) -> str:
         """What a detached process did, naming it as the trace knows it (else by its command)."""

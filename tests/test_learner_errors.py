@@ -21,7 +21,7 @@ from graded import KIT, PROGRAMS, METHODS, variant_methods
 from grader.outputs import stable, status
 from grader.results import CheckResult, ExerciseResult, Report, State, Status
 from grader.submissions import Submission
-from grader.trace import LINE_TEXT_CAP, MAIN, PROCESS, Line, Outcome, Proc, Trace, build_trace
+from grader.trace import LINE_TEXT_CAP, MAIN, PROCESS, Detached, Line, Outcome, Proc, Trace, build_trace
 
 
 def exercise_of(report: dict, exercise: str) -> dict:
@@ -163,6 +163,15 @@ def test_a_crash_names_a_path_as_the_program_did_not_by_the_graders_folder():
                      program="ex07_folder_copier.py")
     (crash,) = trace.crashes()
     assert crash.exception == "FileExistsError: [Errno 17] File exists: 'data[复件]'"
+
+
+def test_a_detached_subprocess_is_named_by_what_the_program_started_not_by_the_python_before_its_exec():
+    forkserver = ("/usr/bin/python3.11", "-B", "-c", "from multiprocessing.forkserver import main; main(3, 4)")
+    records = [{"pid": 7, "t": 1.0, "ev": "exec", "ppid": 1, "argv": ["python", "ex03_process_args.py"]},
+               {"pid": 7, "t": 1.1, "ev": "setsid", "child": 9, "argv": ["sleep", "0.3"]}]
+    outcome = Outcome("exited", 0, 0.5, 10.0, detached=(Detached(9, "setsid", forkserver),))
+    (detached,) = build_trace(records, 7, 1.0, outcome).detached()
+    assert detached.command() == "sleep 0.3"
 
 
 def test_indented_lines_that_are_no_traceback_are_not_a_crash():
