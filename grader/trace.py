@@ -87,6 +87,12 @@ class Proc:
     def finished_normally(self) -> bool:
         return self.exitcode == 0
 
+    @property
+    def gone_at(self) -> Optional[float]:
+        """When it was over: it ended its work, or (killed: terminate(), a signal) its parent saw
+        it end. None: nothing of the program saw it end."""
+        return self.ended if self.ended is not None else self.reaped_at
+
 
 @dataclass(frozen=True)
 class Crash:

@@ -32,9 +32,9 @@ connection per process), which stamps each with the sender's kernel-reported pid
   exit   the process ends (its peak memory; the most calls in a row that found a Manager queue
          empty without waiting in between: a busy-wait)
 
-It also scales time.sleep (and the timeouts of multiprocessing queues) by PROCGRADE_WARP so the
-tutorial's one-second pacing stays in the learner's code while a run takes a fraction of a second,
-and makes time.time() report the matching virtual time.
+It also scales time.sleep (and the timeouts of multiprocessing queues and of Process.join) by
+PROCGRADE_WARP so the tutorial's one-second pacing stays in the learner's code while a run takes a
+fraction of a second, and makes time.time() report the matching virtual time.
 
 This module must stay standard-library only, import little, and never raise into learner code.
 """
@@ -329,6 +329,12 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         if not parent_paces:
             return real_sleep(due)
         mark_rested()
+        return paced_wait(due, real_sleep)
+
+    def paced_wait(due: float, wait):
+        """wait(due), a wait of `due` seconds on the clock, paced as a sleep (PARENT_PACES): the
+        children see this process asleep until it acts again, and it does not wait less than it
+        takes each child to reach a sleep of its own."""
         flag = asleep_flag(os.getpid())
         try:
             with open(flag + ".tmp", "w") as handle:
@@ -338,9 +344,10 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         except OSError:
             pass
         try:
-            real_sleep(due)
+            result = wait(due)
             if state.get("paced_children"):
                 hold(children_rested, "children_rested", 1.0)
+            return result
         finally:
             state["asleep_flag"] = flag   # until its next record: release_children()
             wait_for_parent()
@@ -668,7 +675,24 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         state["alive_polls"] = state["ready_polls"] = state["idle_polls"] = 0   # a wait
         if self._popen is not None and not getattr(self._popen, "_procgrade_reaped", False):
             emit({"ev": "join", "child": self._popen.pid})   # the timeline shades the wait until it is reaped
+        if warp != 1.0 and isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > 0:
+            # join(1) waits 1 s of the program's time, as sleep(1) does: warped, and paced like it
+            # (ex03's `p.join(1)` before terminate() let the child end all its warped rounds)
+            if first_line_waits:
+                give_children_time()
+            if parent_paces:
+                return paced_wait(timeout * warp, lambda due: join_within(self, due))
+            return join_within(self, timeout * warp)
         return real_join(self, timeout)
+
+    def join_within(proc, seconds: float) -> None:
+        """join(timeout) with the timeout counted in the program's own time: what a busy machine
+        kept the program waiting for a CPU does not shorten it (the child's work is slowed too)."""
+        since = own_clock()
+        while True:
+            real_join(proc, max(0.0, seconds - own_seconds(since)))
+            if real_exitcode.fget(proc) is not None or own_seconds(since) >= seconds:
+                return None
 
     mp_process.BaseProcess.join = join
 

@@ -320,7 +320,7 @@ def test_main_waits_for_both(trace):
                                               roles.writer),
                                              (N_("main printed {line} while the reader, {who}, was still running"),
                                               roles.reader))
-               if last is None or trace.proc(pid).ended is None or trace.proc(pid).ended > last.t]
+               if last is None or trace.proc(pid).gone_at is None or trace.proc(pid).gone_at > last.t]
     if last is not None and not running:
         return
     if last is None:
