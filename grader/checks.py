@@ -37,6 +37,11 @@ def fail(expected: str, observed: str, hint: str = "") -> NoReturn:
     raise CheckFailed(expected, observed, hint)
 
 
+def skip(reason: str) -> NoReturn:
+    """This check cannot be judged from what the run shows, for `reason` (another check tells why)."""
+    pytest.skip(reason)
+
+
 def check(title: str, points: int = 1, needs: Iterable[str] = (), about_time: bool = False) -> Callable[[F], F]:
     """Declare a check: its learner-facing title, its points, the checks it builds on.
 
