@@ -4,6 +4,7 @@ the kit's own folder (the hints shown, the backups)."""
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import sys
@@ -19,6 +20,7 @@ from grader import commands
 # Every run of this session (its program copy, its channel) lives under one fresh folder, and
 # graders started by the tests inherit it: a process mentioning it is one of ours.
 SESSION_TMP = tempfile.mkdtemp(prefix="procgrade-tests-")
+atexit.register(shutil.rmtree, SESSION_TMP, True)   # also when no test ran (-k matched nothing)
 os.chmod(SESSION_TMP, 0o755)  # runs under their own user id must reach their folders
 os.environ["TMPDIR"] = SESSION_TMP
 tempfile.tempdir = None
