@@ -20,7 +20,8 @@ from grader import commands
 # Every run of this session (its program copy, its channel) lives under one fresh folder, and
 # graders started by the tests inherit it: a process mentioning it is one of ours.
 SESSION_TMP = tempfile.mkdtemp(prefix="procgrade-tests-")
-atexit.register(shutil.rmtree, SESSION_TMP, True)   # also when no test ran (-k matched nothing)
+# removed also when no test ran (-k matched nothing), and only by this process (not a fork of it)
+atexit.register(lambda owner=os.getpid(): os.getpid() == owner and shutil.rmtree(SESSION_TMP, True))
 os.chmod(SESSION_TMP, 0o755)  # runs under their own user id must reach their folders
 os.environ["TMPDIR"] = SESSION_TMP
 tempfile.tempdir = None
