@@ -4,8 +4,9 @@ Mistake: the sleep(1) between start() and terminate() is missing. Run for real, 
 stopped before it prints anything (under spawn it has not even finished booting).
 Caught by: the graded start() returns once the child runs its target, which a real start() does
 not; the child's first line now waits until main has given it time (slept after start(), before
-terminate()). Before (18ced2f): full marks in 7 runs of 9, 3/8 in the other two (the child printed
-a round in the moment between start() and terminate()).
+terminate()). Before (18ced2f): full marks in 9 gradings of 9, 3 per start method (the child printed a
+round in the moment between start() and terminate()); the tutorial's function-shaped version of
+the same mistake, 7 of 9.
 Fails: child_terminated_early
 """
 import multiprocessing
