@@ -256,10 +256,10 @@ def run_program(spec: RunSpec, python: str = sys.executable) -> Run:
 STALE_RUN_SECONDS = 3600.0   # a run lasts its budget (seconds): a run folder an hour old was left by a killed grader
 
 
-def sweep_stale_runs(now: Optional[float] = None) -> int:
+def sweep_stale_runs() -> int:
     """Remove the run folders (procgrade-run-*) of this user that a grader killed mid-run (SIGKILL,
     a closed laptop lid) left in the temp folder: those an hour old. Returns how many it removed."""
-    now = time.time() if now is None else now
+    now = time.time()
     uid = getattr(os, "getuid", lambda: None)()
     removed = 0
     for entry in Path(tempfile.gettempdir()).glob("procgrade-run-*"):

@@ -73,7 +73,7 @@ class Proc:
     os_exit: Optional[int] = None    # its exit status as the OS gave it (negative: killed by that signal)
     terminate_called: Optional[float] = None  # when its parent called terminate() on it
     terminate_sent: Optional[float] = None    # when that SIGTERM was sent
-    given_time: Optional[float] = None  # when its parent first slept after starting it (ex03's runs only)
+    given_time: Optional[float] = None  # when its parent first slept after starting it (FIRST_LINE_WAITS runs: ex02, ex03)
     argv: tuple[str, ...] = ()
     max_rss_kb: int = 0              # its peak memory, when it reported one at its end
     idle_polls: int = 0              # most calls in a row that found a Manager queue empty, no wait between

@@ -124,3 +124,12 @@ def test_a_child_stopped_before_its_first_line_is_told_main_gave_it_no_time(meth
     assert re.fullmatch(r"main called terminate\(\) on child `Greeter-1` \(pid \d+\) without sleeping after "
                         r"p\.start\(\): the child had printed nothing", said["observed"]), said["observed"]
     assert said["hint"] == "give the child time to work: sleep(1) in main between p.start() and p.terminate()"
+
+
+@pytest.mark.parametrize("method", variant_methods("ex03"))
+def test_a_child_that_ended_by_itself_before_printing_is_not_said_to_be_stopped_by_main(method, variant_reports):
+    said = message(variant_reports[program("ex03", "bad_child_crashes_at_first_print")], "ex03", method,
+                   "child_terminated_early")
+    assert re.fullmatch(r"child `run_proc` \(Process-1, pid \d+\) printed nothing and ended with exit code 1",
+                        said["observed"]), said["observed"]
+    assert said["hint"].startswith("the child ended before its first round, by itself")

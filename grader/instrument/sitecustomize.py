@@ -307,11 +307,17 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
             touch_flag("rested-%d" % os.getpid())
 
     def children_rested() -> bool:
-        for popen in state.get("paced_children", ()):
-            if not os.path.exists(os.path.join(ready_dir, "rested-%d" % popen.pid)) \
-                    and popen.poll() is None:
-                return False
-        return True
+        return all(os.path.exists(os.path.join(ready_dir, "rested-%d" % popen.pid)) or has_ended(popen)
+                   for popen in state.get("paced_children", ()))
+
+    def has_ended(popen) -> bool:
+        """The child is over (killed before it could say so), seen without reaping it: reaping is
+        the program's to do, and its "reaped" record says when the program saw the end."""
+        from multiprocessing.connection import wait
+        try:
+            return bool(wait([popen.sentinel], 0))
+        except (OSError, ValueError, AttributeError):
+            return True   # closed: the program joined it already
 
     def sleep(seconds):
         state["idle_polls"] = state["ready_polls"] = state["alive_polls"] = 0  # a loop that sleeps between its polls is not spinning

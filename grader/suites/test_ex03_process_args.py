@@ -62,24 +62,34 @@ def child_or_fail(trace: Trace, judges_the_stop: bool = False) -> Proc:
     child = the_child(trace)
     if child is None:
         children = trace.children_of(trace.main_pid)
-        stopped = [c for c in children if c.terminate_called is not None]
+        # stopped by main's terminate() (SIGTERM, exit code -15), not ended by anything of its own first
+        stopped = [c for c in children if c.terminate_called is not None and c.parent_saw in (None, -15)]
         if stopped and not judges_the_stop:
             skip(_("the child printed nothing before main stopped it: see “{title}”").format(
                 title=_(TERMINATED_EARLY)))
         if stopped:
             child = stopped[0]
+            expected = _("the child prints some rounds (not 0, not all {rounds}) before it is stopped").format(
+                rounds=ROUNDS)
             if child.given_time is None or child.given_time > child.terminate_called:
-                fail(expected=_("the child prints some rounds (not 0, not all {rounds}) before it is stopped").format(
-                         rounds=ROUNDS),
+                fail(expected=expected,
                      observed=_("main called terminate() on {who} without sleeping after p.start(): the child "
                                 "had printed nothing").format(who=trace.describe(child.pid)),
                      hint=_("give the child time to work: sleep(1) in main between p.start() and p.terminate()"))
-            fail(expected=_("the child prints some rounds (not 0, not all {rounds}) before it is stopped").format(
-                     rounds=ROUNDS),
+            fail(expected=expected,
                  observed=_("main slept after p.start(), then called terminate() on {who}; it had printed "
                             "nothing meanwhile").format(who=trace.describe(child.pid)),
                  hint=_("print each round at the start of run_proc's loop, before anything slow: main's "
                         "sleep(1) is all the time the child gets"))
+        ended = [c for c in children if c.parent_saw is not None and c.parent_saw != -15]
+        if ended:
+            fail(expected=_("a child process that prints its name, age and pid"),
+                 observed=_("{who} printed nothing and ended with exit code {code}").format(
+                     who=trace.describe(ended[0].pid), code=ended[0].parent_saw),
+                 hint=_("run_proc returned without printing: print name, age and pid in each of its rounds")
+                 if ended[0].parent_saw == 0 else
+                 _("the child ended before its first round, by itself (an exception, os._exit(), a signal): look "
+                   "at what run_proc does first"))
         fail(expected=_("a child process that prints its name, age and pid"),
              observed=_("no process other than main printed anything") if children else
                       _("no process other than main printed anything; main started no process"),
