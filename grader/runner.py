@@ -30,8 +30,8 @@ from typing import Callable, Optional
 
 from . import backends, sandbox, states
 from .start_methods import KNOWN as START_METHODS   # those this platform has: start_methods.offered()
-from .trace import (LINE_TEXT_CAP, Detached, Outcome, Spin, StartError, Trace, build_trace, dump_frames,
-                    not_utf8, parse_records)
+from .trace import (LINE_TEXT_CAP, Detached, Outcome, StartError, Trace, build_trace, not_utf8,
+                    parse_records)
 
 HERE = Path(__file__).resolve().parent
 SUPERVISOR = HERE / "supervisor.py"
@@ -51,10 +51,6 @@ COMPILE_CAP_BYTES = 1 << 20
 # "stalled" (a deadlock) rather than left to its budget: the suites scale every sleep of the
 # tutorial's programs to a fraction of a second, so a correct program is never still this long.
 STALL_SECONDS = 2.0
-# A thread of the learner's code that does not sleep for this long (and uses supervisor.Spinning's
-# SPIN_CPU meanwhile) is spinning. Every suite's waits that a spinner replaces last longer; a correct
-# program's threads, once its code runs, compute in bursts of a few ms between waits.
-SPIN_SECONDS = 0.2
 SUPERVISOR_SLACK_SECONDS = 15.0  # beyond the budget: the supervisor's own kill and write-up
 # Passed on from the grader's environment where they are set: without SYSTEMROOT a Windows Python
 # cannot start (nor open a socket), and WINDIR, COMSPEC and PATHEXT are what its subprocesses need.
@@ -82,7 +78,6 @@ class RunSpec:
     start_method: str = "spawn"          # fork | spawn | forkserver, by name (start_methods.resolve)
     warp: float = 1.0                    # time.sleep(s) really sleeps s * warp
     budget: float = 10.0                 # hard wall-clock limit, seconds
-    spin_after: Optional[float] = SPIN_SECONDS   # a thread awake this long spins (None: not looked for)
     sync_start: bool = True              # Process.start() returns once the child runs its target
     stop_when: Optional[Callable[[Trace], bool]] = field(default=None, compare=False)
     setup: Optional[Callable[[Path], None]] = field(default=None, compare=False)  # fills the working folder
@@ -281,7 +276,7 @@ KEEP_RUNS = "PROCGRADE_KEEP_RUNS"   # a folder: every run's records are copied t
 
 def _keep(control: Path, spec: RunSpec) -> None:
     """With KEEP_RUNS set, a copy of the run's records (channel, stdout, stderr, the supervisor's
-    result with its spins' looks, stacks), named by when, and which program it was: a misgrade
+    result, stacks), named by when, and which program it was: a misgrade
     seen once in a thousand gradings can then be traced from what the run really recorded."""
     folder = os.environ.get(KEEP_RUNS)
     if not folder or not control.is_dir():
@@ -340,7 +335,6 @@ def _run_in(root: Path, spec: RunSpec, python: str, backend: str, address: str,
         "socket_path": address, "channel_path": str(channel), "backend": backend,
         "result_path": str(control / "result.json"), "stall_after": STALL_SECONDS,
         "waits_path": str(control / WAITS_LOG),
-        "spin_after": spec.spin_after,
     }
     spec_path = control / "spec.json"
     spec_path.write_text(json.dumps(sup_spec), encoding="utf-8")
@@ -380,7 +374,6 @@ def _run_in(root: Path, spec: RunSpec, python: str, backend: str, address: str,
                     for pid, code, when in result.get("exits", ())),
         detached=tuple(Detached(int(d["pid"]), str(d["how"]), tuple(d.get("cmdline") or ()))
                        for d in result.get("detached", ())),
-        spins=tuple(_spin(found, control / "stacks", program) for found in result.get("spins", ())),
         written_bytes=int(result.get("written_bytes", 0)),
         supervisor_cpu=float(result.get("supervisor_cpu_seconds", 0.0)),
         waits=_waits(control / WAITS_LOG, result["started"]),
@@ -541,28 +534,6 @@ def _watch(supervisor: subprocess.Popen, channel: Path, waits: Path, spec: RunSp
                 pass
             return reason
     return ""
-
-
-def _spin(found: dict, stacks: Path, program: Path) -> Spin:
-    """The supervisor's word on a spinning thread, with where it spun: the innermost frame in the
-    program's file seen most often across the dumps the supervisor asked of that thread while it
-    spun (PID.spin: one stack per dump, of the signalled thread, in order). A spin that runs
-    through a loop and the lines around it is quoted at the loop, where it spends its time; a tie
-    goes to the latest dump."""
-    dumps = _text(stacks / ("%d.spin" % found["pid"])).split("Stack (most recent call first):")[1:]
-    seen: list[tuple[str, int]] = []
-    for nth in found.get("dumps") or []:
-        own = [f for f in dump_frames(dumps[nth - 1] if 0 < nth <= len(dumps) else "")
-               if Path(f.path).name == program.name and Path(f.path).parent.name == program.parent.name]
-        if own:
-            seen.append((own[0].function, own[0].line))
-    function, number, code = "", 0, ""
-    if seen:
-        function, number = max(reversed(seen), key=seen.count)
-        lines = _text(program).splitlines()
-        code = lines[number - 1].strip() if 0 < number <= len(lines) else ""
-    return Spin(int(found["pid"]), float(found.get("seconds", 0.0)), float(found.get("cpu_seconds", 0.0)),
-                function, number, code)
 
 
 def _stacks(folder: Path) -> tuple[tuple[int, str], ...]:

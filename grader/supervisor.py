@@ -38,7 +38,6 @@ from grader.backends import Backend, Channel, load  # noqa: E402
 POLL_SECONDS = 0.005
 LEFTOVER_GRACE_SECONDS = 1.0
 STACK_DUMP_SECONDS = 0.3
-SPIN_EVERY = 8   # rounds (of POLL_SECONDS and more) between two looks for spinning threads
 
 
 def dump_stacks(backend: Backend) -> None:
@@ -76,7 +75,7 @@ class ProgramClock:
         self.noted = 0.0
         self.stacks_dir = stacks_dir
         self.held = 0.0   # seconds a thread of the program waited for the supervisor to take its records
-        self.sends: dict[tuple[int, int], tuple[int, int]] = {}
+        self.sends: dict[tuple[int, int], int] = {}
         self.sends_read = started
 
     def held_by_the_grader(self, now: float | None = None) -> None:
@@ -89,7 +88,7 @@ class ProgramClock:
         if not self.stacks_dir or now - self.sends_read < self.SENDS_EVERY:
             return
         sends = send_waits(self.stacks_dir)
-        grown = max((ns - self.sends.get(key, (0, 0))[0] for key, (ns, _) in sends.items()), default=0)
+        grown = max((ns - self.sends.get(key, 0) for key, ns in sends.items()), default=0)
         self.held += min(max(grown, 0) / 1e9, now - self.sends_read)
         self.sends, self.sends_read = sends, now
 
@@ -167,112 +166,10 @@ class Stillness:
         return False
 
 
-class Spinning:
-    """Threads that burn CPU where a program should wait: once its process runs the learner's
-    code, a thread that did not sleep for `limit` seconds and used SPIN_CPU of CPU meanwhile.
-
-    Not sleeping: a thread that does not sleep is on a CPU or waiting in the run queue for one,
-    so its schedstat's first two fields (time on a CPU, time runnable but waiting) grow as fast as
-    the clock, however busy the machine. That alone also holds for a thread that sleeps 1 ms at a
-    time on a busy machine (each wake-up then waits long for a CPU): its voluntary context
-    switches (one per sleep) tell it apart. A spinner makes them only to hand over the GIL to
-    another thread of its process, which takes 5 ms of running first (sys.getswitchinterval).
-    Its CPU: a correct thread computes in bursts (an import: 10-25 ms) that a busy machine
-    stretches to a long time awake; a spinner keeps using CPU for as long as it spins.
-    Each spinning thread is asked for its stack while it spins (the instrumentation writes it to
-    PID.spin). The backend gives the counters (Backend.thread_counters).
-    A thread blocked on the instrumentation's own channel (the supervisor behind on reading) is
-    not asleep by its own doing: the time and the switches the instrumentation saw it wait there
-    (PID-TID.sendwait, send_waits) count as time awake, and are not counted as its sleeps."""
-
-    AWAKE = 0.75          # of the clock, at least, while it does not sleep...
-    LAG = 0.1             # ...less at most this, and only for a thread awake at the look: the kernel
-                          # adds a wait for a CPU once the wait is over, so the wait a runnable
-                          # thread is in now (since the last look, at most: a longer one the backend
-                          # counts) is not counted yet. A thread asleep at the look has no such
-                          # wait: it was asleep as much as its counters say. (Forgiven to every
-                          # thread, a thread asleep in join() from before its stretch began, woken
-                          # at load 24 to end its process, looked awake for 0.31 s with 0.1 s CPU.)
-    CPU_PER_SLEEP = 2e6   # ns of CPU a spinner runs per voluntary switch, at least (GIL hand-overs: 5 ms)
-    SPIN_CPU = 0.04       # seconds of CPU used in the stretch
-    DUMPS_PER_PROCESS = 5
-    LOOKS_KEPT = 40       # per stretch, in the spin's record (result.json): how it was judged
-
-    def __init__(self, limit: float | None, stacks_dir: str, backend: Backend) -> None:
-        self.limit = limit
-        self.backend = backend
-        self.stacks_dir = stacks_dir
-        self.stretches: dict[tuple[int, str], tuple[float, int, int, int]] = {}  # since, awake, cpu, sleeps
-        self.spins: dict[tuple[int, str], dict] = {}
-        self.spun_since: dict[tuple[int, str], float] = {}   # when the reported spin of a thread began
-        self.dumped: dict[int, int] = {}   # pid -> stack dumps asked of it
-        self.dumps: dict[tuple, list[int]] = {}  # ((pid, tid), stretch's start) -> which of its process's dumps
-        self.longest: dict[int, tuple[float, float]] = {}  # pid -> its longest stretch awake, its CPU (benches)
-        self.send_waits: dict[tuple[int, int], tuple[int, int]] = {}
-        self.looks: dict[tuple[int, str], list] = {}   # the looks of each thread's stretch (a spin's evidence)
-        self.looked: dict[tuple[int, str], float] = {}  # when each thread was last looked at
-
-    def sample(self, began: dict[int, float], started: float) -> None:
-        if not self.limit:
-            return
-        now = time.monotonic()
-        pids = [pid for pid in self.backend.tree_pids() if pid in began]
-        grader_waits = self.send_waits
-        grader_waits.update(send_waits(self.stacks_dir))   # a file being written keeps its last reading
-        for (pid, tid), (awake, cpu, sleeps, awake_now) in self.backend.thread_counters(pids).items():
-            waited, switches = grader_waits.get((pid, int(tid)), (0, 0))
-            self._look(pid, tid, now, (awake + waited, cpu, sleeps - switches), awake_now, started)
-
-    def _look(self, pid: int, tid: str, now: float, counters: tuple[int, int, int], awake_now: bool,
-              started: float) -> None:
-        key = (pid, tid)
-        last_look, self.looked[key] = self.looked.get(key, now), now
-        if key not in self.stretches:
-            self.stretches[key] = (now, *counters)
-            self.looks[key] = []
-            return
-        since, awake_then, cpu_then, sleeps_then = self.stretches[key]
-        awake, cpu, sleeps = counters[0] - awake_then, counters[1] - cpu_then, counters[2] - sleeps_then
-        lag = min(self.LAG, now - last_look) if awake_now else 0.0
-        if awake < (self.AWAKE * (now - since) - lag) * 1e9 or sleeps > cpu / self.CPU_PER_SLEEP + 1:
-            self.stretches[key] = (now, *counters)   # it slept: a new stretch starts
-            self.looks[key] = []
-            return
-        looks = self.looks[key]
-        if len(looks) < self.LOOKS_KEPT:   # ms since the stretch began: awake, CPU, sleeps, awake now
-            looks.append((round((now - since) * 1e3, 1), round(awake / 1e6, 1), round(cpu / 1e6, 1), sleeps,
-                          awake_now))
-        self.longest[pid] = max(self.longest.get(pid, (0.0, 0.0)), (now - since, cpu / 1e9))
-        if now - since >= self.limit / 2 and cpu >= self.SPIN_CPU / 2 * 1e9 and key not in self.spins:
-            # its stack now, while it may still spin, in case it is found spinning at the next looks
-            self._dump(pid, tid, since)
-        if now - since < self.limit or cpu < self.SPIN_CPU * 1e9:
-            return
-        if self.spun_since.setdefault(key, since) != since:
-            return   # its first spin is the one reported
-        if key not in self.spins:
-            self._dump(pid, tid, since)   # and again now that it is found spinning
-        spin = self.spins.setdefault(key, {"pid": pid, "tid": int(tid), "began": since - started})
-        spin.update(seconds=now - since, cpu_seconds=cpu / 1e9, dumps=self.dumps.get((key, since), []),
-                    looks=list(self.looks[key]))
-
-    def _dump(self, pid: int, tid: str, since: float) -> None:
-        """Ask the thread for its stack (a few times per process at most): the process's nth dump
-        (PID.spin holds them in order) is then one of this stretch's."""
-        if self.dumped.get(pid, 0) >= self.DUMPS_PER_PROCESS:
-            return
-        if os.path.exists(os.path.join(self.stacks_dir, "%d.spin" % pid)) and self.backend.ask_thread_stack(pid, tid):
-            self.dumped[pid] = self.dumped.get(pid, 0) + 1
-            self.dumps.setdefault(((pid, tid), since), []).append(self.dumped[pid])
-
-    def report(self) -> list[dict]:
-        return sorted(self.spins.values(), key=lambda spin: spin["began"])
-
-
-def send_waits(folder: str) -> dict[tuple[int, int], tuple[int, int]]:
-    """(pid, tid) -> (ns, voluntary switches) that thread spent waiting for the supervisor to take
-    its records, as the instrumentation counts them, a wait still going on included."""
-    found: dict[tuple[int, int], tuple[int, int]] = {}
+def send_waits(folder: str) -> dict[tuple[int, int], int]:
+    """(pid, tid) -> ns that thread spent waiting for the supervisor to take its records, as the
+    instrumentation counts them, a wait still going on included."""
+    found: dict[tuple[int, int], int] = {}
     try:
         names = [name for name in os.listdir(folder) if name.endswith(".sendwait")] if folder else []
     except OSError:
@@ -282,10 +179,10 @@ def send_waits(folder: str) -> dict[tuple[int, int], tuple[int, int]]:
         try:
             pid, tid = (int(x) for x in name[:-len(".sendwait")].split("-"))
             with open(os.path.join(folder, name), "rb") as handle:
-                ns, switches, since = (int(x) for x in handle.read().split())
+                ns, since = (int(x) for x in handle.read().split())
         except (OSError, ValueError):
             continue   # being written: the next look reads it
-        found[(pid, tid)] = (ns + (now - since if since else 0), switches)
+        found[(pid, tid)] = ns + (now - since if since else 0)
     return found
 
 
@@ -324,7 +221,7 @@ class SeenCommands:
 def wait_for_end(backend: Backend, main_pid: int, statuses: dict[int, int], budget: float, outputs: list[str],
                  output_cap: int, peaks: dict[int, int], write_cap: int, channel: Channel,
                  stillness: Stillness, reaped_at: dict[int, float], detached: dict[int, dict],
-                 spinning: Spinning, started: float, written: dict[int, int],
+                 written: dict[int, int],
                  sampler: states.StateSampler, clock: ProgramClock, seen: SeenCommands) -> str:
     """Why the run stopped: exited, stopped (asked by the runner), timeout, stalled (nothing
     moved for a while), flood (too much output) or disk (too much written). `written` gets the
@@ -341,8 +238,6 @@ def wait_for_end(backend: Backend, main_pid: int, statuses: dict[int, int], budg
                 return "disk"
         if rounds % 20 == 0 and stillness.still_for_too_long(channel, outputs):
             return "stalled"
-        if rounds % SPIN_EVERY == 0:
-            spinning.sample(channel.began, started)
         sampler.sample(backend.sample_threads, idle=backend.machine_idle_ns)
         clock.note()
         backend.reap(statuses, reaped_at)
@@ -382,7 +277,6 @@ def supervise(spec: dict, backend: Backend) -> dict:
     peaks: dict[int, int] = {}
     reaped_at: dict[int, float] = {}
     detached: dict[int, dict] = {}
-    spinning = Spinning(spec.get("spin_after"), spec["env"].get("PROCGRADE_STACKS_DIR", ""), backend)
     written: dict[int, int] = {}
     seen = SeenCommands()
     sampler = states.StateSampler(started, backend.own_pid)
@@ -392,7 +286,7 @@ def supervise(spec: dict, backend: Backend) -> dict:
         reason = wait_for_end(backend, main.pid, statuses, spec["budget"], outputs, spec["output_cap"], peaks,
                               spec.get("write_cap", 1 << 40), channel,
                               Stillness(spec.get("stall_after"), backend, clock),
-                              reaped_at, detached, spinning, started, written, sampler, clock, seen)
+                              reaped_at, detached, written, sampler, clock, seen)
     except Interrupted:
         backend.kill_tree(main.pid, statuses)
         raise
@@ -444,9 +338,7 @@ def supervise(spec: dict, backend: Backend) -> dict:
         "exits": exits,
         "detached": list(detached.values()),
         "written_bytes": sum(written.values()),
-        "spins": spinning.report(),
         "states": sampler.report(),
-        "longest_awake": {str(pid): list(stretch) for pid, stretch in spinning.longest.items()},
     }
 
 

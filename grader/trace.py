@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Iterator, Mapping, Optional
 
 from .i18n import N_, _, ngettext
 from .states import StateSpan, program_seconds
@@ -76,12 +76,15 @@ class Proc:
     given_time: Optional[float] = None  # when its parent first slept after starting it (FIRST_LINE_WAITS runs: ex02, ex03)
     argv: tuple[str, ...] = ()
     max_rss_kb: int = 0              # its peak memory, when it reported one at its end
-    idle_polls: int = 0              # most calls in a row that found a Manager queue empty, no wait between
-    ready_polls: int = 0             # most ready() calls in a row that found a pool task not done, no wait between
-    ready_poll_at: tuple[str, int] = ("", 0)   # (function, line) of the program's where it asked them
-    idle_poll_at: tuple[str, int] = ("", 0)    # the same for idle_polls
-    alive_polls: int = 0             # most is_alive() calls in a row that found a child running, no wait between
-    alive_poll_at: tuple[str, int] = ("", 0)
+    # The most questions of each kind it asked in a row with no wait between, and where (function,
+    # line of the program's) it asked the 100th: "idle", a queue found empty (empty(),
+    # qsize(), get_nowait()); "ready", a pool task found not done; "alive", a child found running
+    # (is_alive()); "clock", time.time(), monotonic() or perf_counter() from the program's file.
+    asked: Mapping[str, tuple[int, tuple[str, int]]] = field(default_factory=dict, hash=False)
+
+    def asked_most(self, kind: str) -> tuple[int, tuple[str, int]]:
+        """(count, (function, line)) of the questions of `kind` it asked in a row (see `asked`)."""
+        return self.asked.get(kind, (0, ("", 0)))
 
     @property
     def finished_normally(self) -> bool:
@@ -296,19 +299,6 @@ class SentTask:
 
 
 @dataclass(frozen=True)
-class Spin:
-    """A thread that burned CPU without ever sleeping for a while, once its process ran the
-    learner's code (the supervisor's measure: see supervisor.Spinning)."""
-
-    pid: int
-    seconds: float          # how long it was seen awake without a sleep (real time)
-    cpu_seconds: float      # CPU it used meanwhile
-    function: str = ""      # where it spun, its innermost frame in the learner's file...
-    line_number: int = 0
-    code: str = ""          # ...and that line of the program, as written
-
-
-@dataclass(frozen=True)
 class Outcome:
     """How the run ended, as the supervisor saw it."""
 
@@ -324,7 +314,6 @@ class Outcome:
     stall_after: float = 0.0          # seconds of total stillness after which a run is stopped
     exits: tuple[tuple[int, int, Optional[float]], ...] = ()  # (pid, exit status, when) the supervisor reaped
     detached: tuple[Detached, ...] = ()  # processes that left the tree while main ran
-    spins: tuple[Spin, ...] = ()      # threads seen spinning, first first
     written_bytes: int = 0            # what its processes wrote (files, pipes), as the supervisor sampled it
     supervisor_cpu: float = 0.0       # CPU-seconds the supervisor itself used (the grader's cost: benches)
     # (when, seconds waited so far): the time the machine kept the program waiting for a CPU that
@@ -777,12 +766,7 @@ class _ProcFacts:
     exit_at: Optional[float] = None
     rss_kb: int = 0
     reaped_rss_kb: int = 0   # the peak its reaper was told (wait4's rusage: its own, and its reaped children's)
-    idle_polls: int = 0
-    ready_polls: int = 0
-    ready_poll_at: tuple[str, int] = ("", 0)
-    idle_poll_at: tuple[str, int] = ("", 0)
-    alive_polls: int = 0
-    alive_poll_at: tuple[str, int] = ("", 0)
+    asked: dict = field(default_factory=dict)
     reaps: dict = field(default_factory=dict)     # reaper's pid -> (exit code, when): who saw it end
     start_called: Optional[float] = None
     terminate_called: Optional[float] = None
@@ -853,15 +837,15 @@ def build_trace(records: list[dict], main_pid: int, started: float, outcome: Out
         elif ev == "mp_end":
             f.mp_end = (t, record.get("exitcode"))
             f.rss_kb = int(record.get("rss_kb") or 0)
-            f.idle_polls = max(f.idle_polls, int(record.get("idle_polls") or 0))
-            _note_ready_polls(f, record)
+            _note_asked(f, record)
         elif ev == "setsid":   # its own, or a subprocess's it started ("child")
             left_session.append((int(record.get("child") or pid), tuple(map(str, record.get("argv") or ()))))
         elif ev == "exit":
             f.exit_at = t
             f.rss_kb = max(f.rss_kb, int(record.get("rss_kb") or 0))
-            f.idle_polls = max(f.idle_polls, int(record.get("idle_polls") or 0))
-            _note_ready_polls(f, record)
+            _note_asked(f, record)
+        elif ev == "asking":   # the count as it grows (a process the grader stops says no more)
+            _note_asked(f, record)
         elif ev == "task_done":
             tasks_done += 1
         elif ev == "task_error":
@@ -984,30 +968,17 @@ def _os_end(f: _ProcFacts, reaped: Optional[tuple[int, Optional[float]]]) -> tup
     return None, None
 
 
-def _note_ready_polls(f: _ProcFacts, record: dict) -> None:
-    """A process's word at its end on the ready() calls it made in a row (see Proc.ready_polls),
-    and where its queue questions in a row were asked (Proc.idle_poll_at)."""
-    try:
-        count = int(record.get("ready_polls") or 0)
-        function, line = record.get("ready_poll_at") or ("", 0)
-        at = (str(function), int(line))
-        function, line = record.get("idle_poll_at") or ("", 0)
-        idle_at = (str(function), int(line))
-        alive = int(record.get("alive_polls") or 0)
-        function, line = record.get("alive_poll_at") or ("", 0)
-        alive_at = (str(function), int(line))
-    except (TypeError, ValueError):
-        return
-    if alive > f.alive_polls:
-        f.alive_polls = alive
-        if alive_at[1]:
-            f.alive_poll_at = alive_at
-    if count > f.ready_polls:
-        f.ready_polls = count
-        if at[1]:
-            f.ready_poll_at = at
-    if idle_at[1]:
-        f.idle_poll_at = idle_at
+def _note_asked(f: _ProcFacts, record: dict) -> None:
+    """A process's word at its end on the questions it asked in a row (see Proc.asked): the most of
+    each kind, kept with where they were asked."""
+    for kind, said in (record.get("asked") or {}).items() if isinstance(record.get("asked"), dict) else ():
+        try:
+            count, (function, line) = int(said[0]), (said[1] or ("", 0))
+            at = (str(function), int(line))
+        except (TypeError, ValueError, IndexError):
+            continue
+        if count > f.asked.get(kind, (0, ("", 0)))[0]:
+            f.asked[str(kind)] = (count, at)
 
 
 def _classify(f: _ProcFacts, main_pid: int, outcome: Outcome,
@@ -1016,9 +987,7 @@ def _classify(f: _ProcFacts, main_pid: int, outcome: Outcome,
         ended = f.exit_at if f.exit_at is not None else (outcome.duration if outcome.reason == "exited" else None)
         return Proc(f.pid, MAIN, f.os_ppid, None, started=f.first_seen, ended=ended,
                     exitcode=outcome.returncode if outcome.reason == "exited" else None, argv=f.argv,
-                    max_rss_kb=f.rss_kb, idle_polls=f.idle_polls, ready_polls=f.ready_polls,
-                    ready_poll_at=f.ready_poll_at, idle_poll_at=f.idle_poll_at,
-                    alive_polls=f.alive_polls, alive_poll_at=f.alive_poll_at)
+                    max_rss_kb=f.rss_kb, asked=dict(f.asked))
     # What the child said of itself when it ran; else what its parent said when it started it
     # (a pool worker can be stopped before it ever runs).
     mp = f.mp or f.spawned
@@ -1057,6 +1026,4 @@ def _classify(f: _ProcFacts, main_pid: int, outcome: Outcome,
                 ended=ended, exitcode=exitcode,
                 parent_saw=parent_saw if parent_saw is not None else os_exit, reaped_at=reaped_at,
                 os_exit=os_exit, terminate_called=f.terminate_called, terminate_sent=f.terminate_sent,
-                given_time=f.given_time, argv=f.argv, max_rss_kb=f.rss_kb, idle_polls=f.idle_polls, ready_polls=f.ready_polls,
-                ready_poll_at=f.ready_poll_at, idle_poll_at=f.idle_poll_at,
-                    alive_polls=f.alive_polls, alive_poll_at=f.alive_poll_at)
+                given_time=f.given_time, argv=f.argv, max_rss_kb=f.rss_kb, asked=dict(f.asked))

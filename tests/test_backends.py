@@ -129,7 +129,7 @@ def test_portable_records_name_their_sender_whatever_the_record_says(tmp_path):
 
 
 def test_stack_dumps_by_request_files_where_there_are_no_signals(tmp_path, monkeypatch):
-    """PROCGRADE_DUMPS=files (Windows' way): a hang's dump and a spin's place still come."""
+    """PROCGRADE_DUMPS=files (Windows' way): a hang's dump still comes, of every thread."""
     monkeypatch.setenv("PROCGRADE_DUMPS", "files")
     source = """
         import threading, time
@@ -146,8 +146,6 @@ def test_stack_dumps_by_request_files_where_there_are_no_signals(tmp_path, monke
     trace = run.trace
     assert trace.outcome.reason == "timeout"
     assert "spin_here" in trace.stack_of(trace.main_pid) and "wait_here" in trace.stack_of(trace.main_pid)
-    (spin,) = trace.outcome.spins
-    assert spin.function == "spin_here"
 
 
 @pytest.mark.parametrize("backend", backends.NAMES)
@@ -167,41 +165,3 @@ def test_a_run_whose_socket_path_would_be_too_long_still_gets_its_records(backen
     finally:
         tempfile.tempdir = old
     assert [line.text for line in run.trace.out()] == ["hello False"]   # its records came, from a user not root
-
-
-@pytest.mark.linux_only
-def test_a_thread_kept_waiting_for_a_cpu_is_awake_before_the_kernel_counts_the_wait():
-    """schedstat counts a thread's wait in the run queue only once it gets a CPU. At load 17 a
-    spinning main was kept waiting 0.75 s, looked asleep to the spin measure all that time, and
-    ex01's bad_spin_instead_of_sleep passed (2 in 100, a093360). Here a spinner (SCHED_IDLE, in the
-    test's own session) shares one CPU with two busy loops: it gets no CPU at all for long
-    stretches. Before, its time awake did not grow; now it does, and a sleeping process's does not."""
-    import subprocess
-    import sys
-    import time
-
-    from grader.backends.linux import LinuxBackend
-
-    cpu = min(os.sched_getaffinity(0))
-    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
-    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-    busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
-    try:
-        for proc in [spinner, sleeper] + busy:
-            os.sched_setaffinity(proc.pid, {cpu})
-        os.sched_setscheduler(spinner.pid, os.SCHED_IDLE, os.sched_param(0))
-        time.sleep(0.5)   # the sleeper is asleep by then
-        backend = LinuxBackend()
-        keys = [(spinner.pid, str(spinner.pid)), (sleeper.pid, str(sleeper.pid))]
-        first, began = backend.thread_counters([spinner.pid, sleeper.pid]), time.monotonic()
-        for _ in range(5):
-            time.sleep(0.1)
-            last = backend.thread_counters([spinner.pid, sleeper.pid])
-        seconds = time.monotonic() - began
-        spun, slept = ((last[key][0] - first[key][0]) / 1e9 for key in keys)
-        assert spun >= 0.75 * seconds, (spun, seconds)
-        assert slept < 0.05, slept
-    finally:
-        for proc in [spinner, sleeper] + busy:
-            proc.kill()
-            proc.wait()

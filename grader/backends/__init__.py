@@ -159,13 +159,6 @@ class Backend:
         process's total under (pid, "") where threads cannot be told apart."""
         raise NotImplementedError
 
-    def thread_counters(self, pids) -> dict[tuple[int, str], tuple[int, int, int, bool]]:
-        """For spin detection, per thread of the given processes: (ns awake (on a CPU or waiting
-        for one), ns on a CPU, voluntary context switches, whether it is awake at this look).
-        Where the system gives no time waiting for a CPU, `awake` is an estimate from the CPU
-        time (see the backend)."""
-        raise NotImplementedError
-
     def sample_threads(self) -> dict[tuple[int, str], tuple[int, Optional[int]]]:
         """Per thread of the tree: (ns on a CPU, ns runnable but waiting for one, or None where
         the system does not say). For a timeline of executing / ready / waiting."""
@@ -181,11 +174,6 @@ class Backend:
     def ask_stacks(self, pids) -> None:
         """Ask every process for a dump of all its threads' stacks (PID.txt in the stacks folder)."""
         raise NotImplementedError
-
-    def ask_thread_stack(self, pid: int, tid: str) -> bool:
-        """Ask one thread for its stack (appended to PID.spin); False when the request failed."""
-        raise NotImplementedError
-
 
 class Channel:
     """The instrumentation's records: one connection per process, each record stamped with the pid

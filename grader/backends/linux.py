@@ -167,22 +167,8 @@ def limiter(limits: dict):
     return apply
 
 
-def tgkill(pid: int, tid: int, sig: int) -> bool:
-    """Signal one thread (its handler then runs in that thread: faulthandler marks it as the
-    current one); the whole process where the system call's number is not known here."""
-    number = {"x86_64": 234, "aarch64": 131}.get(os.uname().machine)
-    if number is None:
-        return send(pid, sig)
-    libc = ctypes.CDLL(None, use_errno=True)
-    return libc.syscall(number, pid, tid, sig) == 0
-
-
 class LinuxBackend(Backend):
     name = "linux"
-
-    def __init__(self) -> None:
-        # thread_counters' last look at each thread: (when, awake, voluntary switches, runnable)
-        self.awake_looks: dict[tuple[int, str], tuple[float, int, int, bool]] = {}
 
     def prepare(self, spec: dict) -> dict:
         return {"subreaper": become_subreaper(), "offline": leave_the_network()}
@@ -318,38 +304,6 @@ class LinuxBackend(Backend):
                 pass
         return found
 
-    def thread_counters(self, pids) -> dict[tuple[int, str], tuple[int, int, int, bool]]:
-        """schedstat's time on a CPU plus time runnable (a thread that does not sleep: both grow as
-        fast as the clock, however busy the machine), and status's voluntary switches.
-        The kernel adds a wait in the run queue to schedstat only once it ends (when the thread
-        gets a CPU): a thread kept from running for 0.75 s at load 17 looked asleep all along, and
-        a spinner went unseen. A thread found runnable (state R) at two looks, with no voluntary
-        switch between them, never slept in between (a sleep is a voluntary switch): it was awake
-        all that time, whatever schedstat says yet."""
-        found = {}
-        now = time.monotonic()
-        looked = self.awake_looks
-        for pid in pids:
-            statuses = thread_files(pid, "status")
-            for tid, data in thread_files(pid, "schedstat").items():
-                try:
-                    cpu, waiting = (int(x) for x in data.split()[:2])
-                    status = statuses[tid]
-                    sleeps = int(status.split(b"voluntary_ctxt_switches:")[1].split()[0])
-                    runnable = status.split(b"State:")[1].split()[0] == b"R"
-                except (ValueError, IndexError, KeyError):
-                    continue
-                awake = cpu + waiting
-                then = looked.get((pid, tid))
-                if then is not None:
-                    when, awake_then, sleeps_then, runnable_then = then
-                    if runnable and runnable_then and sleeps == sleeps_then:
-                        awake = max(awake, awake_then + int((now - when) * 1e9))
-                    awake = max(awake, awake_then)   # the wait once counted stays counted
-                looked[(pid, tid)] = (now, awake, sleeps, runnable)
-                found[(pid, tid)] = (awake, cpu, sleeps, runnable)
-        return found
-
     def sample_threads(self) -> dict[tuple[int, str], tuple[int, Optional[int]]]:
         found: dict[tuple[int, str], tuple[int, Optional[int]]] = {}
         for pid in self.tree_pids():
@@ -365,11 +319,6 @@ class LinuxBackend(Backend):
         """SIGUSR1: the instrumentation's faulthandler writes every thread's stack to PID.txt."""
         for pid in pids:
             send(pid, signal.SIGUSR1)
-
-    def ask_thread_stack(self, pid: int, tid: str) -> bool:
-        """SIGUSR2 to that thread: faulthandler writes its stack alone to PID.spin."""
-        return tgkill(pid, int(tid), signal.SIGUSR2)
-
 
 class UnixChannel(Channel):
     """The records over a Unix socket, one connection per process, each stamped with the pid the

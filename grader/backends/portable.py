@@ -12,20 +12,15 @@
   (Linux: wchar; Windows: every byte written); macOS counts none, so there only RLIMIT_FSIZE caps
   a file.
 - CPU per thread: psutil's per-thread user + system times. The system gives no time spent
-  waiting for a CPU, so "awake" (what spin detection needs) is sampled: a process's main thread
-  is awake between two looks when psutil says it is running (or runnable) at the second, another
-  thread when it used AWAKE_SHARE of a CPU meanwhile; voluntary context switches are the
-  process's (psutil gives no per-thread count).
+  waiting for a CPU: the machine's idle time bounds the program's wait (machine_idle_ns).
 - Records: a multiprocessing.connection Listener with an authkey, on an AF_UNIX socket (a named
   pipe on Windows); the sender's pid from the OS where it gives it (SO_PEERCRED on Linux,
   LOCAL_PEERPID on macOS, GetNamedPipeClientProcessId on Windows), else the pid in the record.
   Each connection is read by a thread of its own; the runner's stop request on stdin too
   (Windows' select() takes no pipes).
-- Stack dumps: SIGUSR1 / SIGUSR2 to the process where the system has them (a process-wide
-  SIGUSR2 is handled by its main thread: a spin in another thread is quoted where main is);
-  elsewhere (or with PROCGRADE_DUMPS=files) a request file the instrumentation's watcher thread
-  answers (stacks/PID.ask: every thread to PID.txt; stacks/PID.spinask holding a thread id: that
-  thread to PID.spin).
+- Stack dumps: SIGUSR1 to the process where the system has it; elsewhere (or with
+  PROCGRADE_DUMPS=files) a request file the instrumentation's watcher thread answers
+  (stacks/PID.ask: every thread to PID.txt).
 - Limits: resource limits in preexec_fn on POSIX, those the system accepts (macOS refuses
   RLIMIT_AS: left out); the Job Object's on Windows. No network isolation, no uid separation
   on Windows.
@@ -52,13 +47,7 @@ WINDOWS = sys.platform == "win32"
 MACOS = sys.platform == "darwin"
 AF_UNIX_PATH_MAX = 100        # macOS: 104 bytes with the terminating NUL; Linux 108
 TREE_FRESH_SECONDS = 0.1    # one look at the machine's processes serves this long (a few ms of CPU each)
-HAS_USER_SIGNALS = hasattr(signal, "SIGUSR1") and hasattr(signal, "SIGUSR2")
-# The share of a CPU a thread that never sleeps gets, at least, on a loaded machine: a thread other
-# than its process's main one that used this much between two looks counts as awake meanwhile
-# (only Linux's schedstat tells the time runnable). Measured here (2 cores, several graders at
-# once): a spinner got 0.15 of one. A thread that waits (a lock, a pipe, a sleep) uses none
-# meanwhile, and each wait is a voluntary switch besides.
-AWAKE_SHARE = 0.1
+HAS_USER_SIGNALS = hasattr(signal, "SIGUSR1")
 UNSUPPORTED_LIMITS = {"darwin": ("RLIMIT_AS",)}   # setrlimit raises ValueError there
 
 
@@ -162,7 +151,6 @@ class PortableBackend(Backend):
         self.limits: dict = {}
         self.since = self.me.create_time()   # processes started before this one are no run's
         self.looked_at: set[int] = set()   # the machine's pids at the last look
-        self.awake: dict[tuple[int, str], tuple[float, int, int]] = {}   # thread -> last look, its CPU, ns awake
 
     # --- before the program starts -------------------------------------------------------------
     def prepare(self, spec: dict) -> dict:
@@ -404,35 +392,6 @@ class PortableBackend(Backend):
                 found[(pid, tid)] = ns
         return found
 
-    def thread_counters(self, pids) -> dict[tuple[int, str], tuple[int, int, int, bool]]:
-        """Time awake, as a sum over the looks: a thread whose state the system gives (the
-        process's own main thread: psutil's status is its) is awake from one look to the next when
-        it is running or runnable at the second; another, when it used AWAKE_SHARE of the time on a
-        CPU meanwhile. Sampled, where schedstat measures: a thread that often blocks (reading
-        files of processes being killed, say) is seen asleep at some looks."""
-        found = {}
-        now = time.monotonic()
-        for pid, proc in self._each(pids):
-            try:
-                sleeps = proc.num_ctx_switches().voluntary
-                running = proc.status() == psutil.STATUS_RUNNING
-            except (psutil.Error, NotImplementedError):
-                continue
-            threads = self._threads(proc)
-            for tid, cpu in threads.items():
-                if not tid:
-                    continue
-                key = (pid, tid)
-                then, cpu_then, awake = self.awake.get(key, (now, cpu, 0))
-                if tid == str(pid) or len(threads) == 1:
-                    awake_now = running
-                else:
-                    awake_now = cpu - cpu_then >= AWAKE_SHARE * (now - then) * 1e9
-                awake += int((now - then) * 1e9) if awake_now else 0
-                self.awake[key] = (now, cpu, awake)
-                found[key] = (awake, cpu, sleeps, awake_now)
-        return found
-
     def sample_threads(self) -> dict[tuple[int, str], tuple[int, Optional[int]]]:
         return {key: (ns, None) for key, ns in self.threads_cpu_ns().items()}
 
@@ -464,15 +423,7 @@ class PortableBackend(Backend):
                 except psutil.Error:
                     pass
 
-    def ask_thread_stack(self, pid: int, tid: str) -> bool:
-        if self.by_files:
-            return self._request(pid, "%d.spinask", tid)
-        proc = self.known.get(pid)
-        try:
-            proc.send_signal(signal.SIGUSR2)
-            return True
-        except (psutil.Error, AttributeError):
-            return False
+
 
 
 def messages(conn):

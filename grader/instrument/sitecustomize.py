@@ -29,8 +29,10 @@ connection per process), which stamps each with the sender's kernel-reported pid
          Full, or the answer); at
          most MAX_QUEUE_RECORDS puts and gets and MAX_QUEUE_QUESTIONS questions per process (a
          copier's progress queue sees thousands of puts), then one q_cap record
-  exit   the process ends (its peak memory; the most calls in a row that found a Manager queue
-         empty without waiting in between: a busy-wait)
+  asking the same question asked again and again with no wait in between reached 100, 1,000,
+         ... in a row (a queue found empty, a pool task not done, a child still running, the
+         clock read from the program's file: a busy-wait), with the program's line that asked
+  exit   the process ends (its peak memory; the most of each question it asked in a row)
 
 It also scales time.sleep (and the timeouts of multiprocessing queues and of Process.join) by
 PROCGRADE_WARP so the tutorial's one-second pacing stays in the learner's code while a run takes a
@@ -67,6 +69,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
     control_dir = os.environ.get("PROCGRADE_CONTROL") or os.path.dirname(_SOCKET)
     authkey = os.environ.get("PROCGRADE_AUTHKEY", "")
     dumps_by_files = os.environ.get("PROCGRADE_DUMPS") == "files"
+    monotonic_ns = time.monotonic_ns   # the real clock: the program's own reads are counted (below)
 
     # "util": multiprocessing.util was imported before this module; "rejoin": its exit function
     # is to be registered again after this module's own
@@ -105,27 +108,19 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
 
     def measured_sendall(sock, dontwait):
         """sock.sendall, and where it has to wait for the supervisor to read (the socket is full
-        while the supervisor is behind, on a busy machine), how long and through how many
-        voluntary switches: the grader's wait, not a sleep of the program's. Kept per thread in
-        STACKS_DIR/PID-TID.sendwait ("ns switches since_ns", since_ns while a wait is going on),
-        where the supervisor's spin measure counts it as time awake."""
-        waits = {}   # tid -> [fd, ns, switches]
+        while the supervisor is behind, on a busy machine), how long: the grader's wait, not the
+        program's. Kept per thread in STACKS_DIR/PID-TID.sendwait ("ns since_ns", since_ns while a
+        wait is going on), which the supervisor's budget does not count (ProgramClock)."""
+        waits = {}   # tid -> [fd, ns]
 
         def note(tid, since_ns):
             entry = waits.get(tid)
             if entry is None:
                 fd = os.open(os.path.join(stacks_dir, "%d-%d.sendwait" % (os.getpid(), tid)),
                              os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
-                entry = waits[tid] = [fd, 0, 0]
-            os.pwrite(entry[0], b"%020d %020d %020d\n" % (entry[1], entry[2], since_ns), 0)
+                entry = waits[tid] = [fd, 0]
+            os.pwrite(entry[0], b"%020d %020d\n" % (entry[1], since_ns), 0)
             return entry
-
-        def switches():
-            try:
-                with open("/proc/thread-self/status", "rb") as handle:
-                    return int(handle.read().split(b"voluntary_ctxt_switches:")[1].split()[0])
-            except (OSError, IndexError, ValueError):
-                return 0
 
         def send(data):
             try:
@@ -136,7 +131,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                 return
             if not stacks_dir:
                 return sock.sendall(data[sent:])
-            tid, began, switched = threading.get_native_id(), time.monotonic_ns(), switches()
+            tid, began = threading.get_native_id(), monotonic_ns()
             try:
                 note(tid, began)
             except OSError:
@@ -145,8 +140,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                 sock.sendall(data[sent:])
             finally:
                 entry = waits[tid]
-                entry[1] += time.monotonic_ns() - began
-                entry[2] += max(0, switches() - switched)
+                entry[1] += monotonic_ns() - began
                 try:
                     note(tid, 0)
                 except OSError:
@@ -154,8 +148,47 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
 
         return send
 
-    state = {"pid": os.getpid(), "lines": 0, "idle_polls": 0, "most_idle_polls": 0, "ready_polls": 0,
-             "most_ready_polls": 0, "alive_polls": 0, "most_alive_polls": 0, "sock": connect()}
+    # --- questions asked in a row ---------------------------------------------------------------
+    # A loop that asks again and again whether its moment has come, with no wait in between (no
+    # sleep, no blocking get, no join() or pool wait), spins however busy the machine: each kind
+    # of question is counted in a row, whatever the scheduler let the process run, and the
+    # learner's line that asked is noted at the 100th (a program that waits asks 0-1 times in a
+    # row; a spinning one, thousands). The kinds: "idle", a queue's empty(), qsize()
+    # or get_nowait() that found nothing; "ready", a pool task's ready() that found it not done;
+    # "alive", a child's is_alive() that found it running; "clock", time.time(), monotonic() or
+    # perf_counter() called from the program's own file. Work asks none of them: a process that
+    # computes is not told apart from a spinner by the CPU it uses, and is not taken for one.
+    ASKED_KINDS = ("idle", "ready", "alive", "clock")
+    ASKED_SAID_AT = frozenset(10 ** n for n in range(2, 8))   # 100, 1,000, ... in a row: told at once
+
+    def new_asking() -> dict:
+        return {kind: [0, 0, None] for kind in ASKED_KINDS}   # in a row now, most in a row, where
+
+    def stopped_asking(kinds=ASKED_KINDS) -> None:
+        """The process waited: the questions it asked before were not a spin."""
+        for kind in kinds:
+            state["asking"][kind][0] = 0
+
+    def note_asked(kind: str, frame, found_nothing: bool = True) -> None:
+        """One more question of `kind` in a row (`frame`: the caller of what was asked); an answer
+        that found something ends the row."""
+        counts = state["asking"][kind]
+        if not found_nothing:
+            counts[0] = 0
+            return
+        counts[0] += 1
+        if counts[0] > counts[1]:
+            counts[1] = counts[0]
+            if counts[1] in ASKED_SAID_AT:   # said as it grows: a process stopped by the grader ends unheard
+                if counts[2] is None:
+                    counts[2] = learner_line(frame)
+                emit({"ev": "asking", "asked": {kind: [counts[1], counts[2]]}})
+
+    def asked() -> dict:
+        """For a process's last record: the most questions of each kind it asked in a row, and where."""
+        return {"asked": {kind: [most, at] for kind, (_now, most, at) in state["asking"].items() if most}}
+
+    state = {"pid": os.getpid(), "lines": 0, "asking": new_asking(), "sock": connect()}
     monotonic = time.monotonic
 
     def emit(record: dict) -> None:
@@ -320,7 +353,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
             return True   # closed: the program joined it already
 
     def sleep(seconds):
-        state["idle_polls"] = state["ready_polls"] = state["alive_polls"] = 0  # a loop that sleeps between its polls is not spinning
+        stopped_asking()   # a loop that sleeps between its questions is not spinning
         task_acted()
         if first_line_waits:
             give_children_time()
@@ -467,77 +500,52 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         for recorder in recorders:
             recorder.flush_partial()
 
-    # --- stack dumps on request: the supervisor's diagnosis of a hang (PID.txt) and of a thread
-    # that spins (PID.spin): one file each, so that neither diagnosis reads the other's dump. Asked
-    # by signal (SIGUSR1: every thread; SIGUSR2, sent to the spinning thread: that one), or, where
-    # there are no such signals (PROCGRADE_DUMPS=files), by a request file a watcher thread answers
+    # --- stack dumps on request: the supervisor's diagnosis of a hang (PID.txt, every thread).
+    # Asked by signal (SIGUSR1), or, where there are no such signals (PROCGRADE_DUMPS=files), by a
+    # request file (PID.ask) a watcher thread answers
     def register_stack_dump(at_start: bool) -> None:
         if not stacks_dir:
             return
         import faulthandler
         import signal
-        # the spin's dump is of the signalled thread alone: reading other threads' states from a
-        # signal handler can crash a process whose threads are ending (seen: SIGSEGV)
-        for signame, name, key, every_thread in (("SIGUSR1", "%d.txt", "stack_file", True),
-                                                 ("SIGUSR2", "%d.spin", "spin_file", False)):
-            signum = getattr(signal, signame, None)
-            try:
-                # what faulthandler puts back when the interpreter ends: a request that comes in
-                # then (the supervisor asks while the process is still busy) must not kill it. Not
-                # again after a fork: the child inherits the registration, and replacing its
-                # handler would leave faulthandler believing it is still installed
-                if at_start and signum is not None and not dumps_by_files:
-                    signal.signal(signum, signal.SIG_IGN)
-            except (OSError, ValueError):
-                pass
-            try:
-                handle = open(os.path.join(stacks_dir, name % os.getpid()), "w")
-                state[key] = handle  # keep it open for the process's life
-                if signum is not None and not dumps_by_files:
-                    faulthandler.register(signum, file=handle, all_threads=every_thread)
-            except (OSError, ValueError, AttributeError):
-                pass
+        signum = getattr(signal, "SIGUSR1", None)
+        try:
+            # what faulthandler puts back when the interpreter ends: a request that comes in
+            # then (the supervisor asks while the process is still busy) must not kill it. Not
+            # again after a fork: the child inherits the registration, and replacing its
+            # handler would leave faulthandler believing it is still installed
+            if at_start and signum is not None and not dumps_by_files:
+                signal.signal(signum, signal.SIG_IGN)
+        except (OSError, ValueError):
+            pass
+        try:
+            handle = open(os.path.join(stacks_dir, "%d.txt" % os.getpid()), "w")
+            state["stack_file"] = handle  # keep it open for the process's life
+            if signum is not None and not dumps_by_files:
+                faulthandler.register(signum, file=handle, all_threads=True)
+        except (OSError, ValueError, AttributeError):
+            pass
         if dumps_by_files:
             threading.Thread(target=answer_requests, name="procgrade-dumps", daemon=True).start()
 
     def answer_requests() -> None:
-        """PID.ask: every thread's stack to PID.txt; PID.spinask (a thread's native id): that
-        thread's stack to PID.spin, in faulthandler's words."""
+        """PID.ask: every thread's stack to PID.txt, in faulthandler's words."""
         import faulthandler
         pid = os.getpid()
-        ask, spinask = (os.path.join(stacks_dir, name % pid) for name in ("%d.ask", "%d.spinask"))
+        ask = os.path.join(stacks_dir, "%d.ask" % pid)
         while pid == os.getpid():   # a forked child has its own watcher
             real_sleep(0.02)
             try:
                 if os.path.exists(ask):
                     os.unlink(ask)
                     faulthandler.dump_traceback(file=state["stack_file"], all_threads=True)
-                if os.path.exists(spinask):
-                    with open(spinask) as handle:
-                        wanted = int(handle.read() or 0)
-                    os.unlink(spinask)
-                    write_thread_stack(wanted, state["spin_file"])
             except Exception:
                 pass
-
-    def write_thread_stack(native_id: int, out) -> None:
-        frames = sys._current_frames()
-        for thread in threading.enumerate():
-            if getattr(thread, "native_id", None) == native_id and thread.ident in frames:
-                lines, frame = ["Stack (most recent call first):"], frames[thread.ident]
-                while frame is not None:
-                    lines.append('  File "%s", line %d in %s' % (frame.f_code.co_filename, frame.f_lineno,
-                                                                 frame.f_code.co_name))
-                    frame = frame.f_back
-                out.write("\n".join(lines) + "\n")
-                out.flush()
-                return
 
     register_stack_dump(at_start=True)
 
     import atexit
-    atexit.register(lambda: emit({"ev": "exit", "rss_kb": max_rss_kb(), "idle_polls": state["most_idle_polls"],
-                                  **ready_polls()}))
+    atexit.register(lambda: emit({"ev": "exit", "rss_kb": max_rss_kb(), **asked()}))
     atexit.register(flush_partials)
     if "rejoin" in exit_order:
         atexit.register(sys.modules["multiprocessing.util"]._exit_function)
@@ -551,12 +559,9 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                 pass
         state["sock"] = connect()
         state["pid"] = os.getpid()
-        state["lines"] = state["idle_polls"] = state["most_idle_polls"] = 0
-        state["ready_polls"] = state["most_ready_polls"] = state["alive_polls"] = state["most_alive_polls"] = 0
-        state.pop("ready_poll_at", None)
-        state.pop("alive_poll_at", None)
+        state["lines"] = 0
+        state["asking"] = new_asking()
         state.pop("asleep_flag", None)   # the parent's
-        state.pop("idle_poll_at", None)
         for key in ("queue_moves", "queue_questions", "latest_pool", "released_jobs", "task", "mp_parent",
                     "paced_children", "rested", "children_rested", "time_given", "gave"):
             # the parent's counts, pools and task are not this process's; nor is its parent (a
@@ -639,7 +644,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
             mark_rested()   # it ended: its parent's sleep need not wait for it
         flush_partials()
         emit({"ev": "mp_end", "exitcode": exitcode, "rss_kb": max_rss_kb(),
-              "idle_polls": state["most_idle_polls"], **ready_polls()})
+              **asked()})
         return exitcode
 
     def start(self):
@@ -678,7 +683,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         if ready_dir and self._popen is not None:
             touch_flag("joining-%d" % self._popen.pid)
         send_deferred_terminate(self._popen)
-        state["alive_polls"] = state["ready_polls"] = state["idle_polls"] = 0   # a wait
+        stopped_asking()
         if self._popen is not None and not getattr(self._popen, "_procgrade_reaped", False):
             emit({"ev": "join", "child": self._popen.pid})   # the timeline shades the wait until it is reaped
         if warp != 1.0 and isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > 0:
@@ -727,7 +732,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         value = real_is_alive(self)
         note_read(self, "is_alive", value)
         if value is True:
-            note_alive_poll()
+            note_asked("alive", sys._getframe(1))
         return value
 
     def exitcode(self):
@@ -994,17 +999,17 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
             if op == "get":
                 hold_back_daemon_get()
             if op == "get" and block:
-                state["ready_polls"] = state["idle_polls"] = state["alive_polls"] = 0   # a wait
+                stopped_asking()
             began = monotonic()
             try:
                 result = call()
             except Exception as error:
                 if op == "get" and not block and type(error).__name__ == "Empty":
-                    note_poll(True)
+                    note_asked("idle", sys._getframe(1))
                 note_queue_call(mp_queue_id(self), op, block, outcome_of(error), item, began, asked)
                 raise
             if op == "get" and not block:
-                note_poll(False)
+                note_asked("idle", sys._getframe(1), found_nothing=False)
             note_queue_call(mp_queue_id(self), op, block, "ok", result if op == "get" else item, began, asked)
             return result
 
@@ -1058,7 +1063,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                 answer = real(self)
                 if not getattr(self, "_procgrade_internal", False):
                     if name in ("empty", "qsize"):
-                        note_poll(answer is True if name == "empty" else answer == 0)
+                        note_asked("idle", sys._getframe(1), answer is True if name == "empty" else answer == 0)
                     note_queue_call(mp_queue_id(self), name, False, str(answer))
                 return answer
             ask.__name__ = ask.__qualname__ = name
@@ -1310,12 +1315,12 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         def ready(self):
             done = real_ready(self)
             if not done:
-                note_ready_poll()
+                note_asked("ready", sys._getframe(1))
             return done
 
         def waiting(real_wait):
             def wait(self, *args, **kwargs):
-                state["ready_polls"] = state["alive_polls"] = 0
+                stopped_asking(("ready", "alive", "clock"))
                 return real_wait(self, *args, **kwargs)
             return wait
 
@@ -1447,7 +1452,7 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                     task_acted()   # a question: said once the Manager has answered it (at load 46
                     # the writer, let go before, put first 16 times in 100)
                 if type(error).__name__ == "Empty" and polls(methodname, args, kwds):
-                    note_poll(True)
+                    note_asked("idle", sys._getframe(1))
                 if call is not None:
                     queue_id, op, block, item = call
                     note_queue_call(queue_id, op, block, outcome_of(error), item, began, asked)
@@ -1456,9 +1461,9 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
                 task_acted()
             try:
                 if polls(methodname, args, kwds):
-                    note_poll(found_nothing(methodname, result))
+                    note_asked("idle", sys._getframe(1), found_nothing(methodname, result))
                 elif methodname == "get":
-                    state["idle_polls"] = state["ready_polls"] = state["alive_polls"] = 0  # a get() that waited
+                    stopped_asking()   # a get() that waited
                 if call is not None:
                     queue_id, op, block, item = call
                     if op == "get":
@@ -1473,28 +1478,19 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
 
         mp_managers.BaseProxy._callmethod = _callmethod
 
-    # A pool task's result asked ready() again and again with no wait in between (no sleep, no
-    # blocking get, no wait(), get() or join() of a pool) spins, however busy the machine: the
-    # calls in a row that found it not ready are counted, whatever the scheduler let the process
-    # run, and the learner's line that asked is noted once the count reaches READY_POLL_LINE_AT
-    # (a program that waits makes 0-1 such calls in a row; a spinning one, thousands).
-    READY_POLL_LINE_AT = 100
-
-    def note_ready_poll() -> None:
-        state["ready_polls"] += 1
-        state["most_ready_polls"] = max(state["most_ready_polls"], state["ready_polls"])
-        if state["ready_polls"] == READY_POLL_LINE_AT and "ready_poll_at" not in state:
-            state["ready_poll_at"] = learner_line(sys._getframe(2))
+    def in_program(code) -> bool:
+        """The code is the program's own (its file, as __main__ names it: also in a spawned child)."""
+        main_file = getattr(sys.modules.get("__main__"), "__file__", None) or ""
+        return bool(main_file) and (code.co_filename == main_file
+                                    or os.path.basename(code.co_filename) == os.path.basename(main_file))
 
     def learner_line(frame) -> list:
         """[function, line] of the innermost frame in the program's own file ("<module>" at its top
         level; a comprehension's line, in the function around it); ["", 0] when none is."""
-        main_file = getattr(sys.modules.get("__main__"), "__file__", None) or ""
         line, function = 0, ""
         while frame is not None:
             code = frame.f_code
-            if main_file and (code.co_filename == main_file
-                              or os.path.basename(code.co_filename) == os.path.basename(main_file)):
+            if in_program(code):
                 if not line:
                     line = frame.f_lineno
                 if not code.co_name.startswith("<") or code.co_name == "<module>":
@@ -1503,26 +1499,19 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
             frame = frame.f_back
         return [function, line]
 
-    def note_alive_poll() -> None:
-        """The same count for a child's is_alive() found True (`while p.is_alive(): pass`)."""
-        state["alive_polls"] += 1
-        state["most_alive_polls"] = max(state["most_alive_polls"], state["alive_polls"])
-        if state["alive_polls"] == READY_POLL_LINE_AT and "alive_poll_at" not in state:
-            state["alive_poll_at"] = learner_line(sys._getframe(2))
+    def asking_the_clock(clock):
+        """The clock, each call from the program's own file counted as a question ("clock"): a loop
+        `while time.time() < end: pass` asks it tens of thousands of times in a row."""
+        def ask(*args, **kwargs):
+            frame = sys._getframe(1)
+            if in_program(frame.f_code):
+                note_asked("clock", frame)
+            return clock(*args, **kwargs)
+        ask.__name__, ask.__doc__ = getattr(clock, "__name__", "clock"), clock.__doc__
+        return ask
 
-    def ready_polls() -> dict:
-        return {"ready_polls": state["most_ready_polls"], "ready_poll_at": state.get("ready_poll_at"),
-                "idle_poll_at": state.get("idle_poll_at"), "alive_polls": state["most_alive_polls"],
-                "alive_poll_at": state.get("alive_poll_at")}
-
-    def note_poll(empty_handed: bool) -> None:
-        """A question to a queue (Manager's or multiprocessing's) whether something is there: the
-        calls in a row that found nothing, with no wait between, and the learner's line at the
-        READY_POLL_LINE_AT-th (a loop `while q.empty(): pass` makes thousands)."""
-        state["idle_polls"] = state["idle_polls"] + 1 if empty_handed else 0
-        state["most_idle_polls"] = max(state["most_idle_polls"], state["idle_polls"])
-        if state["idle_polls"] == READY_POLL_LINE_AT and "idle_poll_at" not in state:
-            state["idle_poll_at"] = learner_line(sys._getframe(2))
+    for clock_name in ("time", "monotonic", "perf_counter", "time_ns", "monotonic_ns", "perf_counter_ns"):
+        setattr(time, clock_name, asking_the_clock(getattr(time, clock_name)))
 
     after_import = {"multiprocessing.queues": patch_queues, "multiprocessing.pool": patch_pool,
                     "multiprocessing.managers": patch_managers, "subprocess": patch_subprocess}

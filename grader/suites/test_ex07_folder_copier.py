@@ -47,13 +47,13 @@ SHOWN = 4               # names shown in a message, at most
 def run_spec(program: Path, start_method: str) -> RunSpec:
     return RunSpec(program, stdin=SOURCE + "\n", start_method=start_method, warp=WARP,
                    budget=MAIN_BUDGET, setup=source_trees.build_main, inspect=first_differences,
-                   sync_start=False, spin_after=None)   # copying is CPU: waits_without_spinning counts polls
+                   sync_start=False)
 
 
 def _small_run(program: Path, start_method: str, setup, folder: str = SOURCE,
                copy: Optional[str] = None) -> RunSpec:
     return RunSpec(program, argv=(folder,), stdin=folder + "\n", start_method=start_method,
-                   warp=WARP, budget=SMALL_BUDGET, setup=setup, sync_start=False, spin_after=None,
+                   warp=WARP, budget=SMALL_BUDGET, setup=setup, sync_start=False,
                    inspect=functools.partial(first_differences, copy=copy))
 
 
@@ -675,13 +675,14 @@ def test_memory_stays_small(run, trace):
 @check(N_("main waits for the reports in get(), it does not spin on empty()"), about_time=True)
 def test_waits_without_spinning(trace):
     common_checks.not_idle(trace)
-    worst = max(trace.learner_procs(), key=lambda proc: proc.idle_polls)
-    if worst.idle_polls < IDLE_POLLS_LIMIT:
+    worst = max(trace.learner_procs(), key=lambda proc: proc.asked_most("idle")[0])
+    count = worst.asked_most("idle")[0]
+    if count < IDLE_POLLS_LIMIT:
         return
     fail(expected=_("main waits in progress.get(), which sleeps until the next report comes"),
          observed=_("{who} asked the queue {count} times in a row whether a report was there (empty(), qsize() "
                     "or get_nowait()), found none each time, and never waited in between").format(
-                        who=trace.describe(worst.pid), count=worst.idle_polls),
+                        who=trace.describe(worst.pid), count=count),
          hint=_("drop the `while q.empty(): pass` loop and call q.get(): it waits by itself. A loop "
                 "that keeps asking burns a CPU the workers need"))
 
