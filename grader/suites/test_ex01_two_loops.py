@@ -20,7 +20,7 @@ TITLE = N_("two loops")
 LINES_PER_LOOP = 5      # seen from each loop before the run is stopped
 WATCH_AT_MOST = 20.0    # seconds of the program's own (warped) time after its first line
 WARP = 0.05             # sleep(1) lasts 50 ms
-WATCH_AT_LEAST = 0.8    # seconds after the first line, of the program's own time: 16 rounds of each loop
+WATCH_AT_LEAST = 0.3    # seconds after the first line, of the program's own time: 6 rounds of each loop
 
 
 def enough_seen(trace: Trace) -> bool:
