@@ -324,6 +324,34 @@ def test_polls_are_counted_whatever_the_scheduler_lets_the_spinner_run(tmp_path)
     assert run.trace.proc(run.trace.main_pid).asked_most("ready")[0] <= 1
 
 
+def test_the_clock_read_by_the_library_or_between_waits_is_no_question_of_the_programs(tmp_path):
+    """Only the program's own reads of the clock count, and a wait ends a row: a queue's get()
+    with a timeout reads time.monotonic() in the library's code on every call (3,000 here), and a
+    program that times each step of a loop that sleeps reads it twice per step. time.sleep(0) only
+    yields the CPU: `while time.time() < end: time.sleep(0)` still spins."""
+    source = """
+        import queue, time
+        q = queue.Queue()
+        for _ in range(3000):
+            try:
+                q.get(timeout=0.000001)
+            except queue.Empty:
+                pass
+        for _ in range(1500):
+            start = time.perf_counter()
+            time.sleep(0.0001)
+            print(time.perf_counter() - start > 0)
+        end = time.time() + 0.2
+        while time.time() < end:
+            time.sleep(0)
+    """
+    run = run_program(RunSpec(program(tmp_path, source), budget=10.0))
+    assert run.trace.outcome.reason == "exited", run.stderr
+    main = run.trace.proc(run.trace.main_pid)
+    count, at = main.asked_most("clock")
+    assert count >= 1000 and at == ("<module>", 14), main   # the last loop's, not the first two's
+
+
 def test_a_stop_asked_as_the_supervisor_ends_is_no_grader_error(tmp_path):
     """The runner asks the supervisor to stop (a crash loop, a suite's stop_when) through its
     stdin; when the supervisor has just ended, that write fails, and nothing of it may be left to

@@ -353,7 +353,8 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
             return True   # closed: the program joined it already
 
     def sleep(seconds):
-        stopped_asking()   # a loop that sleeps between its questions is not spinning
+        if isinstance(seconds, (int, float)) and seconds > 0:
+            stopped_asking()   # a loop that sleeps between its questions is not spinning (sleep(0) only yields)
         task_acted()
         if first_line_waits:
             give_children_time()
