@@ -969,9 +969,10 @@ def _os_end(f: _ProcFacts, reaped: Optional[tuple[int, Optional[float]]]) -> tup
 
 
 def _note_asked(f: _ProcFacts, record: dict) -> None:
-    """A process's word at its end on the questions it asked in a row (see Proc.asked): the most of
-    each kind, kept with where they were asked."""
-    for kind, said in (record.get("asked") or {}).items() if isinstance(record.get("asked"), dict) else ():
+    """A process's word on the questions it asked in a row (see Proc.asked), as the count grows and
+    at its end: the most of each kind, kept with where they were asked."""
+    asked = record.get("asked")
+    for kind, said in asked.items() if isinstance(asked, dict) else ():
         try:
             count, (function, line) = int(said[0]), (said[1] or ("", 0))
             at = (str(function), int(line))

@@ -23,7 +23,7 @@ WARP = 0.05             # sleep(1) lasts 50 ms
 # Seconds after the first line, of the program's own time: 16 rounds of each loop, so that the
 # pacing's median gap and the overlap hold on a busy machine. At 0.3 s (6 rounds, 42d64c3) a
 # correct program's child "came every 2.242 s" by the median of its few gaps (1 grading in 600,
-# spawn, load 14-19; and once in a kit test run at load 14).
+# spawn, load 14-19).
 WATCH_AT_LEAST = 0.8
 
 
