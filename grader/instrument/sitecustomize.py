@@ -676,6 +676,12 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
         except OSError:
             pass
 
+    def remove_flag(name: str) -> None:
+        try:
+            os.unlink(os.path.join(ready_dir, name))
+        except OSError:
+            pass   # gone already; where it stays, the holds that read it end at their own bound
+
     real_join = mp_process.BaseProcess.join
 
     def join(self, timeout=None):
@@ -1147,6 +1153,8 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
             names = set(os.listdir(ready_dir))
         except OSError:
             return True
+        if "releasing-%s" % owner in names:
+            return False   # its owner is letting go of several tasks at once: wait for all of them
         prefix = "job-%s-" % owner
         others = [n[len(prefix):] for n in names if n.startswith(prefix) and n[len(prefix):] != str(mine)]
         return all(task_flag("ended", job) in names or task_flag("acted", job) in names for job in others)
@@ -1175,9 +1183,17 @@ def _install() -> None:  # noqa: C901 - one place that wires every hook, in orde
             return []
         released = state.setdefault("released_jobs", set())
         fresh = [job for job in jobs if job not in released]
+        # Released together, seen together: a task let go before the next flag was written saw no
+        # other task to wait for, and put first (ex06's bad_async_reader_stops_on_empty passed 3
+        # gradings in 60 under fork at load 5: 4 ms between its writer's flag and its reader's).
+        together = "releasing-%d" % os.getpid()
+        if len(fresh) > 1:
+            touch_flag(together)
         for job in fresh:
             released.add(job)
             touch_flag("job-%d-%s" % (os.getpid(), job))
+        if len(fresh) > 1:
+            remove_flag(together)
         return fresh
 
     def head_start(seconds) -> bool:
