@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Callable, NamedTuple, Optional
+from collections import namedtuple
+from collections.abc import Callable
 
 RUNNING = "running"   # 执行态
 READY = "ready"       # 就绪态
@@ -36,22 +37,21 @@ MAX_SPANS = 4000        # per run: a program that runs to its budget must not gr
 # most STRETCH times their length on the clock, so a hung program is still stopped.
 STRETCH = 3.0
 
-# one thread's counters: (ns on a CPU, ns runnable in a run queue, or None where unknown)
-Counters = tuple[int, Optional[int]]
+# The supervisor imports this module: neither `typing` nor `dataclasses` (the annotations are
+# never evaluated). typing.NamedTuple compiled each string annotation of StateSpan, and with
+# typing's own import cost each run's supervisor 4-6 ms of its 35-45 ms start.
+# One thread's counters are tuple[int, int | None]: (ns on a CPU, ns runnable in a run queue, or
+# None where unknown).
 
 
-class StateSpan(NamedTuple):
-    """A stretch of time, in seconds since the program started, that a process spent in one state.
-    (A NamedTuple, not a dataclass: the supervisor imports this module, and `dataclasses` cost each
-    run's supervisor 7 ms of start-up.)"""
+class StateSpan(namedtuple("StateSpan", "pid start end state")):
+    """A stretch of time, in seconds since the program started, that a process spent in one
+    state: pid (int), start and end (float), state (str)."""
 
-    pid: int
-    start: float
-    end: float
-    state: str
+    __slots__ = ()
 
 
-def classify(seconds: float, cpu: int, queued: Optional[int]) -> str:
+def classify(seconds: float, cpu: int, queued: int | None) -> str:
     """A process's state over a window of `seconds`, from the ns its busiest thread spent on a CPU
     and in a run queue: the largest of the three shares wins."""
     window = seconds * 1e9
@@ -93,17 +93,17 @@ class StateSampler:
         pid namespace it differs from the pid the supervisor sees)."""
         self.started = started
         self.name = name
-        self.last: dict[int, tuple[float, dict[str, Counters]]] = {}   # pid -> (when, counters by thread)
+        self.last: dict[int, tuple[float, dict[str, tuple[int, int | None]]]] = {}   # pid -> (when, counters by thread)
         self.spans: list[list] = []     # [own pid, start, end, state], the last one of a pid still growing
         self.open: dict[int, int] = {}  # pid -> index of its last span
         self.next_look = 0.0
         self.own: dict[int, int] = {}
         self.cpus = cpus()
         self.waited = 0.0   # seconds the machine kept the program waiting for a CPU (kept_waiting)
-        self.idle_then: Optional[int] = None   # the machine's idle ns at the last look (no queues known)
+        self.idle_then: int | None = None   # the machine's idle ns at the last look (no queues known)
 
-    def sample(self, threads: Callable[[], dict[tuple[int, str], Counters]], now: Optional[float] = None,
-               idle: Callable[[], Optional[int]] = lambda: None) -> None:
+    def sample(self, threads: Callable[[], dict[tuple[int, str], tuple[int, int | None]]], now: float | None = None,
+               idle: Callable[[], int | None] = lambda: None) -> None:
         """When a look is due (called at every poll): `threads()` gives every thread of the tree
         and its counters, as the backend reads them (Backend.sample_threads: schedstat on Linux,
         CPU times only elsewhere); `idle()`, the machine's idle CPU ns so far where they do not
@@ -112,7 +112,7 @@ class StateSampler:
         if now < self.next_look:
             return
         previous, self.next_look = self.next_look - SAMPLE_SECONDS, now + SAMPLE_SECONDS
-        by_process: dict[int, dict[str, Counters]] = {}
+        by_process: dict[int, dict[str, tuple[int, int | None]]] = {}
         for (pid, tid), counters in threads().items():
             by_process.setdefault(pid, {})[tid] = counters
         cpu_used, longest_queue, queues_known = 0, 0, False
@@ -138,7 +138,7 @@ class StateSampler:
         else:
             self._waited_without_queues(now, previous, cpu_used, idle())
 
-    def _waited_without_queues(self, now: float, previous: float, cpu_used: int, idle_now: Optional[int]) -> None:
+    def _waited_without_queues(self, now: float, previous: float, cpu_used: int, idle_now: int | None) -> None:
         """Where no run queue is measured (psutil elsewhere than Linux): a thread can only have
         waited for a CPU while none was free, and the machine's idle time, summed over its CPUs,
         bounds from below how long all of them were busy (every moment with a CPU free adds to

@@ -22,7 +22,6 @@ import json
 import os
 import sys
 import time
-from typing import Optional
 
 NAMES = ("linux", "portable")
 VARIABLE = "PROCGRADE_BACKEND"
@@ -119,7 +118,7 @@ class Backend:
         main ended)."""
         raise NotImplementedError
 
-    def describe(self, pid: int) -> Optional[dict]:
+    def describe(self, pid: int) -> dict | None:
         """{pid, ppid, cmdline, status} of a live process; None once it is gone or a zombie."""
         raise NotImplementedError
 
@@ -130,7 +129,7 @@ class Backend:
         """Processes that left the program's tree while main runs, kept by pid: {pid, how, cmdline}
         with how = "setsid" (a session of its own) or "orphaned" (its parent ended while main ran)."""
 
-    def reap(self, statuses: dict[int, int], times: Optional[dict[int, float]] = None) -> None:
+    def reap(self, statuses: dict[int, int], times: dict[int, float] | None = None) -> None:
         """Collect the exit statuses of the processes that ended and that this system lets the
         supervisor wait for (main at least), by pid."""
         raise NotImplementedError
@@ -159,12 +158,12 @@ class Backend:
         process's total under (pid, "") where threads cannot be told apart."""
         raise NotImplementedError
 
-    def sample_threads(self) -> dict[tuple[int, str], tuple[int, Optional[int]]]:
+    def sample_threads(self) -> dict[tuple[int, str], tuple[int, int | None]]:
         """Per thread of the tree: (ns on a CPU, ns runnable but waiting for one, or None where
         the system does not say). For a timeline of executing / ready / waiting."""
         raise NotImplementedError
 
-    def machine_idle_ns(self) -> Optional[int]:
+    def machine_idle_ns(self) -> int | None:
         """The machine's idle CPU time so far, summed over its CPUs, in ns: where sample_threads
         gives no thread's wait for a CPU, the time no CPU was free bounds the program's wait
         (states.StateSampler). None where the backend measures the waits themselves."""
@@ -201,7 +200,7 @@ class Channel:
         """Everything still queued or buffered, once the program's processes are gone."""
         raise NotImplementedError
 
-    def write(self, pid: Optional[int], line: bytes) -> None:
+    def write(self, pid: int | None, line: bytes) -> None:
         if not line.strip():
             return
         try:

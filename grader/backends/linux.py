@@ -17,7 +17,6 @@ import socket
 import struct
 import sys
 import time
-from typing import Optional
 
 from . import Backend, Channel
 from .common import kill_user, remove_strays, send
@@ -46,7 +45,7 @@ def become_subreaper() -> bool:
     return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
 
 
-def reap(statuses: dict[int, int], times: Optional[dict[int, float]] = None) -> None:
+def reap(statuses: dict[int, int], times: dict[int, float] | None = None) -> None:
     """Collect every ended child (ours or re-parented to us), keeping exit statuses by pid (and,
     given `times`, when each was reaped). The pid is the one the process knew itself by: in a
     sandbox this supervisor runs inside the program's pid namespace."""
@@ -117,7 +116,7 @@ def tree_pids() -> list[int]:
     return found
 
 
-def describe(pid: int) -> Optional[dict]:
+def describe(pid: int) -> dict | None:
     """A live process: pid, parent, command line, state; None once it is gone or a zombie."""
     try:
         fields = stat_fields(pid)
@@ -184,7 +183,7 @@ class LinuxBackend(Backend):
     def tree_pids(self, fresh: bool = False) -> list[int]:
         return tree_pids()   # every look is fresh
 
-    def describe(self, pid: int) -> Optional[dict]:
+    def describe(self, pid: int) -> dict | None:
         return describe(pid)
 
     def own_pid(self, pid: int) -> int:
@@ -229,7 +228,7 @@ class LinuxBackend(Backend):
             for pid in orphans:
                 found[pid] = detachment(pid, "orphaned")
 
-    def reap(self, statuses: dict[int, int], times: Optional[dict[int, float]] = None) -> None:
+    def reap(self, statuses: dict[int, int], times: dict[int, float] | None = None) -> None:
         reap(statuses, times)
 
     def kill_tree(self, main_pid: int, statuses: dict[int, int]) -> int:
@@ -304,8 +303,8 @@ class LinuxBackend(Backend):
                 pass
         return found
 
-    def sample_threads(self) -> dict[tuple[int, str], tuple[int, Optional[int]]]:
-        found: dict[tuple[int, str], tuple[int, Optional[int]]] = {}
+    def sample_threads(self) -> dict[tuple[int, str], tuple[int, int | None]]:
+        found: dict[tuple[int, str], tuple[int, int | None]] = {}
         for pid in self.tree_pids():
             for tid, data in thread_files(pid, "schedstat").items():
                 try:
