@@ -24,20 +24,53 @@ BOOTSTRAP = ROOT / ".nox" / "bootstrap"
 NOX_REQUIREMENT = "nox>=2024.4.15"   # venv_backend "uv|virtualenv" (noxfile.py) needs 2024.3 or newer
 NOX_VERSION = (2024, 4, 15)
 MINIMUM_PYTHON = (3, 9)
+STAMP = "kit-nox.txt"   # in the bootstrap folder: its nox was found to work (stamp_for)
 
 
 def bootstrap_python(folder: Path = BOOTSTRAP) -> Path:
     return folder / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
+def version_tuple(text: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in text.split(".")[:3] if p.isdigit())
+
+
 def has_nox(python: str) -> bool:
-    """Whether `python` can run nox, new enough for the kit's noxfile."""
+    """Whether `python` can run nox, new enough for the kit's noxfile: asked by running it."""
     probe = ("import sys, importlib.metadata as m\n"
              "v = tuple(int(p) for p in m.version('nox').split('.')[:3] if p.isdigit())\n"
              "sys.exit(0 if v >= %r else 1)" % (NOX_VERSION,))
     try:
         return subprocess.run([python, "-c", probe], stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL).returncode == 0
+    except OSError:
+        return False
+
+
+def this_python_has_nox() -> bool:
+    """has_nox(sys.executable), asked here: no Python started (each probe cost every learner's
+    command 40-60 ms, and a Python without nox, the usual case, needs only a look at sys.path)."""
+    import importlib.util
+    if importlib.util.find_spec("nox") is None:
+        return False
+    import importlib.metadata
+    try:
+        return version_tuple(importlib.metadata.version("nox")) >= NOX_VERSION
+    except (importlib.metadata.PackageNotFoundError, ValueError):
+        return False
+
+
+def stamp_for(python: Path) -> str:
+    """What the bootstrap's stamp says once its nox was found to work: the interpreter behind it
+    (a changed Python, upgraded or replaced, is probed again) and the kit's nox requirement."""
+    real = python.resolve()
+    facts = real.stat()
+    return "%s %d %d %s\n" % (real, facts.st_size, facts.st_mtime_ns, NOX_REQUIREMENT)
+
+
+def stamped(python: Path, stamp: Path) -> bool:
+    try:
+        return stamp.read_text(encoding="utf-8") == stamp_for(python)
     except OSError:
         return False
 
@@ -49,13 +82,18 @@ def say(message: str) -> None:
 def make_bootstrap(folder: Path = BOOTSTRAP) -> Path:
     """The kit's own environment with nox in it: made once, reused after."""
     python = bootstrap_python(folder)
+    stamp = folder / STAMP
+    if python.is_file() and stamped(python, stamp):
+        return python
     if python.is_file() and has_nox(str(python)):
+        stamp.write_text(stamp_for(python), encoding="utf-8")
         return python
     say("installing nox into %s (only this once, about 20 seconds)" % folder)
     step([sys.executable, "-m", "venv", "--clear", str(folder)], venv_hint())
     step([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", NOX_REQUIREMENT],
          "pip could not install nox: is this machine online (or behind a proxy that pip needs: "
          "HTTPS_PROXY)?")
+    stamp.write_text(stamp_for(python), encoding="utf-8")
     return python
 
 
@@ -95,7 +133,7 @@ def main(args: list[str]) -> int:
     if sys.version_info < MINIMUM_PYTHON:
         say("the kit needs Python %d.%d or newer; this is %s" % (*MINIMUM_PYTHON, sys.version.split()[0]))
         return 2
-    python = sys.executable if has_nox(sys.executable) else str(make_bootstrap())
+    python = sys.executable if this_python_has_nox() else str(make_bootstrap())
     command = [python, "-m", "nox", *nox_arguments(args, Path.cwd())]
     sys.stdout.flush()
     sys.stderr.flush()

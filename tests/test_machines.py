@@ -90,6 +90,24 @@ def test_the_bootstrap_uses_a_python_that_has_nox_and_not_one_without(tmp_path):
     bare = subprocess.run([sys.executable, "-c", "import importlib.util as u; print(u.find_spec('nox') is None)"],
                           capture_output=True, text=True).stdout.strip()
     assert kit.has_nox(sys.executable) == (bare == "False")
+    assert kit.this_python_has_nox() == kit.has_nox(sys.executable)   # asked without starting a Python
+
+
+def test_the_bootstrap_is_probed_once_then_trusted_while_its_python_is_the_same(tmp_path, monkeypatch):
+    """Each learner's command used to start the bootstrap's Python once more just to ask it for
+    nox's version; a stamp now says it was asked, for this very interpreter and requirement."""
+    folder = tmp_path / "bootstrap"
+    python = kit.bootstrap_python(folder)
+    python.parent.mkdir(parents=True)
+    python.write_bytes(b"a stand-in for the environment's interpreter")
+    probes = []
+    monkeypatch.setattr(kit, "has_nox", lambda p: probes.append(p) or True)
+    assert kit.make_bootstrap(folder) == python and len(probes) == 1   # asked, then stamped
+    assert kit.make_bootstrap(folder) == python and len(probes) == 1   # trusted: not asked again
+    python.write_bytes(b"another interpreter: upgraded or replaced")
+    assert kit.make_bootstrap(folder) == python and len(probes) == 2   # changed: asked again
+    (folder / kit.STAMP).write_text("a stamp of an older kit\n", encoding="utf-8")
+    assert kit.make_bootstrap(folder) == python and len(probes) == 3
 
 
 # --- start methods: only those the platform offers ----------------------------------------------
