@@ -12,11 +12,8 @@ exercises/noxfile.py loads this file, so the learner's commands also work from e
 
 from __future__ import annotations
 
-import compileall
-import hashlib
 import logging
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -25,14 +22,17 @@ from pathlib import Path
 import nox
 
 ROOT = Path(__file__).resolve().parent
-LEARNER_ENV = ROOT / ".nox" / "learner"
-LEARNER_SESSIONS = ("check", "watch", "list", "hint", "reset", "stubs")
-nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.reuse_existing_virtualenvs = True
-nox.options.sessions = ["check"]
-nox.options.envdir = str(ROOT / ".nox")   # the same environments whichever folder nox runs from
 sys.path.insert(0, str(ROOT))
 from grader import i18n as languages  # noqa: E402  (standard library only: nox's Python imports it)
+from grader import learner_env  # noqa: E402  (standard library only too; kit.py uses it as well)
+from grader.learner_env import compile_kit, dependencies  # noqa: E402
+
+LEARNER_ENV = learner_env.ENV
+LEARNER_SESSIONS = learner_env.SESSIONS
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_existing_virtualenvs = True
+nox.options.sessions = [learner_env.DEFAULT_SESSION]
+nox.options.envdir = str(ROOT / ".nox")   # the same environments whichever folder nox runs from
 
 BABEL = "babel>=2.14"   # only for the catalogues (nox -s i18n, the tests): never at run time
 # how messages are found in the code (tests/test_i18n.py extracts the same way)
@@ -41,32 +41,18 @@ EXTRACT_OPTIONS = ("-F", "babel.cfg", "--no-location", "--sort-output", "--no-wr
                      for arg in ("-k", name + (":" + ",".join(map(str, spec)) if spec else ""))])
 
 
-def dependencies() -> list[str]:
-    """The `dependencies` list of pyproject.toml: the one place it is written."""
-    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    block = re.search(r"^dependencies = \[(.*?)\]", text, re.S | re.M)
-    return re.findall(r'"([^"]+)"', block.group(1)) if block else []
-
-
 def install(session: nox.Session, *extra: str) -> None:
     """Install the kit's dependencies once per environment (again only when they change), with
     their bytecode: where PYTHONDONTWRITEBYTECODE is set (or the installer skips it, as uv
     does), every check would otherwise compile pytest and psutil from source again (0.2 s)."""
-    compile_kit()
+    compile_kit()   # the sessions' environments use nox's interpreter: the files compiled here are theirs
     wanted = sorted(dependencies() + list(extra))
-    stamp = Path(session.virtualenv.location) / ".procgrade-installed"
-    digest = hashlib.sha256("\n".join(wanted).encode()).hexdigest()
-    if stamp.is_file() and stamp.read_text() == digest:
+    folder = Path(session.virtualenv.location)
+    if learner_env.installed(folder, wanted):
         return
     session.install(*wanted)
     session.run("python", "-m", "compileall", "-q", "-j", "0", session.virtualenv.location, silent=True)
-    stamp.write_text(digest)
-
-
-def compile_kit() -> None:
-    """The grader's own bytecode, rewritten only for files that changed (a few ms). The sessions'
-    environments use nox's own interpreter, so the files compiled here are the ones they read."""
-    compileall.compile_dir(ROOT / "grader", quiet=2)
+    learner_env.stamp_installed(folder, wanted)
 
 
 class _LearnerSessionChatter(logging.Filter):
@@ -98,12 +84,9 @@ def learner_python() -> Path:
     """The one environment of every learner session, made once and installed again only when
     pyproject.toml's dependencies change. Made here, not by nox, because nox gives each session an
     environment of its own (a second `hint` environment cost 17 s)."""
-    python = LEARNER_ENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    python = learner_env.python()
     wanted = sorted(dependencies())
-    stamp = LEARNER_ENV / ".procgrade-installed"
-    digest = hashlib.sha256("\n".join(wanted).encode()).hexdigest()
-    compile_kit()
-    if python.is_file() and stamp.is_file() and stamp.read_text() == digest:
+    if learner_env.ready():
         return python
     print(learner_text("Setting up the grader's environment in {folder} (only this once, about 20 seconds).").format(
         folder=LEARNER_ENV), file=sys.stderr, flush=True)
@@ -112,7 +95,7 @@ def learner_python() -> Path:
     _quietly([sys.executable, "-m", maker, str(LEARNER_ENV)])
     _quietly([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *wanted])
     _quietly([str(python), "-m", "compileall", "-q", "-j", "0", str(LEARNER_ENV)])
-    stamp.write_text(digest)
+    learner_env.stamp_installed(LEARNER_ENV, wanted)
     return python
 
 
@@ -130,20 +113,12 @@ def _quietly(command: list[str]) -> None:
             command=" ".join(command)))
 
 
-def hand_over(session: nox.Session, *args: str) -> None:
-    """Replace nox by `python -m grader ARGS` in the learner's environment: the grader's output and
-    exit code (0 all done, 1 not yet) become the command's, with nothing of nox's after them, and
-    Ctrl+C reaches one process. Run where nox was started, so that paths mean what they meant there."""
-    command = [str(learner_python()), "-m", "grader", *args, *session.posargs]
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+def hand_over(session: nox.Session, name: str) -> None:
+    """Replace nox by the grader (learner_env.hand_over), with nothing of nox's after its report,
+    once the learner's environment is ready; run where nox was started."""
+    learner_python()
     os.chdir(session.invoked_from)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    if os.name == "posix":
-        os.execve(command[0], command, env)
-    # Windows has no exec that keeps the console: wait, then leave with the grader's code
-    # (SystemExit passes through nox's handlers, which catch only Exception)
-    raise SystemExit(subprocess.run(command, env=env).returncode)
+    learner_env.hand_over(name, list(session.posargs))
 
 
 @nox.session(venv_backend="none")

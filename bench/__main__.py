@@ -110,6 +110,7 @@ def run_learner(plan: Plan, out: dict) -> None:
     from bench.watch import save_to_verdict
     out["warm"] = learner.warm(plan.warm_runs)
     out["per_exercise"] = learner.per_exercise(plan.per_exercise_runs)
+    out["per_exercise_kit"] = learner.per_exercise(plan.per_exercise_runs, learner.kit_command())
     out["cold"] = learner.cold(plan.cold_runs) if plan.cold_runs else []
     out["watch"] = save_to_verdict(plan.watch_runs, str(learner.CHECK_PYTHON))
 
@@ -161,6 +162,9 @@ def targets(out: dict) -> str:
     for s in out.get("per_exercise", []):
         row("`nox -s check -- %s`, its solution" % s.name, "≤ %g s" % TARGET_ONE, s, s.median,
             seconds(s.median), TARGET_ONE)
+    for s in out.get("per_exercise_kit", []):
+        row("`python3 kit.py -s check -- %s` (the README's command), its solution" % s.name, "≤ %g s" % TARGET_ONE,
+            s, s.median, seconds(s.median), TARGET_ONE)
     s = find(warm, "nox -s check  (all 7 done")
     row("all seven exercises checked, warm (`nox -s check`, every exercise done)", "≤ %g s" % TARGET_ALL, s,
         s and s.median, s and seconds(s.median), TARGET_ALL)
@@ -224,20 +228,24 @@ def render(out: dict, meta: dict, info: dict) -> str:
         layers = []
         by_id = {s.name.split(":")[0]: s for s in out.get("instrumented", [])}
         checks = {s.name.split(":")[0]: s for s in out.get("grader_check", [])}
+        through_kit = {s.name: s for s in out.get("per_exercise_kit", [])}
         for s in out.get("per_exercise", []):
-            inst, check = by_id.get(s.name), checks.get(s.name)
+            inst, check, kit = by_id.get(s.name), checks.get(s.name), through_kit.get(s.name)
             program = inst.extra.get("program") if inst else None
             layers.append([s.name, "**%s** (%s)" % (seconds(s.median), s.spread()),
+                           "%s (%s)" % (seconds(kit.median), kit.spread()) if kit else "-",
                            seconds(check.median) if check else "-",
                            seconds(inst.median) if inst else "-",
                            seconds(median(program)),
                            load_of(s)])
         if layers:
             parts += ["### Each exercise alone, done, and the layers under it",
-                      "From the outside in: nox; the grader (pytest, the checks, the report; ex07 makes 7 runs); "
+                      "From the outside in: nox (kit.py, the README's command, starts no nox once the "
+                      "learner's environment is made); the grader (pytest, the checks, the report; ex07 makes 7 runs); "
                       "one instrumented run of the program (supervisor, instrumentation, set-up, snapshots, "
                       "trace); the program's own lifetime inside that run, which the suite's time warp sets.",
-                      table(["exercise", "`nox -s check -- exNN`", "`python -m grader check exNN`",
+                      table(["exercise", "`nox -s check -- exNN`", "`python3 kit.py -s check -- exNN`",
+                             "`python -m grader check exNN`",
                              "one instrumented run", "the program's lifetime in it", "load"], layers)]
 
     if out.get("watch"):
@@ -322,7 +330,7 @@ def render(out: dict, meta: dict, info: dict) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-SECTION_OF = {"warm": "learner", "per_exercise": "learner", "watch": "learner", "cold": "learner", "bare": "floor",
+SECTION_OF = {"warm": "learner", "per_exercise": "learner", "per_exercise_kit": "learner", "watch": "learner", "cold": "learner", "bare": "floor",
               "processes": "floor", "instrumented": "floor", "extra_runs": "floor", "grader_check": "floor",
               "class": "class", "copier": "copier", "grader_tree": "copier"}
 

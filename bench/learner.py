@@ -1,4 +1,5 @@
-"""How fast a learner gets an answer: `nox -s check`, warm and cold, and the same without nox.
+"""How fast a learner gets an answer: `nox -s check`, warm and cold, the README's `python3 kit.py -s
+check` (which hands a learner's session to the grader without starting nox), and the grader alone.
 
 Warm: the check environment exists (a warm-up run makes sure), so a run costs nox's start, the
 grader's start (pytest), the runs of the programs and the report. Cold: a fresh copy of the kit
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -23,6 +25,11 @@ FIRST_FOUR = ("ex01", "ex02", "ex03", "ex04")   # the foundation issue's target:
 
 def exercise_ids() -> list[str]:
     return sorted(p.name.split("_", 1)[0] for p in (KIT / "exercises").glob("ex*.py"))
+
+
+def kit_command() -> list[str]:
+    """`python3 kit.py`, as the README tells a learner to type it (the learner's PATH's python3)."""
+    return [shutil.which("python3", path=learner_env().get("PATH")) or sys.executable, str(KIT / "kit.py")]
 
 
 def warm(runs: int) -> list[Sample]:
@@ -41,6 +48,10 @@ def warm(runs: int) -> list[Sample]:
                        [*nox, "-s", "check", "--", *FIRST_FOUR, "--target", "solutions"], runs, **kwargs),
         repeat_command("nox -s solutions  (7 exercises x 3 start methods)", [*nox, "-s", "solutions"], runs,
                        **kwargs),
+        repeat_command("python3 kit.py -s check  (all 7 done: --target solutions)",
+                       [*kit_command(), "-s", "check", "--", "--target", "solutions"], runs, **kwargs),
+        repeat_command("python3 kit.py -s check -- %s  (1 pristine stub)" % ONE,
+                       [*kit_command(), "-s", "check", "--", ONE], runs, **kwargs),
     ]
     py = [str(CHECK_PYTHON), "-m", "grader", "check"]
     samples += [
@@ -52,10 +63,11 @@ def warm(runs: int) -> list[Sample]:
     return samples
 
 
-def per_exercise(runs: int) -> list[Sample]:
-    """Each exercise alone, done (the reference solution), through nox as the learner runs it."""
-    nox = nox_command()
-    return [repeat_command(e, [*nox, "-s", "check", "--", e, "--target", "solutions"], runs, warmup=0,
+def per_exercise(runs: int, launcher: list[str] | None = None) -> list[Sample]:
+    """Each exercise alone, done (the reference solution), as the learner runs it: through nox, or
+    through `launcher` (kit_command())."""
+    command = launcher or nox_command()
+    return [repeat_command(e, [*command, "-s", "check", "--", e, "--target", "solutions"], runs, warmup=0,
                            cwd=KIT, env=learner_env())
             for e in exercise_ids()]
 

@@ -93,6 +93,53 @@ def test_the_bootstrap_uses_a_python_that_has_nox_and_not_one_without(tmp_path):
     assert kit.this_python_has_nox() == kit.has_nox(sys.executable)   # asked without starting a Python
 
 
+def test_a_learners_session_alone_is_handed_to_the_grader_without_nox_and_anything_else_goes_to_nox():
+    from grader.learner_env import session_of
+    assert session_of([]) == ("check", [])
+    assert session_of(["--", "ex03", "--lang", "zh"]) == ("check", ["ex03", "--lang", "zh"])
+    assert session_of(["-s", "check", "--", "ex03"]) == ("check", ["ex03"])
+    assert session_of(["--session", "list"]) == ("list", [])
+    assert session_of(["--sessions=hint", "--", "ex02"]) == ("hint", ["ex02"])
+    assert session_of(["-e", "watch"]) == ("watch", [])
+    for args in (["-s", "tests"], ["-s", "check", "list"], ["-s", "check", "-R"], ["--list"], ["-R"],
+                 ["-s", "solutions", "--", "ex01"], ["-f", "noxfile.py", "-s", "check"], ["-s"]):
+        assert session_of(args) is None, args
+    assert kit.uses_the_kits_noxfile(KIT) and kit.uses_the_kits_noxfile(KIT / "exercises")
+
+
+def test_kit_hands_a_ready_learners_session_to_the_grader_and_the_rest_to_nox(tmp_path, monkeypatch):
+    from grader import commands, learner_env
+    monkeypatch.setenv(commands.VARIABLE, "")   # kit.main sets it: put back as it was after the test
+    handed, started = [], []
+
+    def replaced_by(log, entry):   # neither returns: the grader, or nox, replaces kit.py
+        log.append(entry)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(learner_env, "hand_over", lambda session, posargs: replaced_by(handed, (session, posargs)))
+    monkeypatch.setattr(kit, "this_python_has_nox", lambda: True)
+    monkeypatch.setattr(kit.os, "execv", lambda path, command: replaced_by(started, command[2:]))
+    monkeypatch.setattr(kit.subprocess, "run", lambda command: replaced_by(started, command[2:]))
+
+    def kit_main(*args: str) -> None:
+        with pytest.raises(SystemExit):
+            kit.main(list(args))
+
+    monkeypatch.chdir(KIT)
+    monkeypatch.setattr(learner_env, "ready", lambda: True)
+    kit_main("-s", "check", "--", "ex03")
+    kit_main("-s", "tests")
+    assert handed == [("check", ["ex03"])] and started == [["nox", "-s", "tests"]]
+    monkeypatch.setattr(learner_env, "ready", lambda: False)   # not made yet: nox makes it
+    kit_main("-s", "check")
+    assert len(handed) == 1 and started[-1] == ["nox", "-s", "check"]
+    (tmp_path / "noxfile.py").write_text("# somebody else's project\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(learner_env, "ready", lambda: True)
+    kit_main("-s", "check")   # their noxfile, not the kit's: nox reads it
+    assert len(handed) == 1 and started[-1] == ["nox", "-s", "check"]
+
+
 def test_the_bootstrap_is_probed_once_then_trusted_while_its_python_is_the_same(tmp_path, monkeypatch):
     """Each learner's command used to start the bootstrap's Python once more just to ask it for
     nox's version; a stamp now says it was asked, for this very interpreter and requirement."""
