@@ -146,10 +146,14 @@ def learner_env() -> dict[str, str]:
 
 
 def nox_command() -> list[str]:
-    """`nox` as the learner types it (their PATH), else the nox this interpreter can import."""
+    """`nox` as the learner types it (their PATH), else the nox kit.py installed for them
+    (.nox/bootstrap), else the nox this interpreter can import."""
     found = shutil.which("nox", path=learner_env().get("PATH"))
     if found:
         return [found]
+    bootstrap = KIT / ".nox" / "bootstrap" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    if bootstrap.is_file():
+        return [str(bootstrap), "-m", "nox"]
     return [sys.executable, "-m", "nox"]
 
 
