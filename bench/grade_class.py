@@ -38,6 +38,7 @@ KIT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(KIT))
 
 from bench.make_class import check_grades, make_class  # noqa: E402
+from bench.timing import nox_command  # noqa: E402
 
 
 def digest(root: Path) -> dict[str, str]:
@@ -100,7 +101,7 @@ class PeakMemory(threading.Thread):
 
 def one_run(klass: Path, out: Path, temp: Path, only: list[str], jobs: int) -> dict:
     """One `nox -s grade`, its temporary folders in `temp` (so that what it leaves is seen)."""
-    cmd = ["nox", "-s", "grade", "--", str(klass), *only, "--out", str(out)]
+    cmd = [*nox_command(), "-s", "grade", "--", str(klass), *only, "--out", str(out)]
     if jobs:
         cmd += ["--jobs", str(jobs)]
     temp.mkdir()
