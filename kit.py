@@ -33,7 +33,7 @@ STAMP = "kit-nox.txt"   # in the bootstrap folder: its nox was found to work (st
 
 
 def bootstrap_python(folder: Path = BOOTSTRAP) -> Path:
-    return folder / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    return learner_env.venv_python(folder)
 
 
 def version_tuple(text: str) -> tuple[int, ...]:
@@ -145,23 +145,15 @@ def main(args: list[str]) -> int:
         say("the kit needs Python %d.%d or newer; this is %s" % (*MINIMUM_PYTHON, sys.version.split()[0]))
         return 2
     direct = learner_env.session_of(args) if uses_the_kits_noxfile(Path.cwd()) else None
-    if direct is not None and learner_env.ready():
-        # what the noxfile's learner session would do, without nox's own start (60-90 ms idle)
-        try:
-            learner_env.hand_over(*direct)
-        except KeyboardInterrupt:   # Windows, which waits for the grader
-            return 130
-    python = sys.executable if this_python_has_nox() else str(make_bootstrap())
-    command = [python, "-m", "nox", *nox_arguments(args, Path.cwd())]
-    sys.stdout.flush()
-    sys.stderr.flush()
-    if os.name == "posix":
-        os.execv(command[0], command)
-    # Windows has no exec that keeps the console: wait, then leave with nox's exit code
     try:
-        return subprocess.run(command).returncode
-    except KeyboardInterrupt:
+        if direct is not None and learner_env.ready():
+            # what the noxfile's learner session would do, without nox's own start (60-90 ms idle)
+            learner_env.hand_over(*direct)
+        python = sys.executable if this_python_has_nox() else str(make_bootstrap())
+        learner_env.become([python, "-m", "nox", *nox_arguments(args, Path.cwd())])
+    except KeyboardInterrupt:   # Windows, which waits for the grader or nox
         return 130
+    return 0   # not reached: become() does not return
 
 
 if __name__ == "__main__":

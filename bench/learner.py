@@ -17,8 +17,9 @@ import tempfile
 from pathlib import Path
 
 from bench.timing import KIT, Sample, learner_env, load, nox_command, repeat_command, run_command
+from grader.learner_env import python as learner_python
 
-CHECK_PYTHON = KIT / ".nox" / "learner" / "bin" / "python"   # the learner sessions' one environment
+CHECK_PYTHON = learner_python()   # the learner sessions' one environment
 ONE = "ex02"   # the "one exercise" of the targets: a typical one (every exercise is also timed alone)
 FIRST_FOUR = ("ex01", "ex02", "ex03", "ex04")   # the foundation issue's target: all four done in 2 s
 

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
+from grader.learner_env import venv_python
+
 KIT = Path(__file__).resolve().parent.parent
 
 
@@ -151,7 +153,7 @@ def nox_command() -> list[str]:
     found = shutil.which("nox", path=learner_env().get("PATH"))
     if found:
         return [found]
-    bootstrap = KIT / ".nox" / "bootstrap" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    bootstrap = venv_python(KIT / ".nox" / "bootstrap")
     if bootstrap.is_file():
         return [str(bootstrap), "-m", "nox"]
     return [sys.executable, "-m", "nox"]

@@ -26,9 +26,10 @@ DEFAULT_SESSION = "check"   # nox's own default (noxfile.py: nox.options.session
 STAMP = ".procgrade-installed"
 
 
-def dependencies() -> list[str]:
-    """The `dependencies` list of pyproject.toml: the one place it is written."""
-    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+def dependencies(pyproject: Path = ROOT / "pyproject.toml") -> list[str]:
+    """The `dependencies` list of pyproject.toml, the one place it is written (read with a regular
+    expression: Python 3.9 has no tomllib)."""
+    text = pyproject.read_text(encoding="utf-8")
     block = re.search(r"^dependencies = \[(.*?)\]", text, re.S | re.M)
     return re.findall(r'"([^"]+)"', block.group(1)) if block else []
 
@@ -47,8 +48,13 @@ def stamp_installed(folder: Path, requirements: list[str]) -> None:
     (folder / STAMP).write_text(digest(requirements))
 
 
+def venv_python(folder: Path) -> Path:
+    """The interpreter of the virtual environment at `folder`, where each platform puts it."""
+    return folder / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
 def python() -> Path:
-    return ENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    return venv_python(ENV)
 
 
 def ready() -> bool:
@@ -67,14 +73,17 @@ def hand_over(session: str, posargs: list[str]) -> None:
     where it was started (paths mean what they meant there): the grader's output and exit code
     (0 all done, 1 not yet) become the command's, and Ctrl+C reaches one process."""
     compile_kit()
-    command = [str(python()), "-m", "grader", session, *posargs]
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    become([str(python()), "-m", "grader", session, *posargs], dict(os.environ, PYTHONPATH=str(ROOT)))
+
+
+def become(command: list[str], env: dict[str, str] | None = None) -> None:
+    """Replace this process by `command` (never returns): exec where the system has it; Windows has
+    no exec that keeps the console, so there it waits, then leaves with the command's exit code
+    (SystemExit passes through nox's handlers, which catch only Exception)."""
     sys.stdout.flush()
     sys.stderr.flush()
     if os.name == "posix":
-        os.execve(command[0], command, env)
-    # Windows has no exec that keeps the console: wait, then leave with the grader's code
-    # (SystemExit passes through nox's handlers, which catch only Exception)
+        os.execve(command[0], command, os.environ if env is None else env)
     raise SystemExit(subprocess.run(command, env=env).returncode)
 
 

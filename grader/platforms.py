@@ -16,7 +16,6 @@ import base64
 import importlib
 import json
 import os
-import re
 import sys
 import zipfile
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Mapping, TextIO
 from . import outputs
 from . import report as terminal
 from .instructor import GradeFunction, grade_one
+from .learner_env import dependencies
 from .submissions import BadInput
 
 KIT = Path(__file__).resolve().parent.parent
@@ -57,13 +57,6 @@ def gradescope(root: Path, grade: GradeFunction, jobs: int, stream: TextIO = sys
     print(terminal.render(report, "submission"), file=stream)
     print("\nwrote %s: %d/%d" % (target, report.score, report.max_score), file=stream)
     return 0
-
-
-def dependencies(pyproject: Path = KIT / "pyproject.toml") -> list[str]:
-    """The `dependencies` list of pyproject.toml (as noxfile.py reads it; Python 3.9 has no tomllib)."""
-    text = pyproject.read_text(encoding="utf-8")
-    block = re.search(r"^dependencies = \[(.*?)\]", text, re.S | re.M)
-    return re.findall(r'"([^"]+)"', block.group(1)) if block else []
 
 
 def bundle_files(kit: Path = KIT) -> dict[str, tuple[bytes, int]]:

@@ -118,8 +118,7 @@ def test_kit_hands_a_ready_learners_session_to_the_grader_and_the_rest_to_nox(tm
 
     monkeypatch.setattr(learner_env, "hand_over", lambda session, posargs: replaced_by(handed, (session, posargs)))
     monkeypatch.setattr(kit, "this_python_has_nox", lambda: True)
-    monkeypatch.setattr(kit.os, "execv", lambda path, command: replaced_by(started, command[2:]))
-    monkeypatch.setattr(kit.subprocess, "run", lambda command: replaced_by(started, command[2:]))
+    monkeypatch.setattr(learner_env, "become", lambda command: replaced_by(started, command[2:]))
 
     def kit_main(*args: str) -> None:
         with pytest.raises(SystemExit):
